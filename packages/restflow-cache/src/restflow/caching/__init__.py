@@ -1,0 +1,1 @@
+"""restflow.caching: part of the restflow-cache distribution."""

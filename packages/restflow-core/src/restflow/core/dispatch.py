@@ -1,0 +1,221 @@
+"""The async dispatch loop: DRF's ``APIView.dispatch``, step for step, on the event loop."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from asgiref.sync import markcoroutinefunction, sync_to_async
+from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.template.response import SimpleTemplateResponse
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from restflow.core import _drf  # noqa: F401  (marks DRF's I/O-free callables loop-safe)
+from restflow.core.fallback import HookMode, acall, acall_hook, afirst_hook, hook_mode, is_async_callable
+
+__all__ = ["AsyncAPIView"]
+
+
+def _is_set(result: Any) -> bool:
+    return result is not None
+
+
+def _is_denied(result: Any) -> bool:
+    return not result
+
+
+class _RenderedOnLoop:
+    """Stands in for ``response.render`` once the loop has rendered the response.
+
+    Django's ASGI handler awaits ``render`` when it is a coroutine function and
+    otherwise pays a thread hop to call it; this marker lets it await instead.
+    Calling it removes it, so the response's own ``render`` is back afterwards.
+    """
+
+    def __init__(self, response: HttpResponseBase) -> None:
+        self.response = response
+        markcoroutinefunction(self)
+
+    async def __call__(self) -> HttpResponseBase:
+        self.response.__dict__.pop("render", None)
+        return self.response
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_RenderedOnLoop, (self.response,))
+
+
+class AsyncAPIView(APIView):
+    """DRF's ``APIView`` with an async dispatch loop.
+
+    Handlers (``get``, ``post``, …) are ``async def``. Sync DRF authentication,
+    permission, throttle and renderer classes work unchanged through the
+    fall-back contract; native async ones (``aauthenticate``,
+    ``ahas_permission``, ``aallow_request``, …) are awaited on the loop.
+    Authentication runs eagerly, before the handler.
+    """
+
+    view_is_async: ClassVar[bool] = True  # type: ignore[misc]
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        """Return the ASGI-ready view function; sync handlers are refused here."""
+        cls._check_handlers_are_async()
+        return super().as_view(**initkwargs)
+
+    @classmethod
+    def _check_handlers_are_async(cls) -> None:
+        for method in cls.http_method_names:
+            handler = getattr(cls, method, None)
+            if handler is not None and not is_async_callable(handler):
+                raise ImproperlyConfigured(
+                    f"{cls.__module__}.{cls.__qualname__}.{method} is a sync method on an async "
+                    f"view: declare it 'async def {method}(self, request, ...)', or subclass "
+                    "DRF's APIView for a sync view."
+                )
+
+    # -- the loop -------------------------------------------------------------
+
+    async def dispatch(  # type: ignore[override]
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        """Run one request: initialise, check, call the handler, finalise, render."""
+        self.args = args
+        self.kwargs = kwargs
+        drf_request = self.initialize_request(request, *args, **kwargs)
+        self.request = drf_request
+        self.headers = self.default_response_headers
+
+        try:
+            await self.ainitial(drf_request, *args, **kwargs)
+            method = drf_request.method.lower() if drf_request.method else ""
+            if method in self.http_method_names:
+                handler = getattr(self, method, self.http_method_not_allowed)
+            else:
+                handler = self.http_method_not_allowed
+            response = handler(drf_request, *args, **kwargs)
+            if not isinstance(response, HttpResponseBase):
+                response = await response
+        except Exception as exc:
+            response = await self.ahandle_exception(exc)
+
+        self.response = await self.afinalize_response(drf_request, response, *args, **kwargs)
+        return await self.arender_response(drf_request, self.response)
+
+    async def ainitial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Negotiate, version, then authenticate, check permissions and throttles."""
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        neg = self.perform_content_negotiation(request)
+        request.accepted_renderer, request.accepted_media_type = neg
+        version, scheme = self.determine_version(request, *args, **kwargs)
+        request.version, request.versioning_scheme = version, scheme
+
+        await self.aperform_authentication(request)
+        await self.acheck_permissions(request)
+        await self.acheck_throttles(request)
+
+    async def aperform_authentication(self, request: Request) -> None:
+        """Authenticate now, so the lazy ``request.user`` never queries on the loop."""
+        try:
+            found = await afirst_hook(request.authenticators, "authenticate", request, until=_is_set)
+        except exceptions.APIException:
+            request._not_authenticated()
+            raise
+        if found is None:
+            request._not_authenticated()
+            return
+        authenticator, (user, auth) = found
+        request._authenticator = authenticator
+        request.user, request.auth = user, auth
+
+    async def acheck_permissions(self, request: Request) -> None:
+        """Raise ``PermissionDenied``/``NotAuthenticated`` at the first refusing permission."""
+        denied = await afirst_hook(
+            self.get_permissions(), "has_permission", request, self, until=_is_denied
+        )
+        if denied is not None:
+            self._deny(request, denied[0])
+
+    async def acheck_object_permissions(self, request: Request, obj: Any) -> None:
+        """Async twin of ``check_object_permissions``; generic views call it from ``aget_object``."""
+        denied = await afirst_hook(
+            self.get_permissions(), "has_object_permission", request, self, obj, until=_is_denied
+        )
+        if denied is not None:
+            self._deny(request, denied[0])
+
+    def _deny(self, request: Request, permission: object) -> None:
+        self.permission_denied(
+            request,
+            message=getattr(permission, "message", None),
+            code=getattr(permission, "code", None),
+        )
+
+    async def acheck_throttles(self, request: Request) -> None:
+        """Ask every throttle (all of them, like DRF) and raise ``Throttled`` with the longest wait."""
+        durations: list[float | None] = []
+        for throttle in self.get_throttles():
+            if not await acall_hook(throttle, "allow_request", request, self):
+                durations.append(await acall_hook(throttle, "wait"))
+        if durations:
+            known = [duration for duration in durations if duration is not None]
+            self.throttled(request, max(known, default=None))
+
+    async def ahandle_exception(self, exc: Exception) -> Response:
+        """Turn ``exc`` into a response with the configured handler, or re-raise it."""
+        if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+            auth_header = self.get_authenticate_header(self.request)
+            if auth_header:
+                exc.auth_header = auth_header  # type: ignore[attr-defined]
+            else:
+                exc.status_code = status.HTTP_403_FORBIDDEN
+
+        handler = self.get_exception_handler()
+        context = self.get_exception_handler_context()
+        response = await acall(handler, exc, context)
+        if response is None:
+            self.raise_uncaught_exception(exc)
+        response.exception = True
+        return response  # type: ignore[no-any-return]
+
+    async def afinalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        """Attach renderer, context and view headers to the response (no I/O)."""
+        return self.finalize_response(request, response, *args, **kwargs)  # type: ignore[no-any-return]
+
+    async def arender_response(
+        self, request: Request, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """Render a DRF ``Response`` before Django's handler would, to spare it a thread hop.
+
+        Renderers whose ``render`` is loop-safe (``JSONRenderer``) run on the
+        loop; others run in a thread. Only done under ASGI: Django's WSGI
+        handler renders in its own thread already.
+        """
+        if not isinstance(response, SimpleTemplateResponse) or response.is_rendered:
+            return response
+        if not isinstance(request._request, ASGIRequest):
+            return response
+        renderer = getattr(response, "accepted_renderer", None)
+        if renderer is not None and hook_mode(renderer, "render") is HookMode.LOOP:
+            try:
+                response.render()
+            except SynchronousOnlyOperation:
+                # The data held something lazy (a QuerySet): evaluate it in a thread.
+                await sync_to_async(response.render, thread_sensitive=True)()
+        else:
+            await sync_to_async(response.render, thread_sensitive=True)()
+        response.render = _RenderedOnLoop(response)  # type: ignore[method-assign]
+        return response
+
+    async def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        """Answer ``OPTIONS`` with the metadata class (which may inspect serializers)."""
+        if self.metadata_class is None:
+            return self.http_method_not_allowed(request, *args, **kwargs)  # type: ignore[no-any-return]
+        data = await acall_hook(self.metadata_class(), "determine_metadata", request, self)
+        return Response(data, status=status.HTTP_200_OK)

@@ -1,0 +1,306 @@
+"""The sync/async fall-back helper: the callable decides the mode, not the caller.
+
+| caller | callee                                      | what happens                       |
+|--------|---------------------------------------------|------------------------------------|
+| async  | defines a native async twin ``aX``          | ``await obj.aX(...)``              |
+| async  | only sync ``X``                             | ``sync_to_async(X)`` in a thread   |
+| async  | ``X`` overridden by ``async def`` / returns | await the result                   |
+|        | an awaitable                                |                                    |
+| sync   | async callable                              | ``async_to_sync``                  |
+| sync   | sync callable                               | plain call                         |
+
+Decisions are made once per class (for hooks) or per callable and cached.
+A sync callable that does no blocking I/O can be marked with
+:func:`mark_loop_safe`; the async path then calls it on the event loop
+instead of paying a thread hop.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import inspect
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import iscoroutinefunction as _asgiref_iscoroutinefunction
+
+__all__ = [
+    "HookMode",
+    "acall",
+    "acall_hook",
+    "afirst_hook",
+    "call",
+    "call_hook",
+    "hook_mode",
+    "is_async_callable",
+    "is_loop_safe",
+    "mark_loop_safe",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+_LOOP_SAFE_ATTR = "_restflow_loop_safe"
+# Functions of third-party code (DRF) known to do no blocking I/O; filled by
+# restflow.core.loop_safe at import. Identity matters: an override in a
+# subclass is a different function and is not covered.
+_LOOP_SAFE_FUNCS: set[int] = set()
+_LOOP_SAFE_KEEP: list[object] = []
+
+
+class HookMode(enum.Enum):
+    """How the async path runs a hook; decided once per (class, hook name)."""
+
+    NATIVE = "native"  # await obj.aX(...)
+    AWAIT = "await"  # X itself is async: await obj.X(...)
+    LOOP = "loop"  # sync X marked loop-safe: call it on the event loop
+    THREAD = "thread"  # sync X: run it via sync_to_async(thread_sensitive=True)
+
+
+def mark_loop_safe(func: _F) -> _F:
+    """Declare that a sync function does no blocking I/O.
+
+    The async path then calls it directly on the event loop. Use it for
+    sync hooks that only read the request (no database, cache or network).
+    """
+    target = getattr(func, "__func__", func)
+    try:
+        setattr(target, _LOOP_SAFE_ATTR, True)
+    except (AttributeError, TypeError):
+        _LOOP_SAFE_FUNCS.add(id(target))
+        _LOOP_SAFE_KEEP.append(target)
+    return func
+
+
+def is_loop_safe(func: object) -> bool:
+    """Whether ``func`` was declared free of blocking I/O."""
+    target = getattr(func, "__func__", func)
+    return bool(getattr(target, _LOOP_SAFE_ATTR, False)) or id(target) in _LOOP_SAFE_FUNCS
+
+
+def _unwrap(func: object) -> object:
+    while isinstance(func, functools.partial):
+        func = func.func
+    return func
+
+
+def _inspect_async(func: object) -> bool:
+    """Introspect once: is calling ``func`` going to give a coroutine?"""
+    func = _unwrap(func)
+    if _asgiref_iscoroutinefunction(func) or inspect.iscoroutinefunction(func):
+        return True
+    if inspect.isfunction(func) or inspect.ismethod(func) or inspect.isbuiltin(func):
+        return False
+    if isinstance(func, type):
+        return False
+    call_attr = getattr(type(func), "__call__", None)
+    return call_attr is not None and (
+        _asgiref_iscoroutinefunction(call_attr) or inspect.iscoroutinefunction(call_attr)
+    )
+
+
+_ASYNC_CACHE: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def _cache_key(func: object) -> object:
+    func = _unwrap(func)
+    if inspect.ismethod(func):
+        return func.__func__
+    if inspect.isfunction(func) or isinstance(func, type):
+        return func
+    return type(func) if callable(func) else func
+
+
+def is_async_callable(func: object) -> bool:
+    """Whether calling ``func`` returns a coroutine.
+
+    Handles plain and bound functions, ``functools.partial``, objects with an
+    ``async def __call__`` and ``markcoroutinefunction``. Cached per function
+    (or per class for callable objects). Partials are inspected each time,
+    as each partial is its own object.
+    """
+    if isinstance(func, functools.partial):
+        return _inspect_async(func)
+    key = _cache_key(func)
+    try:
+        return _ASYNC_CACHE[key]
+    except KeyError:
+        pass
+    except TypeError:  # not weak-referenceable
+        return _inspect_async(func)
+    result = _inspect_async(func)
+    try:
+        _ASYNC_CACHE[key] = result
+    except TypeError:
+        pass
+    return result
+
+
+async def _await_if_needed(result: Any) -> Any:
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Call ``func`` from async code, whatever its mode.
+
+    Async callables are awaited; loop-safe sync callables run on the loop;
+    other sync callables run in a thread (``thread_sensitive=True``). A
+    result that is awaitable is awaited.
+    """
+    if is_async_callable(func):
+        return await func(*args, **kwargs)
+    if is_loop_safe(func):
+        return await _await_if_needed(func(*args, **kwargs))
+    result = await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
+    return await _await_if_needed(result)
+
+
+def _await_sync(awaitable: Awaitable[Any]) -> Any:
+    async def _runner() -> Any:
+        return await awaitable
+
+    return async_to_sync(_runner)()
+
+
+def call(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Call ``func`` from sync code, whatever its mode.
+
+    Async callables (and awaitables returned by sync ones) are bridged with
+    ``async_to_sync``; calling an async callable from a thread that runs an
+    event loop raises asgiref's clear ``RuntimeError``.
+    """
+    if is_async_callable(func):
+        return async_to_sync(func)(*args, **kwargs)
+    result = func(*args, **kwargs)
+    if inspect.isawaitable(result):
+        return _await_sync(result)
+    return result
+
+
+# -- hooks: methods looked up by name on an object -------------------------
+
+_HOOK_CACHE: weakref.WeakKeyDictionary[type, dict[str, HookMode]] = weakref.WeakKeyDictionary()
+
+
+def _defining_index(cls: type, name: str) -> int | None:
+    for index, klass in enumerate(cls.__mro__):
+        if name in vars(klass):
+            return index
+    return None
+
+
+def _decide(cls: type, name: str) -> HookMode:
+    async_name = "a" + name
+    sync_index = _defining_index(cls, name)
+    async_index = _defining_index(cls, async_name)
+    # The most derived definition wins: a subclass that overrides only the sync
+    # hook of a class that ships a native async twin gets its sync override run.
+    if async_index is not None and (sync_index is None or async_index <= sync_index):
+        if is_async_callable(getattr(cls, async_name)):
+            return HookMode.NATIVE
+    if sync_index is None:
+        if async_index is not None:
+            # ``aX`` exists but is not a coroutine function and no ``X`` exists.
+            raise TypeError(
+                f"{cls.__qualname__}.{async_name} must be declared with 'async def'."
+            )
+        raise AttributeError(f"{cls.__qualname__} defines neither {name!r} nor {async_name!r}.")
+    sync_attr = inspect.getattr_static(cls, name)
+    if isinstance(sync_attr, (staticmethod, classmethod)):
+        sync_attr = sync_attr.__func__
+    if is_async_callable(sync_attr):
+        return HookMode.AWAIT
+    if is_loop_safe(sync_attr):
+        return HookMode.LOOP
+    return HookMode.THREAD
+
+
+def hook_mode(obj_or_cls: object, name: str) -> HookMode:
+    """How the async path runs hook ``name`` (e.g. ``"has_permission"``) on a class."""
+    cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
+    per_class = _HOOK_CACHE.get(cls)
+    if per_class is None:
+        per_class = _HOOK_CACHE.setdefault(cls, {})
+    mode = per_class.get(name)
+    if mode is None:
+        mode = per_class[name] = _decide(cls, name)
+    return mode
+
+
+async def acall_hook(obj: object, name: str, /, *args: Any, **kwargs: Any) -> Any:
+    """Run hook ``name`` of ``obj`` from async code, preferring its ``a``-twin.
+
+    ``acall_hook(permission, "has_permission", request, view)`` awaits
+    ``ahas_permission`` when the class (or a subclass) defines it natively,
+    awaits an ``async def has_permission`` override, and otherwise runs the
+    sync ``has_permission`` in a thread (or on the loop when loop-safe).
+    """
+    mode = hook_mode(obj, name)
+    if mode is HookMode.NATIVE:
+        return await getattr(obj, "a" + name)(*args, **kwargs)
+    method = getattr(obj, name)
+    if mode is HookMode.AWAIT:
+        return await method(*args, **kwargs)
+    if mode is HookMode.LOOP:
+        return await _await_if_needed(method(*args, **kwargs))
+    result = await sync_to_async(method, thread_sensitive=True)(*args, **kwargs)
+    return await _await_if_needed(result)
+
+
+def call_hook(obj: object, name: str, /, *args: Any, **kwargs: Any) -> Any:
+    """Run hook ``name`` of ``obj`` from sync code (bridging an async-only hook)."""
+    cls = type(obj)
+    if _defining_index(cls, name) is None and _defining_index(cls, "a" + name) is not None:
+        return call(getattr(obj, "a" + name), *args, **kwargs)
+    return call(getattr(obj, name), *args, **kwargs)
+
+
+def _run_sync_chain(
+    methods: Sequence[Callable[..., Any]], args: tuple[Any, ...], until: Callable[[Any], bool]
+) -> tuple[int, Any] | None:
+    for index, method in enumerate(methods):
+        result = method(*args)
+        if inspect.isawaitable(result) or until(result):
+            return index, result
+    return None
+
+
+async def afirst_hook(
+    objs: Iterable[object], name: str, /, *args: Any, until: Callable[[Any], bool]
+) -> tuple[object, Any] | None:
+    """Run hook ``name`` on each object in order; stop at the first result where ``until(result)``.
+
+    Returns ``(obj, result)`` for that object, or ``None`` if none matched.
+    Objects are handled as :func:`acall_hook` would, except that a run of
+    consecutive thread-bound sync hooks shares a single thread hop (DRF's
+    default authenticators cost one hop, not one each). Exceptions propagate.
+    """
+    items = list(objs)
+    position = 0
+    while position < len(items):
+        obj = items[position]
+        if hook_mode(obj, name) is not HookMode.THREAD:
+            result = await acall_hook(obj, name, *args)
+            if until(result):
+                return obj, result
+            position += 1
+            continue
+        end = position
+        while end < len(items) and hook_mode(items[end], name) is HookMode.THREAD:
+            end += 1
+        run = items[position:end]
+        methods = [getattr(item, name) for item in run]
+        hit = await sync_to_async(_run_sync_chain, thread_sensitive=True)(methods, args, until)
+        if hit is None:
+            position = end
+            continue
+        index, result = hit
+        result = await _await_if_needed(result)
+        if until(result):
+            return run[index], result
+        position += index + 1
+    return None

@@ -1,0 +1,3 @@
+"""Default URLconf for restflow-core's tests; test modules add their own via override_settings."""
+
+urlpatterns: list[object] = []

@@ -1,0 +1,1 @@
+"""restflow.filters: part of the restflow-filters distribution."""

@@ -1,0 +1,1 @@
+"""restflow.authentication: part of the restflow-jwt distribution."""

@@ -1,0 +1,1 @@
+"""restflow.spectacular: part of the restflow-spectacular distribution."""

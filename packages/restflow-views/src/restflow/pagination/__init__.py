@@ -1,0 +1,1 @@
+"""restflow.pagination: part of the restflow-views distribution."""

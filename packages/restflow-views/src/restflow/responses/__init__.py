@@ -1,0 +1,1 @@
+"""restflow.responses: part of the restflow-views distribution."""

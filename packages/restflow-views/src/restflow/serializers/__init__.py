@@ -1,0 +1,1 @@
+"""restflow.serializers: part of the restflow-views distribution."""

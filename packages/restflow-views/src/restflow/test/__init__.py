@@ -1,0 +1,1 @@
+"""restflow.test: part of the restflow-views distribution."""

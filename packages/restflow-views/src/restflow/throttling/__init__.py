@@ -1,0 +1,1 @@
+"""restflow.throttling: part of the restflow-views distribution."""

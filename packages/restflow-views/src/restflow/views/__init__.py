@@ -1,0 +1,1 @@
+"""restflow.views: part of the restflow-views distribution."""
