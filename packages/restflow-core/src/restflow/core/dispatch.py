@@ -97,14 +97,16 @@ class AsyncAPIView(APIView):
                 handler = getattr(self, method, self.http_method_not_allowed)
             else:
                 handler = self.http_method_not_allowed
-            response = handler(drf_request, *args, **kwargs)
-            if not isinstance(response, HttpResponseBase):
-                response = await response
+            result = handler(drf_request, *args, **kwargs)
+            response: HttpResponseBase = (
+                result if isinstance(result, HttpResponseBase) else await result
+            )
         except Exception as exc:
             response = await self.ahandle_exception(exc)
 
-        self.response = await self.afinalize_response(drf_request, response, *args, **kwargs)
-        return await self.arender_response(drf_request, self.response)
+        final = await self.afinalize_response(drf_request, response, *args, **kwargs)
+        self.response = final  # type: ignore[assignment]
+        return await self.arender_response(drf_request, final)
 
     async def ainitial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """Negotiate, version, then authenticate, check permissions and throttles."""
@@ -120,16 +122,18 @@ class AsyncAPIView(APIView):
 
     async def aperform_authentication(self, request: Request) -> None:
         """Authenticate now, so the lazy ``request.user`` never queries on the loop."""
+        authenticators = request.authenticators or ()
+        untyped: Any = request  # DRF's private Request API, as its own _authenticate uses it
         try:
-            found = await afirst_hook(request.authenticators, "authenticate", request, until=_is_set)
+            found = await afirst_hook(authenticators, "authenticate", request, until=_is_set)
         except exceptions.APIException:
-            request._not_authenticated()
+            untyped._not_authenticated()
             raise
         if found is None:
-            request._not_authenticated()
+            untyped._not_authenticated()
             return
         authenticator, (user, auth) = found
-        request._authenticator = authenticator
+        untyped._authenticator = authenticator
         request.user, request.auth = user, auth
 
     async def acheck_permissions(self, request: Request) -> None:
@@ -163,14 +167,14 @@ class AsyncAPIView(APIView):
                 durations.append(await acall_hook(throttle, "wait"))
         if durations:
             known = [duration for duration in durations if duration is not None]
-            self.throttled(request, max(known, default=None))
+            self.throttled(request, max(known, default=None))  # type: ignore[arg-type]
 
     async def ahandle_exception(self, exc: Exception) -> Response:
         """Turn ``exc`` into a response with the configured handler, or re-raise it."""
         if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
             auth_header = self.get_authenticate_header(self.request)
             if auth_header:
-                exc.auth_header = auth_header  # type: ignore[attr-defined]
+                exc.auth_header = auth_header  # type: ignore[union-attr]
             else:
                 exc.status_code = status.HTTP_403_FORBIDDEN
 
@@ -186,7 +190,7 @@ class AsyncAPIView(APIView):
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
         """Attach renderer, context and view headers to the response (no I/O)."""
-        return self.finalize_response(request, response, *args, **kwargs)  # type: ignore[no-any-return]
+        return self.finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
 
     async def arender_response(
         self, request: Request, response: HttpResponseBase
@@ -210,12 +214,14 @@ class AsyncAPIView(APIView):
                 await sync_to_async(response.render, thread_sensitive=True)()
         else:
             await sync_to_async(response.render, thread_sensitive=True)()
-        response.render = _RenderedOnLoop(response)  # type: ignore[method-assign]
+        response.render = _RenderedOnLoop(response)  # type: ignore[method-assign,assignment]
         return response
 
     async def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         """Answer ``OPTIONS`` with the metadata class (which may inspect serializers)."""
         if self.metadata_class is None:
-            return self.http_method_not_allowed(request, *args, **kwargs)  # type: ignore[no-any-return]
-        data = await acall_hook(self.metadata_class(), "determine_metadata", request, self)
+            refusal: Any = self.http_method_not_allowed(request, *args, **kwargs)
+            return refusal  # type: ignore[no-any-return]
+        metadata: Any = self.metadata_class
+        data = await acall_hook(metadata(), "determine_metadata", request, self)
         return Response(data, status=status.HTTP_200_OK)
