@@ -329,3 +329,22 @@ async def test_raw_asgi_handler_serves_the_async_view(alice: User) -> None:
     assert start["status"] == 200
     assert json.loads(body)["user"] == "alice"
     assert (b"Content-Type", b"application/json") in start["headers"]
+
+
+@override_settings(REST_FRAMEWORK={"EXCEPTION_HANDLER": "rest_framework.views.exception_handler"})
+async def test_sync_database_access_on_the_loop_fails_the_request() -> None:
+    """The guard every other test relies on: DJANGO_ALLOW_ASYNC_UNSAFE is not set."""
+    import os
+
+    from django.core.exceptions import SynchronousOnlyOperation
+
+    assert "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ
+    with pytest.raises(SynchronousOnlyOperation):
+        await AsyncClient().get("/careless/")
+
+
+async def test_drf_simple_rate_throttle_wait_is_computed_on_the_loop() -> None:
+    from rest_framework.throttling import SimpleRateThrottle
+
+    assert fallback.hook_mode(SimpleRateThrottle, "wait") is fallback.HookMode.LOOP
+    assert fallback.hook_mode(SimpleRateThrottle, "allow_request") is fallback.HookMode.THREAD

@@ -8,4 +8,5 @@ urlpatterns = [
     path("notes/<int:pk>/", views.ObjectView.as_view()),
     path("no-header/", views.NoHeaderView.as_view()),
     path("broken/", views.BrokenView.as_view()),
+    path("careless/", views.CarelessView.as_view()),
 ]

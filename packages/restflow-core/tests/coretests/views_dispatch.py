@@ -161,3 +161,13 @@ class BrokenView(AsyncAPIView):
 
     async def get(self, request: Request) -> Response:
         raise KeyError("secret-internal-detail")
+
+
+class CarelessView(AsyncAPIView):
+    """Touches the database synchronously from the loop: must fail, loudly."""
+
+    authentication_classes: list[type] = []
+    permission_classes: list[type] = []
+
+    async def get(self, request: Request) -> Response:
+        return Response({"count": Note.objects.count()})

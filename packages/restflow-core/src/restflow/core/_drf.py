@@ -7,7 +7,7 @@ of these methods gets the override, which is not marked, and so a thread.
 
 from __future__ import annotations
 
-from rest_framework import permissions, renderers, views
+from rest_framework import permissions, renderers, throttling, views
 from rest_framework.request import ForcedAuthentication
 
 from restflow.core.fallback import mark_loop_safe
@@ -20,6 +20,8 @@ for _func in (
     permissions.IsAdminUser.has_permission,
     permissions.IsAuthenticatedOrReadOnly.has_permission,
     ForcedAuthentication.authenticate,
+    throttling.BaseThrottle.wait,
+    throttling.SimpleRateThrottle.wait,
     renderers.JSONRenderer.render,
     views.exception_handler,
 ):
