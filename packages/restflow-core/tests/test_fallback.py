@@ -226,6 +226,25 @@ def test_call_hook_from_sync_code_covers_every_shape() -> None:
     assert call_hook(AsyncOnly(), "check", 1) == "async-only:1"
 
 
+def test_call_hook_bridges_an_async_twin_more_derived_than_the_sync_hook() -> None:
+    class Base:
+        def check(self, value: int) -> str:
+            return "base-sync"
+
+    class AsyncChild(Base):
+        async def acheck(self, value: int) -> str:
+            return f"child-async:{value}"
+
+    class SyncGrandchild(AsyncChild):
+        def check(self, value: int) -> str:
+            return f"grandchild-sync:{value}"
+
+    assert call_hook(AsyncChild(), "check", 2) == "child-async:2"
+    assert call_hook(SyncGrandchild(), "check", 2) == "grandchild-sync:2"
+    assert hook_mode(AsyncChild, "check") is HookMode.NATIVE
+    assert hook_mode(SyncGrandchild, "check") is HookMode.THREAD
+
+
 def test_hook_without_either_method_is_an_attribute_error() -> None:
     class Nothing:
         pass

@@ -251,12 +251,27 @@ async def acall_hook(obj: object, name: str, /, *args: Any, **kwargs: Any) -> An
     return await _await_if_needed(result)
 
 
+_SYNC_HOOK_CACHE: weakref.WeakKeyDictionary[type, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _sync_hook_name(cls: type, name: str) -> str:
+    per_class = _SYNC_HOOK_CACHE.get(cls)
+    if per_class is None:
+        per_class = _SYNC_HOOK_CACHE.setdefault(cls, {})
+    chosen = per_class.get(name)
+    if chosen is None:
+        sync_index = _defining_index(cls, name)
+        async_index = _defining_index(cls, "a" + name)
+        # Same rule as the async path: the most derived definition wins; on a
+        # tie (both on one class) the sync caller takes the sync hook.
+        prefer_async = async_index is not None and (sync_index is None or async_index < sync_index)
+        chosen = per_class[name] = "a" + name if prefer_async else name
+    return chosen
+
+
 def call_hook(obj: object, name: str, /, *args: Any, **kwargs: Any) -> Any:
-    """Run hook ``name`` of ``obj`` from sync code (bridging an async-only hook)."""
-    cls = type(obj)
-    if _defining_index(cls, name) is None and _defining_index(cls, "a" + name) is not None:
-        return call(getattr(obj, "a" + name), *args, **kwargs)
-    return call(getattr(obj, name), *args, **kwargs)
+    """Run hook ``name`` of ``obj`` from sync code, bridging a more derived async twin."""
+    return call(getattr(obj, _sync_hook_name(type(obj), name)), *args, **kwargs)
 
 
 def _run_sync_chain(

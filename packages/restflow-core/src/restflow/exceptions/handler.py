@@ -1,0 +1,146 @@
+"""DRF ``EXCEPTION_HANDLER`` rendering every error in restflow's envelope."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core import exceptions as django_exceptions
+from django.core.signals import got_request_exception
+from django.http import Http404
+from django.utils.encoding import force_str
+from django.utils.functional import Promise
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from restflow.core.fallback import mark_loop_safe
+from restflow.exceptions.base import APIException
+from restflow.exceptions.codes import ErrorCode
+from restflow.exceptions.envelope import error_envelope
+
+__all__ = ["VALIDATION_MESSAGE", "exception_handler"]
+
+logger = logging.getLogger("restflow.exceptions")
+
+VALIDATION_MESSAGE = "Request validation failed."
+_INTERNAL_MESSAGE = "A server error occurred."
+
+# Looked up along the exception's MRO, so DRF subclasses map like their parent.
+_CODE_BY_CLASS: dict[type[BaseException], ErrorCode] = {
+    drf_exceptions.NotAuthenticated: ErrorCode.NOT_AUTHENTICATED,
+    drf_exceptions.AuthenticationFailed: ErrorCode.AUTHENTICATION_FAILED,
+    drf_exceptions.PermissionDenied: ErrorCode.PERMISSION_DENIED,
+    drf_exceptions.ValidationError: ErrorCode.VALIDATION_ERROR,
+    drf_exceptions.ParseError: ErrorCode.PARSE_ERROR,
+    drf_exceptions.NotFound: ErrorCode.NOT_FOUND,
+    drf_exceptions.MethodNotAllowed: ErrorCode.METHOD_NOT_ALLOWED,
+    drf_exceptions.UnsupportedMediaType: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    drf_exceptions.NotAcceptable: ErrorCode.NOT_ACCEPTABLE,
+    drf_exceptions.Throttled: ErrorCode.THROTTLED,
+}
+
+# For other DRF ``APIException`` subclasses: decided by status code.
+_CODE_BY_STATUS: dict[int, ErrorCode] = {
+    401: ErrorCode.NOT_AUTHENTICATED,
+    403: ErrorCode.PERMISSION_DENIED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    406: ErrorCode.NOT_ACCEPTABLE,
+    409: ErrorCode.CONFLICT,
+    410: ErrorCode.NOT_FOUND,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    429: ErrorCode.THROTTLED,
+    503: ErrorCode.SERVICE_UNAVAILABLE,
+}
+
+
+@mark_loop_safe
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
+    """Render ``exc`` as ``{"error": {"code", "message", "details"}}``; never returns ``None``.
+
+    DRF exceptions, Django's ``Http404`` and ``PermissionDenied`` and
+    restflow's :class:`APIException` keep their status and map to an
+    :class:`ErrorCode`; ``WWW-Authenticate`` and ``Retry-After`` are set as
+    DRF's own handler sets them. Any other exception becomes a 500
+    ``internal_error`` whose message hides the exception unless ``DEBUG``;
+    it is logged on ``restflow.exceptions`` with its traceback, and Django's
+    ``got_request_exception`` is sent, as for an uncaught exception. The
+    current atomic request block is always marked for rollback.
+    """
+    exc = _from_django(exc)
+    if isinstance(exc, drf_exceptions.APIException):
+        response = _api_response(exc)
+    else:
+        response = _internal_response(exc, context)
+    set_rollback()
+    return response
+
+
+def _from_django(exc: Exception) -> Exception:
+    if isinstance(exc, Http404):
+        return drf_exceptions.NotFound(*exc.args)
+    if isinstance(exc, django_exceptions.PermissionDenied):
+        return drf_exceptions.PermissionDenied(*exc.args)
+    return exc
+
+
+def _code_for(exc: drf_exceptions.APIException) -> ErrorCode:
+    if isinstance(exc, APIException):
+        return ErrorCode(exc.code)
+    for klass in type(exc).__mro__:
+        code = _CODE_BY_CLASS.get(klass)
+        if code is not None:
+            return code
+    status_code = exc.status_code
+    if status_code in _CODE_BY_STATUS:
+        return _CODE_BY_STATUS[status_code]
+    return ErrorCode.VALIDATION_ERROR if status_code < 500 else ErrorCode.INTERNAL_ERROR
+
+
+def _message_and_details(exc: drf_exceptions.APIException, code: ErrorCode) -> tuple[str, Any]:
+    detail = exc.detail
+    details = getattr(exc, "details", None)
+    if isinstance(detail, (dict, list)):
+        if details is None:
+            details = detail
+        if isinstance(exc, drf_exceptions.ValidationError):
+            return VALIDATION_MESSAGE, details
+        default = exc.default_detail
+        summary = default if isinstance(default, (str, Promise)) else _INTERNAL_MESSAGE
+        return force_str(summary), details
+    if code is ErrorCode.THROTTLED and details is None:
+        details = {"wait": getattr(exc, "wait", None)}
+    return force_str(detail), details
+
+
+def _api_response(exc: drf_exceptions.APIException) -> Response:
+    code = _code_for(exc)
+    message, details = _message_and_details(exc, code)
+    headers: dict[str, str] = {}
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if wait:
+        headers["Retry-After"] = str(int(wait))
+    return Response(error_envelope(code, message, details), status=exc.status_code, headers=headers)
+
+
+def _internal_response(exc: Exception, context: Mapping[str, Any]) -> Response:
+    view = context.get("view")
+    request = getattr(context.get("request"), "_request", None)
+    where = type(view).__qualname__ if view is not None else "a view"
+    logger.error(
+        "Unhandled %s in %s",
+        type(exc).__name__,
+        where,
+        exc_info=(type(exc), exc, exc.__traceback__),
+        extra={"status_code": 500, "request": request},
+    )
+    if request is not None:
+        got_request_exception.send(sender=None, request=request)
+    message = f"{type(exc).__name__}: {exc}" if settings.DEBUG else _INTERNAL_MESSAGE
+    return Response(error_envelope(ErrorCode.INTERNAL_ERROR, message), status=500)
