@@ -71,7 +71,9 @@ async def test_authentication_runs_eagerly_before_the_handler(alice: User) -> No
     await view.aperform_authentication(drf_request)
     assert "_user" in drf_request.__dict__
     assert drf_request.user == alice
-    assert drf_request.successful_authenticator.__class__ is views_dispatch.AsyncHeaderAuthentication
+    assert (
+        drf_request.successful_authenticator.__class__ is views_dispatch.AsyncHeaderAuthentication
+    )
 
 
 async def test_anonymous_request_is_refused_with_www_authenticate() -> None:
@@ -110,9 +112,15 @@ async def test_sync_database_permission_refuses_from_a_thread(alice: User) -> No
 
 @pytest.mark.parametrize(
     ("header", "wait"),
-    [({"X-Throttle": "1"}, "7"), ({"X-Sync-Throttle": "1"}, "3"), ({"X-Throttle": "1", "X-Sync-Throttle": "1"}, "7")],
+    [
+        ({"X-Throttle": "1"}, "7"),
+        ({"X-Sync-Throttle": "1"}, "3"),
+        ({"X-Throttle": "1", "X-Sync-Throttle": "1"}, "7"),
+    ],
 )
-async def test_throttles_are_all_asked_and_the_longest_wait_wins(alice: User, header: dict[str, str], wait: str) -> None:
+async def test_throttles_are_all_asked_and_the_longest_wait_wins(
+    alice: User, header: dict[str, str], wait: str
+) -> None:
     response = await AsyncClient().get("/mixed/", headers={"X-Async-User": "alice", **header})
     assert response.status_code == 429
     assert response["Retry-After"] == wait
@@ -144,7 +152,10 @@ async def test_object_permissions_through_acheck_object_permissions(alice: User)
 
 async def test_post_parses_body_and_writes_with_the_async_orm(alice: User) -> None:
     response = await AsyncClient().post(
-        "/mixed/", {"title": "new"}, content_type="application/json", headers={"X-Async-User": "alice"}
+        "/mixed/",
+        {"title": "new"},
+        content_type="application/json",
+        headers={"X-Async-User": "alice"},
     )
     assert response.status_code == 201
     assert await Note.objects.filter(title="new", owner=alice).aexists()
@@ -195,7 +206,7 @@ async def test_async_exception_handler_result_is_awaited() -> None:
 
 async def test_exception_handler_returning_none_reraises() -> None:
     view = _view_with_request()
-    view.get_exception_handler = lambda: (lambda exc, context: None)  # type: ignore[method-assign]
+    view.get_exception_handler = lambda: lambda exc, context: None  # type: ignore[method-assign]
     with pytest.raises(ValueError, match="unhandled"):
         await view.ahandle_exception(ValueError("unhandled"))
 
@@ -207,7 +218,11 @@ async def test_sync_exception_handler_is_used_and_marked() -> None:
     view = _view_with_request()
     view.get_exception_handler = lambda: sync_handler  # type: ignore[method-assign]
     response = await view.ahandle_exception(exceptions.ValidationError("x"))
-    assert (response.status_code, response.data, response.exception) == (409, {"view": "BrokenView"}, True)
+    assert (response.status_code, response.data, response.exception) == (
+        409,
+        {"view": "BrokenView"},
+        True,
+    )
 
 
 # -- class checks -------------------------------------------------------------
@@ -221,7 +236,9 @@ def test_sync_handler_on_async_view_is_refused_at_as_view() -> None:
         def post(self, request: Any) -> Response:
             return Response({})
 
-    with pytest.raises(ImproperlyConfigured, match=r"Mixed\.post is a sync method on an async view"):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"Mixed\.post is a sync method on an async view"
+    ):
         Mixed.as_view()
 
 
@@ -247,7 +264,9 @@ async def test_json_response_is_rendered_on_the_loop_and_render_is_awaitable(ali
     assert not iscoroutinefunction(response.render)  # the marker removed itself
 
 
-async def test_render_needs_no_thread_hop_for_json(alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_render_needs_no_thread_hop_for_json(
+    alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import django.core.handlers.base as base
 
     hops: list[Any] = []
@@ -276,7 +295,9 @@ async def test_renderer_that_is_not_loop_safe_renders_in_a_thread(
     from rest_framework.renderers import JSONRenderer
 
     class SlowRenderer(JSONRenderer):
-        def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None) -> bytes:
+        def render(
+            self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+        ) -> bytes:
             import threading
 
             return f'{{"thread": "{threading.current_thread().name}"}}'.encode()
@@ -293,11 +314,10 @@ async def test_renderer_that_is_not_loop_safe_renders_in_a_thread(
 
 async def test_raw_asgi_handler_serves_the_async_view(alice: User) -> None:
     """The real ``ASGIHandler`` (what uvicorn calls), not only the test client's handler."""
+    import asyncio
     import json
 
     from django.core.handlers.asgi import ASGIHandler
-
-    import asyncio
 
     messages: list[dict[str, Any]] = []
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()

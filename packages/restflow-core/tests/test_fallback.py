@@ -329,7 +329,9 @@ def hop_counter(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return hops
 
 
-async def test_afirst_hook_shares_one_hop_across_consecutive_sync_hooks(hop_counter: list[object]) -> None:
+async def test_afirst_hook_shares_one_hop_across_consecutive_sync_hooks(
+    hop_counter: list[object],
+) -> None:
     log: list[str] = []
     chain = [Recording(None, log, "a"), Recording(None, log, "b"), Recording("hit", log, "c")]
     found = await afirst_hook(chain, "check", 1, until=lambda r: r is not None)

@@ -16,7 +16,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from restflow.core import _drf  # noqa: F401  (marks DRF's I/O-free callables loop-safe)
-from restflow.core.fallback import HookMode, acall, acall_hook, afirst_hook, hook_mode, is_async_callable
+from restflow.core.fallback import (
+    HookMode,
+    acall,
+    acall_hook,
+    afirst_hook,
+    hook_mode,
+    is_async_callable,
+)
 
 __all__ = ["AsyncAPIView"]
 

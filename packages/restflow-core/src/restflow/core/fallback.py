@@ -95,7 +95,7 @@ def _inspect_async(func: object) -> bool:
         return False
     if isinstance(func, type):
         return False
-    call_attr = getattr(type(func), "__call__", None)
+    call_attr = getattr(type(func), "__call__", None)  # noqa: B004 (the class attribute, not callable())
     return call_attr is not None and (
         _asgiref_iscoroutinefunction(call_attr) or inspect.iscoroutinefunction(call_attr)
     )
@@ -199,15 +199,13 @@ def _decide(cls: type, name: str) -> HookMode:
     async_index = _defining_index(cls, async_name)
     # The most derived definition wins: a subclass that overrides only the sync
     # hook of a class that ships a native async twin gets its sync override run.
-    if async_index is not None and (sync_index is None or async_index <= sync_index):
-        if is_async_callable(getattr(cls, async_name)):
-            return HookMode.NATIVE
+    async_wins = async_index is not None and (sync_index is None or async_index <= sync_index)
+    if async_wins and is_async_callable(getattr(cls, async_name)):
+        return HookMode.NATIVE
     if sync_index is None:
         if async_index is not None:
             # ``aX`` exists but is not a coroutine function and no ``X`` exists.
-            raise TypeError(
-                f"{cls.__qualname__}.{async_name} must be declared with 'async def'."
-            )
+            raise TypeError(f"{cls.__qualname__}.{async_name} must be declared with 'async def'.")
         raise AttributeError(f"{cls.__qualname__} defines neither {name!r} nor {async_name!r}.")
     sync_attr = inspect.getattr_static(cls, name)
     if isinstance(sync_attr, (staticmethod, classmethod)):
