@@ -1,0 +1,1 @@
+"""The restflow example project: async views on restflow-core's dispatch loop."""

@@ -1,0 +1,1 @@
+"""A tiny app with one model, for the example's async ORM views."""

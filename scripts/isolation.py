@@ -1,0 +1,391 @@
+#!/usr/bin/env python3
+"""Install each built wheel alone in a fresh venv and check which ``restflow.*`` import.
+
+    python scripts/wheels.py            # first: builds dist/
+    python scripts/isolation.py         # every distribution, 2 at a time
+    python scripts/isolation.py --only restflow-filters --python python3.12
+
+For each wheel in ``dist/`` (the current version of every distribution):
+
+1. create a fresh venv (``uv venv``; ``python -m venv`` with ``--installer pip``);
+2. install the wheel plus the sibling wheels it requires (read from the
+   wheel's own ``Requires-Dist``), given as files from ``dist/`` so no
+   ``restflow-*`` ever comes from a registry; third-party requirements come
+   from the registry as usual;
+3. in that venv (``python -I``, from an empty directory) configure a minimal
+   Django, import every subpackage the distribution should provide (its own
+   and those of its restflow requirements), assert every other known
+   ``restflow.<sub>`` is absent (``find_spec`` is None), that ``restflow``
+   is a namespace (``restflow.__file__ is None``), and that the installed
+   restflow distributions and versions are exactly the expected ones.
+
+Prints a table; exits non-zero when any distribution fails. Stdlib only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.parser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _repo import (
+    META_NAME,
+    REPO_ROOT,
+    Distribution,
+    Requirement,
+    canonical,
+    load_distributions,
+    specifier_contains,
+)
+from wheels import wheel_name
+
+# Runs inside the fresh venv: argv[1] is a JSON job description; prints a JSON result.
+CHECKER = r"""
+import importlib, importlib.metadata as md, importlib.util, json, sys, traceback
+job = json.loads(sys.argv[1])
+out = {"imported": [], "absent": [], "errors": []}
+try:
+    import django
+    from django.conf import settings
+    apps = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"]
+    if "core" in job["expect"]:
+        apps.append("restflow.core")
+    settings.configure(
+        SECRET_KEY="isolation", INSTALLED_APPS=apps, USE_TZ=True,
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    )
+    django.setup()
+except Exception:
+    out["errors"].append("django setup failed:\n" + traceback.format_exc(limit=3))
+try:
+    import restflow
+    if getattr(restflow, "__file__", None) is not None:
+        out["errors"].append(
+            f"restflow is not a namespace package: restflow.__file__ = {restflow.__file__!r}"
+        )
+    out["namespace_path"] = list(restflow.__path__)
+except ImportError as exc:
+    out["errors"].append(f"import restflow failed: {exc}")
+for sub in job["expect"]:
+    try:
+        importlib.import_module("restflow." + sub)
+        out["imported"].append(sub)
+    except Exception:
+        out["errors"].append(f"import restflow.{sub} failed:\n" + traceback.format_exc(limit=4))
+for sub in job["absent"]:
+    try:
+        spec = importlib.util.find_spec("restflow." + sub)
+    except Exception as exc:
+        spec = exc
+    if spec is None:
+        out["absent"].append(sub)
+    else:
+        out["errors"].append(f"restflow.{sub} should be absent but is found: {spec!r}")
+installed = {}
+for d in md.distributions():
+    name = (d.metadata["Name"] or "").lower().replace("_", "-")
+    if name == "restflow" or name.startswith("restflow-"):
+        installed[name] = d.version
+out["installed"] = installed
+if installed != job["dists"]:
+    out["errors"].append(f"installed restflow distributions {installed} != expected {job['dists']}")
+print(json.dumps(out))
+"""
+
+
+@dataclass
+class Result:
+    """The outcome for one distribution."""
+
+    distribution: str
+    expect: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    installed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def wheel_requirements(wheel: Path) -> list[Requirement]:
+    """Unconditional ``Requires-Dist`` entries of a wheel."""
+    with zipfile.ZipFile(wheel) as archive:
+        meta_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = email.parser.Parser().parsestr(archive.read(meta_name).decode())
+    return [Requirement.parse(r) for r in metadata.get_all("Requires-Dist") or []]
+
+
+def restflow_closure(
+    name: str, dists: dict[str, Distribution], dist_dir: Path
+) -> tuple[dict[str, Path], list[str]]:
+    """Wheels of ``name`` and every restflow distribution its wheels require, transitively."""
+    wheels: dict[str, Path] = {}
+    problems: list[str] = []
+    stack = [name]
+    while stack:
+        current = stack.pop()
+        if current in wheels:
+            continue
+        if current not in dists:
+            problems.append(f"requires {current}, which is not a distribution in packages/")
+            continue
+        path = dist_dir / wheel_name(dists[current], dists[current].version)
+        if not path.exists():
+            problems.append(f"{path.name} is not in {dist_dir} (run: python scripts/wheels.py)")
+            continue
+        wheels[current] = path
+        for req in wheel_requirements(path):
+            if req.marker or not (req.name == META_NAME or req.name.startswith(META_NAME + "-")):
+                continue
+            if (
+                req.name in dists
+                and req.spec
+                and not specifier_contains(req.spec, dists[req.name].version)
+            ):
+                problems.append(
+                    f"{current} requires {req.name}{req.spec}, which excludes the current "
+                    f"{req.name} {dists[req.name].version}"
+                )
+            stack.append(req.name)
+    return wheels, problems
+
+
+def run(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``cmd`` capturing text output; never raises on a non-zero exit."""
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, env=env, cwd=cwd)
+
+
+def check_one(
+    name: str,
+    dists: dict[str, Distribution],
+    dist_dir: Path,
+    python: str,
+    installer: str,
+    keep: bool,
+) -> Result:
+    """Build a venv for ``name``, install its wheels, and run the import checker in it."""
+    started = time.monotonic()
+    result = Result(distribution=name)
+    wheels, problems = restflow_closure(name, dists, dist_dir)
+    result.problems += problems
+    if problems:
+        return result
+    all_subs = sorted({sub for d in dists.values() for sub in d.subpackages})
+    result.expect = sorted({sub for dist in wheels for sub in dists[dist].subpackages})
+    result.absent = [s for s in all_subs if s not in result.expect]
+    expected_dists = {dist: dists[dist].version for dist in wheels}
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"isolation-{name}-"))
+    venv = workdir / "venv"
+    vpython = venv / "bin" / "python"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV", "PYTHONHOME")
+    }
+    try:
+        if installer == "uv":
+            steps = [
+                ["uv", "venv", "--quiet", "--python", python, str(venv)],
+                [
+                    "uv",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--python",
+                    str(vpython),
+                    "--find-links",
+                    str(dist_dir),
+                    *map(str, wheels.values()),
+                ],
+            ]
+        else:
+            steps = [
+                [python, "-m", "venv", str(venv)],
+                [
+                    str(vpython),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--find-links",
+                    str(dist_dir),
+                    *map(str, wheels.values()),
+                ],
+            ]
+        for cmd in steps:
+            proc = run(cmd, env=env, cwd=workdir)
+            if proc.returncode != 0:
+                result.problems.append(
+                    f"`{' '.join(cmd)}` failed:\n{(proc.stdout + proc.stderr).strip()}"
+                )
+                return result
+        job = {"expect": result.expect, "absent": result.absent, "dists": expected_dists}
+        empty = workdir / "cwd"
+        empty.mkdir()
+        proc = run([str(vpython), "-I", "-c", CHECKER, json.dumps(job)], env=env, cwd=empty)
+        if proc.returncode != 0:
+            result.problems.append(f"checker crashed:\n{proc.stdout}{proc.stderr}")
+            return result
+        out = json.loads(proc.stdout.strip().splitlines()[-1])
+        result.installed = out.get("installed", {})
+        result.problems += out["errors"]
+        if sorted(out["imported"]) != result.expect:
+            result.problems.append(f"imported {sorted(out['imported'])}, expected {result.expect}")
+        for path in out.get("namespace_path", []):
+            if not str(path).startswith(str(venv)):
+                result.problems.append(f"restflow.__path__ entry outside the venv: {path}")
+        return result
+    finally:
+        result.seconds = time.monotonic() - started
+        if keep:
+            print(f"kept {venv}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def resolve_python(spec: str) -> str:
+    """An interpreter path from a path, a command name, or a bare version like ``3.12`` (pyenv)."""
+    if os.sep in spec:
+        return spec
+    if spec[:1].isdigit():
+        pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+        major_minor = ".".join(spec.split(".")[:2])
+        for candidate in sorted(
+            pyenv_root.glob(f"versions/{spec}*/bin/python{major_minor}"), reverse=True
+        ):
+            return str(candidate)
+        return shutil.which(f"python{spec}") or spec
+    found = shutil.which(spec) or spec
+    if run([found, "-c", ""]).returncode != 0 and spec.startswith("python") and spec[6:7].isdigit():
+        return resolve_python(spec[6:])  # a pyenv shim for a version that is not enabled
+    return found
+
+
+def print_table(results: list[Result], python_label: str) -> None:
+    rows = [
+        (
+            "distribution",
+            "imports (restflow.*)",
+            "absent",
+            "installed restflow dists",
+            "time",
+            "result",
+        )
+    ]
+    for r in results:
+        rows.append(
+            (
+                r.distribution,
+                ", ".join(r.expect) or "-",
+                str(len(r.absent)),
+                ", ".join(
+                    f"{k.removeprefix('restflow-')}=={v}" for k, v in sorted(r.installed.items())
+                )
+                or "-",
+                f"{r.seconds:.1f}s",
+                "ok" if r.ok else "FAIL",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print(f"isolation check ({python_label})")
+    for i, row in enumerate(rows):
+        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--dist", type=Path, help="directory with the built wheels (default: <root>/dist)"
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="DIST", help="distributions to check (default: all)"
+    )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="interpreter for the venvs: path, command or version like 3.12 (default: this one)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="venvs built at once (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--installer",
+        choices=("uv", "pip"),
+        default="uv" if shutil.which("uv") else "pip",
+        help="how to create venvs and install (default: uv when available)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the venvs (their paths are printed)"
+    )
+    args = parser.parse_args(argv)
+
+    root = args.root.resolve()
+    dist_dir = (args.dist or root / "dist").resolve()
+    dists = load_distributions(root)
+    chosen = [canonical(n) for n in args.only] if args.only else list(dists)
+    unknown = [n for n in chosen if n not in dists]
+    if unknown:
+        parser.error(f"unknown distribution(s) {unknown}; known: {', '.join(dists)}")
+    python = resolve_python(args.python)
+    version = run([python, "-c", "import sys; print(sys.version.split()[0])"])
+    if version.returncode != 0:
+        parser.error(f"cannot run interpreter {args.python!r}")
+    label = f"Python {version.stdout.strip()}, {args.installer}"
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [
+            pool.submit(check_one, n, dists, dist_dir, python, args.installer, args.keep)
+            for n in chosen
+        ]
+        results = []
+        for future in futures:
+            r = future.result()
+            print(
+                f"{r.distribution}: {'ok' if r.ok else 'FAIL'} ({r.seconds:.1f}s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            results.append(r)
+
+    print_table(results, label)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        for problem in r.problems:
+            print(f"\nFAIL {r.distribution}: {problem}")
+    if failed:
+        print(f"\nisolation check failed for {len(failed)} of {len(results)} distribution(s)")
+        return 1
+    print(
+        f"\nisolation check passed: {len(results)} distribution(s), each imports exactly its own "
+        f"and its requirements' restflow subpackages"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

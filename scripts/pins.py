@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Check that versions agree across the monorepo.
+
+    python scripts/pins.py check     # exit 1 with one line per mismatch
+    python scripts/pins.py show      # versions and what pins/ranges point at them
+
+``check`` verifies that
+
+* the meta-package ``restflow`` lists every distribution in ``dependencies``
+  pinned with ``==`` to that distribution's current ``__about__.py`` version,
+  and nothing else of restflow;
+* every pin in the meta-package's extras (``restflow-x[extra]==v``) uses the
+  current version of ``restflow-x`` and names an extra that ``restflow-x``
+  declares, and every extra of every distribution is passed through by some
+  meta extra;
+* every sibling requirement between distributions (``restflow-core>=0.1,<1``)
+  admits the current version of the required distribution, and is a range,
+  not an exact pin (only the meta-package pins exactly).
+
+Stdlib only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _repo import (
+    META_NAME,
+    REPO_ROOT,
+    Distribution,
+    Requirement,
+    load_distributions,
+    specifier_contains,
+)
+
+
+def _is_restflow(req: Requirement) -> bool:
+    return req.name == META_NAME or req.name.startswith(META_NAME + "-")
+
+
+def _exact_pin(req: Requirement) -> str | None:
+    """The version of an ``==X`` requirement (no other clauses), else None."""
+    spec = req.spec.replace(" ", "")
+    if spec.startswith("==") and "," not in spec and not spec.endswith(".*"):
+        return spec[2:]
+    return None
+
+
+def check(dists: dict[str, Distribution]) -> list[str]:
+    """Every pin/range problem, as readable one-line messages."""
+    problems: list[str] = []
+    versions = {name: d.version for name, d in dists.items()}
+    meta = dists.get(META_NAME)
+    members = [name for name in dists if name != META_NAME]
+
+    if meta is None:
+        problems.append(f"no meta-package {META_NAME!r} under packages/")
+    else:
+        where = f"{meta.pyproject_path}"
+        pinned: set[str] = set()
+        for req in meta.dependencies:
+            if not _is_restflow(req):
+                continue
+            if req.name not in versions or req.name == META_NAME:
+                problems.append(
+                    f"{where}: dependency {req.raw!r} is not a distribution of this repository"
+                )
+                continue
+            pinned.add(req.name)
+            pin = _exact_pin(req)
+            if pin is None:
+                problems.append(
+                    f"{where}: dependency {req.raw!r} must pin exactly:"
+                    f" {req.name}=={versions[req.name]}"
+                )
+            elif pin != versions[req.name]:
+                problems.append(
+                    f"{where}: pins {req.name}=={pin} but {dists[req.name].version_file} "
+                    f"says {versions[req.name]}"
+                )
+        for name in members:
+            if name not in pinned:
+                problems.append(f"{where}: dependencies lack {name}=={versions[name]}")
+
+        passed_through: set[tuple[str, str]] = set()
+        for extra, reqs in meta.extras.items():
+            for req in reqs:
+                if not _is_restflow(req):
+                    continue
+                label = f"{where}: extra [{extra}] {req.raw!r}"
+                if req.name not in versions or req.name == META_NAME:
+                    problems.append(f"{label} is not a distribution of this repository")
+                    continue
+                pin = _exact_pin(req)
+                if pin is None:
+                    problems.append(f"{label} must pin exactly: ==")
+                elif pin != versions[req.name]:
+                    problems.append(f"{label} pins {pin} but {req.name} is {versions[req.name]}")
+                for sub_extra in req.extras:
+                    if sub_extra not in dists[req.name].extras:
+                        problems.append(
+                            f"{label} names extra [{sub_extra}], which {req.name} does not declare"
+                        )
+                    passed_through.add((req.name, sub_extra))
+        for name in members:
+            for extra in dists[name].extras:
+                if (name, extra) not in passed_through:
+                    problems.append(f"{where}: no extra passes through {name}[{extra}]")
+
+    for name in members:
+        dist = dists[name]
+        for req in dist.dependencies + [r for reqs in dist.extras.values() for r in reqs]:
+            if not _is_restflow(req):
+                continue
+            label = f"{dist.pyproject_path}: {req.raw!r}"
+            if req.name == META_NAME:
+                problems.append(f"{label}: a distribution must not depend on the meta-package")
+                continue
+            if req.name not in versions:
+                problems.append(f"{label}: {req.name} is not a distribution of this repository")
+                continue
+            if _exact_pin(req) is not None:
+                problems.append(
+                    f"{label}: siblings use compatible ranges (e.g. >=x.y,<N); only the "
+                    f"meta-package pins exactly"
+                )
+            if not req.spec:
+                problems.append(f"{label}: give a range that admits {versions[req.name]}")
+            elif not specifier_contains(req.spec, versions[req.name]):
+                problems.append(
+                    f"{label}: does not admit the current {req.name} {versions[req.name]}"
+                )
+    return problems
+
+
+def show(dists: dict[str, Distribution]) -> None:
+    """Print each distribution's version and what the meta-package pins."""
+    meta = dists.get(META_NAME)
+    pins = {r.name: r.spec for r in meta.dependencies} if meta else {}
+    rows = [("distribution", "version", "meta pin", "sibling requirements")]
+    for name, dist in dists.items():
+        siblings = ", ".join(
+            f"{r.name}{r.spec}" for r in dist.restflow_requirements if name != META_NAME
+        )
+        rows.append(
+            (
+                name,
+                dist.version,
+                pins.get(name, "-") if name != META_NAME else "(meta)",
+                siblings or "-",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for i, row in enumerate(rows):
+        print("  ".join(c.ljust(widths[j]) for j, c in enumerate(row)).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=("check", "show"))
+    parser.add_argument(
+        "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    dists = load_distributions(args.root.resolve())
+    if args.command == "show":
+        show(dists)
+        return 0
+    problems = check(dists)
+    if problems:
+        for problem in problems:
+            print(f"pins: {problem}")
+        print(
+            f"pins check failed: {len(problems)} problem(s). "
+            f"`python scripts/bump.py <distribution> <part>` keeps the meta pins in step."
+        )
+        return 1
+    members = [n for n in dists if n != META_NAME]
+    print(
+        f"pins check passed: the meta-package pins {len(members)} distributions "
+        "at their current versions "
+        f"({', '.join(f'{n}=={dists[n].version}' for n in members)}); sibling ranges admit them"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
