@@ -1,0 +1,32 @@
+"""Django settings for restflow-filters's own tests (SQLite in memory, LocMem cache).
+
+One pytest session per package (DESIGN.md §5): this conftest configures
+Django before collection, so test modules may import restflow and DRF freely.
+"""
+
+from __future__ import annotations
+
+import django
+from django.conf import settings
+
+
+def pytest_configure(config: object) -> None:
+    if settings.configured:
+        return
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="restflow-filters-tests-not-secret",
+        ALLOWED_HOSTS=["*"],
+        USE_TZ=True,
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "rest_framework",
+            "restflow.core",
+        ],
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    django.setup()
