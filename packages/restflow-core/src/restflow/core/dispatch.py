@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from restflow.core import _drf  # noqa: F401  (marks DRF's I/O-free callables loop-safe)
+from restflow.core._negotiation import negotiate
 from restflow.core.fallback import (
     HookMode,
     acall,
@@ -118,8 +119,7 @@ class AsyncAPIView(APIView):
     async def ainitial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """Negotiate, version, then authenticate, check permissions and throttles."""
         self.format_kwarg = self.get_format_suffix(**kwargs)
-        neg = self.perform_content_negotiation(request)
-        request.accepted_renderer, request.accepted_media_type = neg
+        request.accepted_renderer, request.accepted_media_type = negotiate(self, request)
         version, scheme = self.determine_version(request, *args, **kwargs)
         request.version, request.versioning_scheme = version, scheme
 

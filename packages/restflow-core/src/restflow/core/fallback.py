@@ -38,6 +38,7 @@ __all__ = [
     "is_async_callable",
     "is_loop_safe",
     "mark_loop_safe",
+    "register_async_twin",
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -55,8 +56,37 @@ class HookMode(enum.Enum):
 
     NATIVE = "native"  # await obj.aX(...)
     AWAIT = "await"  # X itself is async: await obj.X(...)
+    TWIN = "twin"  # X is a third-party sync function with a registered async twin
     LOOP = "loop"  # sync X marked loop-safe: call it on the event loop
     THREAD = "thread"  # sync X: run it via sync_to_async(thread_sensitive=True)
+
+
+# Per-class decisions live in plain dicts keyed by (class, name): classes are
+# long-lived, and a tuple lookup is the cheapest thing on the request path.
+_HOOK_CACHE: dict[tuple[type, str], HookMode] = {}
+
+# Registered async twins of third-party sync functions, by function identity:
+# id(function) -> (function, twin). The twin takes the instance first.
+_TWINS: dict[int, tuple[object, Callable[..., Awaitable[Any]]]] = {}
+
+
+def register_async_twin(function: Callable[..., Any], twin: Callable[..., Awaitable[Any]]) -> None:
+    """Give a sync method of a class you do not own an async twin for the async path.
+
+    ``register_async_twin(BasicAuthentication.authenticate, abasic)`` makes
+    ``acall_hook(auth, "authenticate", request)`` await ``abasic(auth, request)``
+    for ``BasicAuthentication`` and for subclasses that do not override
+    ``authenticate``; an override is a different function and keeps its own mode.
+    """
+    if not is_async_callable(twin):
+        raise TypeError(f"the async twin of {function!r} must be declared with 'async def'.")
+    _TWINS[id(function)] = (function, twin)
+    _HOOK_CACHE.clear()
+
+
+def _twin_of(function: object) -> Callable[..., Awaitable[Any]] | None:
+    entry = _TWINS.get(id(function))
+    return entry[1] if entry is not None and entry[0] is function else None
 
 
 def mark_loop_safe(func: _F) -> _F:
@@ -71,6 +101,7 @@ def mark_loop_safe(func: _F) -> _F:
     except (AttributeError, TypeError):
         _LOOP_SAFE_FUNCS.add(id(target))
         _LOOP_SAFE_KEEP.append(target)
+    _HOOK_CACHE.clear()
     return func
 
 
@@ -183,8 +214,6 @@ def call(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
 
 # -- hooks: methods looked up by name on an object -------------------------
 
-_HOOK_CACHE: weakref.WeakKeyDictionary[type, dict[str, HookMode]] = weakref.WeakKeyDictionary()
-
 
 def _defining_index(cls: type, name: str) -> int | None:
     for index, klass in enumerate(cls.__mro__):
@@ -212,6 +241,8 @@ def _decide(cls: type, name: str) -> HookMode:
         sync_attr = sync_attr.__func__
     if is_async_callable(sync_attr):
         return HookMode.AWAIT
+    if _twin_of(sync_attr) is not None:
+        return HookMode.TWIN
     if is_loop_safe(sync_attr):
         return HookMode.LOOP
     return HookMode.THREAD
@@ -220,12 +251,10 @@ def _decide(cls: type, name: str) -> HookMode:
 def hook_mode(obj_or_cls: object, name: str) -> HookMode:
     """How the async path runs hook ``name`` (e.g. ``"has_permission"``) on a class."""
     cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
-    per_class = _HOOK_CACHE.get(cls)
-    if per_class is None:
-        per_class = _HOOK_CACHE.setdefault(cls, {})
-    mode = per_class.get(name)
+    key = (cls, name)
+    mode = _HOOK_CACHE.get(key)
     if mode is None:
-        mode = per_class[name] = _decide(cls, name)
+        mode = _HOOK_CACHE[key] = _decide(cls, name)
     return mode
 
 
@@ -243,27 +272,28 @@ async def acall_hook(obj: object, name: str, /, *args: Any, **kwargs: Any) -> An
     method = getattr(obj, name)
     if mode is HookMode.AWAIT:
         return await method(*args, **kwargs)
+    if mode is HookMode.TWIN:
+        twin = _twin_of(getattr(method, "__func__", None))
+        assert twin is not None
+        return await twin(obj, *args, **kwargs)
     if mode is HookMode.LOOP:
         return await _await_if_needed(method(*args, **kwargs))
     result = await sync_to_async(method, thread_sensitive=True)(*args, **kwargs)
     return await _await_if_needed(result)
 
 
-_SYNC_HOOK_CACHE: weakref.WeakKeyDictionary[type, dict[str, str]] = weakref.WeakKeyDictionary()
+_SYNC_HOOK_CACHE: dict[tuple[type, str], str] = {}
 
 
 def _sync_hook_name(cls: type, name: str) -> str:
-    per_class = _SYNC_HOOK_CACHE.get(cls)
-    if per_class is None:
-        per_class = _SYNC_HOOK_CACHE.setdefault(cls, {})
-    chosen = per_class.get(name)
+    chosen = _SYNC_HOOK_CACHE.get((cls, name))
     if chosen is None:
         sync_index = _defining_index(cls, name)
         async_index = _defining_index(cls, "a" + name)
         # Same rule as the async path: the most derived definition wins; on a
         # tie (both on one class) the sync caller takes the sync hook.
         prefer_async = async_index is not None and (sync_index is None or async_index < sync_index)
-        chosen = per_class[name] = "a" + name if prefer_async else name
+        chosen = _SYNC_HOOK_CACHE[(cls, name)] = "a" + name if prefer_async else name
     return chosen
 
 
@@ -296,7 +326,16 @@ async def afirst_hook(
     position = 0
     while position < len(items):
         obj = items[position]
-        if hook_mode(obj, name) is not HookMode.THREAD:
+        mode = hook_mode(obj, name)
+        if mode is HookMode.LOOP:  # the common case for DRF's simple classes: no coroutine
+            result = getattr(obj, name)(*args)
+            if inspect.isawaitable(result):
+                result = await result
+            if until(result):
+                return obj, result
+            position += 1
+            continue
+        if mode is not HookMode.THREAD:
             result = await acall_hook(obj, name, *args)
             if until(result):
                 return obj, result
