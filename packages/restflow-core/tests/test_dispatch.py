@@ -312,10 +312,9 @@ async def test_renderer_that_is_not_loop_safe_renders_in_a_thread(
     assert response.json()["thread"] != threading.current_thread().name
 
 
-async def test_raw_asgi_handler_serves_the_async_view(alice: User) -> None:
-    """The real ``ASGIHandler`` (what uvicorn calls), not only the test client's handler."""
+async def _asgi_get(path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, list[Any], bytes]:
+    """One GET through the real ``ASGIHandler`` (what uvicorn calls), not the test client's."""
     import asyncio
-    import json
 
     from django.core.handlers.asgi import ASGIHandler
 
@@ -335,20 +334,47 @@ async def test_raw_asgi_handler_serves_the_async_view(alice: User) -> None:
         "http_version": "1.1",
         "method": "GET",
         "scheme": "http",
-        "path": "/mixed/",
-        "raw_path": b"/mixed/",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"x-async-user", b"alice")],
+        "headers": [(b"host", b"testserver"), *headers],
         "client": ("127.0.0.1", 5000),
         "server": ("testserver", 80),
     }
     await ASGIHandler()(scope, receive, send)
     start = next(m for m in messages if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-    assert start["status"] == 200
+    return start["status"], start["headers"], body
+
+
+async def test_raw_asgi_handler_serves_the_async_view(alice: User) -> None:
+    import json
+
+    status, headers, body = await _asgi_get("/mixed/", [(b"x-async-user", b"alice")])
+    assert status == 200
     assert json.loads(body)["user"] == "alice"
-    assert (b"Content-Type", b"application/json") in start["headers"]
+    assert (b"Content-Type", b"application/json") in headers
+
+
+@override_settings(MIDDLEWARE=[])  # Django's auth middleware has cycles of its own (request.auser)
+async def test_request_and_view_are_freed_without_the_cycle_collector(alice: User) -> None:
+    import gc
+    import weakref
+
+    await _asgi_get("/mixed/", [(b"x-async-user", b"alice")])  # warm up lazy imports
+    gc.collect()
+    gc.disable()
+    try:
+        views_dispatch.LAST.clear()
+        status, _, _ = await _asgi_get("/mixed/", [(b"x-async-user", b"alice")])
+        assert status == 200
+        refs: list[weakref.ref[Any]] = list(views_dispatch.LAST)
+        views_dispatch.LAST.clear()
+        assert len(refs) == 3
+        assert [ref() for ref in refs] == [None, None, None]
+    finally:
+        gc.enable()
 
 
 @override_settings(REST_FRAMEWORK={"EXCEPTION_HANDLER": "rest_framework.views.exception_handler"})

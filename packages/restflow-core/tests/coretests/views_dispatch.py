@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from coretests.models import Note
 from restflow.core import AsyncAPIView
 
 EVENTS: list[str] = []
+LAST: list[Any] = []  # weak references to the last MixedView, its request and Django's request
 
 
 def record(event: str) -> None:
@@ -109,6 +111,7 @@ class MixedView(AsyncAPIView):
 
     async def get(self, request: Request) -> Response:
         record("handler")
+        LAST[:] = [weakref.ref(self), weakref.ref(request), weakref.ref(request._request)]
         titles = [note.title async for note in Note.objects.order_by("title")]
         return Response(
             {
