@@ -133,7 +133,7 @@ class AsyncAPIView(APIView):
 
         final = await self.afinalize_response(drf_request, response, *args, **kwargs)
         self.response = final  # type: ignore[assignment]
-        final._resource_closers.append(partial(_release, self, drf_request, final))
+        final._resource_closers.append(partial(_release, self, drf_request, final))  # type: ignore[attr-defined]
         return await self.arender_response(drf_request, final)
 
     async def ainitial(self, request: Request, *args: Any, **kwargs: Any) -> None:
