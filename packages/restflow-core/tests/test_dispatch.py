@@ -394,3 +394,23 @@ async def test_drf_simple_rate_throttle_wait_is_computed_on_the_loop() -> None:
 
     assert fallback.hook_mode(SimpleRateThrottle, "wait") is fallback.HookMode.LOOP
     assert fallback.hook_mode(SimpleRateThrottle, "allow_request") is fallback.HookMode.THREAD
+
+
+@override_settings(
+    MIDDLEWARE=[
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+    ]
+)
+async def test_async_views_stay_csrf_exempt_like_drf_views(alice: User) -> None:
+    view = views_dispatch.MixedView.as_view()
+    assert view.csrf_exempt is True
+    assert view.cls is views_dispatch.MixedView
+    response = await AsyncClient(enforce_csrf_checks=True).post(
+        "/mixed/",
+        {"title": "no-token"},
+        content_type="application/json",
+        headers={"X-Async-User": "alice"},
+    )
+    assert response.status_code == 201

@@ -48,13 +48,14 @@ def negotiate(view: APIView, request: Request) -> tuple[Any, str]:
         or (override and override in meta.get("QUERY_STRING", ""))
     ):
         return view.perform_content_negotiation(request)
-    renderers = view.get_renderers()
-    key = (accept, tuple(type(renderer) for renderer in renderers))
+    renderer_classes = tuple(view.renderer_classes)
+    key = (accept, renderer_classes)
     per_class = _memo.setdefault(cls, {})
     hit = per_class.get(key)
-    if hit is not None:
-        return renderers[hit[0]], hit[1]
-    # what perform_content_negotiation does, on our renderer list (a 406 raises: not kept)
+    if hit is not None:  # get_renderers() is DRF's own here: build only the chosen renderer
+        return renderer_classes[hit[0]](), hit[1]
+    # what perform_content_negotiation does (a 406 raises: not kept)
+    renderers = view.get_renderers()
     negotiator = view.get_content_negotiator()
     renderer, media_type = negotiator.select_renderer(request, renderers, None)
     if len(per_class) < _MEMO_PER_CLASS:
