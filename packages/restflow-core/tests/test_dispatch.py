@@ -414,3 +414,24 @@ async def test_async_views_stay_csrf_exempt_like_drf_views(alice: User) -> None:
         headers={"X-Async-User": "alice"},
     )
     assert response.status_code == 201
+
+
+async def test_allow_header_matches_drf_and_cached_headers_are_not_shared(alice: User) -> None:
+    response = await AsyncClient().get("/mixed/", headers={"X-Async-User": "alice"})
+    assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
+    view = views_dispatch.MixedView()
+    view.setup(AsyncRequestFactory().get("/mixed/"))
+    first = view.default_response_headers
+    first["Allow"] = "tampered"
+    assert view.default_response_headers["Allow"] == "GET, POST, HEAD, OPTIONS"
+
+
+def test_overridden_allowed_methods_are_honoured() -> None:
+    class Narrow(views_dispatch.MixedView):
+        @property
+        def allowed_methods(self) -> list[str]:
+            return ["GET"]
+
+    view = Narrow()
+    view.setup(AsyncRequestFactory().get("/mixed/"))
+    assert view.default_response_headers["Allow"] == "GET"

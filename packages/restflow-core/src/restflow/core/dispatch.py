@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperatio
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.views import View
 from django.template.response import SimpleTemplateResponse
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -28,6 +29,9 @@ from restflow.core.fallback import (
 )
 
 __all__ = ["AsyncAPIView"]
+
+
+_DEFAULT_HEADERS: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
 def _is_set(result: Any) -> bool:
@@ -112,6 +116,23 @@ class AsyncAPIView(APIView):
                     f"view: declare it 'async def {method}(self, request, ...)', or subclass "
                     "DRF's APIView for a sync view."
                 )
+
+    @property
+    def default_response_headers(self) -> dict[str, str]:
+        """DRF's ``Allow``/``Vary`` headers, computed once per class and method set."""
+        cls = type(self)
+        own_allowed = getattr(cls, "_allowed_methods", None)
+        if cls.allowed_methods is not APIView.allowed_methods or (
+            own_allowed is not getattr(View, "_allowed_methods", None)
+        ):
+            return super().default_response_headers
+        # Methods bound on the instance count too (Django's head, viewset actions).
+        bound = tuple(name for name in self.http_method_names if name in self.__dict__)
+        key = (cls, tuple(self.http_method_names), bound, len(self.renderer_classes) > 1)
+        headers = _DEFAULT_HEADERS.get(key)
+        if headers is None:
+            headers = _DEFAULT_HEADERS[key] = super().default_response_headers
+        return dict(headers)
 
     # -- the loop -------------------------------------------------------------
 

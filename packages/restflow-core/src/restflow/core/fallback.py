@@ -169,8 +169,13 @@ def is_async_callable(func: object) -> bool:
     return result
 
 
+def _is_awaitable(result: Any) -> bool:
+    # hooks mostly answer True/False/None: skip inspect's ABC check for those
+    return not (result is None or result is True or result is False) and inspect.isawaitable(result)
+
+
 async def _await_if_needed(result: Any) -> Any:
-    if inspect.isawaitable(result):
+    if _is_awaitable(result):
         return await result
     return result
 
@@ -307,7 +312,7 @@ def _run_sync_chain(
 ) -> tuple[int, Any] | None:
     for index, method in enumerate(methods):
         result = method(*args)
-        if inspect.isawaitable(result) or until(result):
+        if _is_awaitable(result) or until(result):
             return index, result
     return None
 
@@ -322,14 +327,14 @@ async def afirst_hook(
     consecutive thread-bound sync hooks shares a single thread hop (DRF's
     default authenticators cost one hop, not one each). Exceptions propagate.
     """
-    items = list(objs)
+    items = objs if isinstance(objs, list) else list(objs)
     position = 0
     while position < len(items):
         obj = items[position]
         mode = hook_mode(obj, name)
         if mode is HookMode.LOOP:  # the common case for DRF's simple classes: no coroutine
             result = getattr(obj, name)(*args)
-            if inspect.isawaitable(result):
+            if _is_awaitable(result):
                 result = await result
             if until(result):
                 return obj, result
