@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperatio
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.views import View
 from django.template.response import SimpleTemplateResponse
+from django.views import View
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
