@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from functools import partial
 from typing import Any, ClassVar
 
@@ -122,13 +123,19 @@ class AsyncAPIView(APIView):
         """DRF's ``Allow``/``Vary`` headers, computed once per class and method set."""
         cls = type(self)
         own_allowed = getattr(cls, "_allowed_methods", None)
-        if cls.allowed_methods is not APIView.allowed_methods or (
-            own_allowed is not getattr(View, "_allowed_methods", None)
+        if (
+            cls.allowed_methods is not APIView.allowed_methods
+            or own_allowed is not getattr(View, "_allowed_methods", None)
+            or "action_map" in self.__dict__  # a viewset binds its actions per instance
         ):
             return super().default_response_headers
-        # Methods bound on the instance count too (Django's head, viewset actions).
-        bound = tuple(name for name in self.http_method_names if name in self.__dict__)
-        key = (cls, tuple(self.http_method_names), bound, len(self.renderer_classes) > 1)
+        # Django's View.setup binds ``head`` on the instance when there is a ``get``.
+        key = (
+            cls,
+            tuple(self.http_method_names),
+            "head" in self.__dict__,
+            len(self.renderer_classes),
+        )
         headers = _DEFAULT_HEADERS.get(key)
         if headers is None:
             headers = _DEFAULT_HEADERS[key] = super().default_response_headers
@@ -197,9 +204,18 @@ class AsyncAPIView(APIView):
 
     async def acheck_permissions(self, request: Request) -> None:
         """Raise ``PermissionDenied``/``NotAuthenticated`` at the first refusing permission."""
-        denied = await afirst_hook(
-            self.get_permissions(), "has_permission", request, self, until=_is_denied
-        )
+        permissions = self.get_permissions()
+        if all(
+            hook_mode(permission, "has_permission") is HookMode.LOOP for permission in permissions
+        ):
+            for permission in permissions:  # DRF's AllowAny & co.: answer on the loop, no coroutine
+                allowed = permission.has_permission(request, self)
+                if not isinstance(allowed, bool) and inspect.isawaitable(allowed):
+                    allowed = await allowed
+                if not allowed:
+                    self._deny(request, permission)
+            return
+        denied = await afirst_hook(permissions, "has_permission", request, self, until=_is_denied)
         if denied is not None:
             self._deny(request, denied[0])
 
