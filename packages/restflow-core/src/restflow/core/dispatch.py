@@ -209,7 +209,7 @@ class AsyncAPIView(APIView):
             hook_mode(permission, "has_permission") is HookMode.LOOP for permission in permissions
         ):
             for permission in permissions:  # DRF's AllowAny & co.: answer on the loop, no coroutine
-                allowed = permission.has_permission(request, self)
+                allowed: Any = permission.has_permission(request, self)
                 if not isinstance(allowed, bool) and inspect.isawaitable(allowed):
                     allowed = await allowed
                 if not allowed:
