@@ -268,3 +268,12 @@ def specifier_contains(spec: str, version: str) -> bool:
         if not ok:
             return False
     return True
+
+
+def print_columns(rows: list[tuple[str, ...]]) -> None:
+    """Print ``rows`` (the first one is the header) as aligned columns."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
+        if index == 0:
+            print("  ".join("-" * width for width in widths))

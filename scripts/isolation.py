@@ -47,6 +47,7 @@ from _repo import (
     Requirement,
     canonical,
     load_distributions,
+    print_columns,
     specifier_contains,
 )
 from wheels import wheel_name
@@ -304,12 +305,8 @@ def print_table(results: list[Result], python_label: str) -> None:
                 "ok" if r.ok else "FAIL",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     print(f"isolation check ({python_label})")
-    for i, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    print_columns(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

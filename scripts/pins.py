@@ -34,6 +34,7 @@ from _repo import (
     Distribution,
     Requirement,
     load_distributions,
+    print_columns,
     specifier_contains,
 )
 
@@ -154,11 +155,7 @@ def show(dists: dict[str, Distribution]) -> None:
                 siblings or "-",
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        print("  ".join(c.ljust(widths[j]) for j, c in enumerate(row)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    print_columns(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

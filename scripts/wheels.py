@@ -35,7 +35,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _repo import NAMESPACE, REPO_ROOT, Distribution, canonical, load_distributions
+from _repo import (
+    NAMESPACE,
+    REPO_ROOT,
+    Distribution,
+    canonical,
+    load_distributions,
+    print_columns,
+)
 
 
 @dataclass
@@ -216,11 +223,7 @@ def print_table(reports: list[WheelReport]) -> None:
                 "ok" if r.ok else f"FAIL ({len(r.problems)})",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    print_columns(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
