@@ -129,7 +129,7 @@ async def test_throttles_are_all_asked_and_the_longest_wait_wins(
 
 async def test_drf_django_model_permissions_run_in_a_thread_not_on_the_loop(alice: User) -> None:
     # DjangoModelPermissions queries the database; on the loop this would raise
-    # SynchronousOnlyOperation (tests run without DJANGO_ALLOW_ASYNC_UNSAFE).
+    # SynchronousOnlyOperation (the tests never switch off the async-unsafe check).
     refused = await AsyncClient().post("/model-perms/", {}, headers={"X-Async-User": "alice"})
     assert refused.status_code == 403
     perm = await Permission.objects.aget(codename="add_note")

@@ -50,7 +50,9 @@ def negotiate(view: APIView, request: Request) -> tuple[Any, str]:
         return view.perform_content_negotiation(request)
     renderer_classes = tuple(view.renderer_classes)
     key = (accept, renderer_classes)
-    per_class = _memo.setdefault(cls, {})
+    per_class = _memo.get(cls)
+    if per_class is None:
+        per_class = _memo[cls] = {}
     hit = per_class.get(key)
     if hit is not None:  # get_renderers() is DRF's own here: build only the chosen renderer
         return renderer_classes[hit[0]](), hit[1]

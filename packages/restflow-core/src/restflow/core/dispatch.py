@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from functools import partial
 from typing import Any, ClassVar
 
@@ -204,18 +203,9 @@ class AsyncAPIView(APIView):
 
     async def acheck_permissions(self, request: Request) -> None:
         """Raise ``PermissionDenied``/``NotAuthenticated`` at the first refusing permission."""
-        permissions = self.get_permissions()
-        if all(
-            hook_mode(permission, "has_permission") is HookMode.LOOP for permission in permissions
-        ):
-            for permission in permissions:  # DRF's AllowAny & co.: answer on the loop, no coroutine
-                allowed: Any = permission.has_permission(request, self)
-                if not isinstance(allowed, bool) and inspect.isawaitable(allowed):
-                    allowed = await allowed
-                if not allowed:
-                    self._deny(request, permission)
-            return
-        denied = await afirst_hook(permissions, "has_permission", request, self, until=_is_denied)
+        denied = await afirst_hook(
+            self.get_permissions(), "has_permission", request, self, until=_is_denied
+        )
         if denied is not None:
             self._deny(request, denied[0])
 

@@ -180,6 +180,12 @@ async def _await_if_needed(result: Any) -> Any:
     return result
 
 
+async def _athread(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Run sync ``func`` in a thread (``thread_sensitive=True``); await what it returns if awaitable."""
+    result = await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
+    return await _await_if_needed(result)
+
+
 async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     """Call ``func`` from async code, whatever its mode.
 
@@ -191,8 +197,7 @@ async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return await func(*args, **kwargs)
     if is_loop_safe(func):
         return await _await_if_needed(func(*args, **kwargs))
-    result = await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
-    return await _await_if_needed(result)
+    return await _athread(func, *args, **kwargs)
 
 
 def _await_sync(awaitable: Awaitable[Any]) -> Any:
@@ -227,14 +232,26 @@ def _defining_index(cls: type, name: str) -> int | None:
     return None
 
 
+def _async_twin_wins(cls: type, name: str, *, on_tie: bool) -> bool:
+    """Whether ``aX`` is defined more derived than ``X`` (``on_tie``: both on one class).
+
+    The most derived definition wins on both paths: a subclass that overrides
+    only the sync hook of a class shipping a native async twin gets its
+    override run, and the other way round.
+    """
+    sync_index = _defining_index(cls, name)
+    async_index = _defining_index(cls, "a" + name)
+    if async_index is None:
+        return False
+    return sync_index is None or async_index < sync_index or (on_tie and async_index == sync_index)
+
+
 def _decide(cls: type, name: str) -> HookMode:
     async_name = "a" + name
     sync_index = _defining_index(cls, name)
     async_index = _defining_index(cls, async_name)
-    # The most derived definition wins: a subclass that overrides only the sync
-    # hook of a class that ships a native async twin gets its sync override run.
-    async_wins = async_index is not None and (sync_index is None or async_index <= sync_index)
-    if async_wins and is_async_callable(getattr(cls, async_name)):
+    # on the async path a class defining both hooks gets its async one
+    if _async_twin_wins(cls, name, on_tie=True) and is_async_callable(getattr(cls, async_name)):
         return HookMode.NATIVE
     if sync_index is None:
         if async_index is not None:
@@ -283,8 +300,7 @@ async def acall_hook(obj: object, name: str, /, *args: Any, **kwargs: Any) -> An
         return await twin(obj, *args, **kwargs)
     if mode is HookMode.LOOP:
         return await _await_if_needed(method(*args, **kwargs))
-    result = await sync_to_async(method, thread_sensitive=True)(*args, **kwargs)
-    return await _await_if_needed(result)
+    return await _athread(method, *args, **kwargs)
 
 
 _SYNC_HOOK_CACHE: dict[tuple[type, str], str] = {}
@@ -293,11 +309,8 @@ _SYNC_HOOK_CACHE: dict[tuple[type, str], str] = {}
 def _sync_hook_name(cls: type, name: str) -> str:
     chosen = _SYNC_HOOK_CACHE.get((cls, name))
     if chosen is None:
-        sync_index = _defining_index(cls, name)
-        async_index = _defining_index(cls, "a" + name)
-        # Same rule as the async path: the most derived definition wins; on a
-        # tie (both on one class) the sync caller takes the sync hook.
-        prefer_async = async_index is not None and (sync_index is None or async_index < sync_index)
+        # on the sync path a class defining both hooks gets its sync one
+        prefer_async = _async_twin_wins(cls, name, on_tie=False)
         chosen = _SYNC_HOOK_CACHE[(cls, name)] = "a" + name if prefer_async else name
     return chosen
 
