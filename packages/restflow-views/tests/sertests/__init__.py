@@ -1,0 +1,1 @@
+"""Test app for the serializer tests (models in ``sertests.models``)."""

@@ -1,0 +1,1 @@
+"""Models the view tests use."""

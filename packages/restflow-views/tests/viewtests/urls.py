@@ -1,0 +1,5 @@
+"""Root URLconf of the view tests."""
+
+from django.urls import path
+
+urlpatterns: list[path] = []
