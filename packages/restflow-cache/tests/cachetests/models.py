@@ -1,0 +1,1 @@
+"""Models the caching tests use."""

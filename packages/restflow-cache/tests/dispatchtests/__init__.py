@@ -1,0 +1,1 @@
+"""Test app for the dispatchers and their real worker processes."""

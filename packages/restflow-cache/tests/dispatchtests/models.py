@@ -1,0 +1,1 @@
+"""Models the dispatcher tests use."""
