@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from coretests import views_dispatch
 from coretests.models import Note
-from restflow.core import AsyncAPIView, fallback
+from restflow.core import AsyncAPIView, dispatch, fallback
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -125,6 +125,41 @@ async def test_throttles_are_all_asked_and_the_longest_wait_wins(
     assert response.status_code == 429
     assert response["Retry-After"] == wait
     assert response.json()["error"]["code"] == "throttled"
+
+
+async def test_throttles_from_an_overridden_get_throttles_are_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # no throttle_classes: the loop may skip the step only when nothing supplies throttles
+    monkeypatch.setattr(views_dispatch.NoHeaderView, "permission_classes", [])
+    monkeypatch.setattr(
+        views_dispatch.NoHeaderView,
+        "get_throttles",
+        lambda self: [views_dispatch.SyncThrottle()],
+        raising=False,
+    )
+    monkeypatch.setattr(dispatch, "_OWN_THROTTLING", {})  # decided per class: decide again
+    response = await AsyncClient().get("/no-header/", headers={"X-Sync-Throttle": "1"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3"
+
+
+async def test_an_overridden_acheck_throttles_runs_without_throttle_classes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+
+    async def acheck_throttles(self: AsyncAPIView, request: Any) -> None:
+        calls.append(request.method)
+
+    monkeypatch.setattr(views_dispatch.NoHeaderView, "permission_classes", [])
+    monkeypatch.setattr(
+        views_dispatch.NoHeaderView, "acheck_throttles", acheck_throttles, raising=False
+    )
+    monkeypatch.setattr(dispatch, "_OWN_THROTTLING", {})
+    response = await AsyncClient().get("/no-header/")
+    assert response.status_code == 200
+    assert calls == ["GET"]
 
 
 async def test_drf_django_model_permissions_run_in_a_thread_not_on_the_loop(alice: User) -> None:

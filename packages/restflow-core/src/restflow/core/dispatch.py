@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from restflow.core import _drf  # noqa: F401  (marks DRF's I/O-free callables loop-safe)
 from restflow.core._negotiation import negotiate
+from restflow.core._render import render_json
 from restflow.core.fallback import (
     HookMode,
     acall,
@@ -32,6 +33,18 @@ __all__ = ["AsyncAPIView"]
 
 
 _DEFAULT_HEADERS: dict[tuple[Any, ...], dict[str, str]] = {}
+_OWN_THROTTLING: dict[type, bool] = {}
+
+
+def _own_throttling(cls: type) -> bool:
+    """Whether ``cls`` changes how throttles are found or checked (then always ask them)."""
+    own = _OWN_THROTTLING.get(cls)
+    if own is None:
+        own = _OWN_THROTTLING[cls] = (
+            cls.acheck_throttles is not AsyncAPIView.acheck_throttles  # type: ignore[attr-defined]
+            or cls.get_throttles is not APIView.get_throttles  # type: ignore[attr-defined]
+        )
+    return own
 
 
 def _is_set(result: Any) -> bool:
@@ -180,7 +193,8 @@ class AsyncAPIView(APIView):
 
         await self.aperform_authentication(request)
         await self.acheck_permissions(request)
-        await self.acheck_throttles(request)
+        if self.throttle_classes or _own_throttling(type(self)):  # else there is nothing to ask
+            await self.acheck_throttles(request)
 
     async def aperform_authentication(self, request: Request) -> None:
         """Authenticate now, so the lazy ``request.user`` never queries on the loop."""
@@ -273,7 +287,8 @@ class AsyncAPIView(APIView):
         renderer = getattr(response, "accepted_renderer", None)
         if renderer is not None and hook_mode(renderer, "render") is HookMode.LOOP:
             try:
-                response.render()
+                if not render_json(response):
+                    response.render()
             except SynchronousOnlyOperation:
                 # The data held something lazy (a QuerySet): evaluate it in a thread.
                 await sync_to_async(response.render, thread_sensitive=True)()
