@@ -208,6 +208,35 @@ async def test_method_not_allowed_and_options() -> None:
     assert not_allowed.json()["error"]["code"] == "method_not_allowed"
 
 
+class _Methods(AsyncAPIView):
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+
+    async def get(self, request: Any) -> Response:
+        return Response({"handler": "get"})
+
+    async def post(self, request: Any) -> Response:
+        return Response({"handler": "post"})
+
+
+class _MethodOnTheDrfRequest(_Methods):
+    def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        drf_request.method = "POST"  # as DRF's clone_request does
+        return drf_request
+
+
+@pytest.mark.parametrize(
+    ("view_class", "expected"), [(_Methods, "get"), (_MethodOnTheDrfRequest, "post")]
+)
+async def test_handler_follows_the_drf_requests_own_method(
+    view_class: type[AsyncAPIView], expected: str
+) -> None:
+    request = AsyncRequestFactory().get("/methods/")
+    response = await view_class.as_view()(request)
+    assert response.data == {"handler": expected}
+
+
 async def test_unhandled_exception_is_500_without_leaking() -> None:
     response = await AsyncClient(raise_request_exception=False).get("/broken/")
     assert response.status_code == 500

@@ -47,6 +47,13 @@ def _own_throttling(cls: type) -> bool:
     return own
 
 
+def _method_of(request: Request) -> str | None:
+    """``request.method``, sparing a plain ``Request`` its failed lookup (an exception)."""
+    if type(request) is Request:
+        return request.__dict__.get("method", request._request.method)  # type: ignore[no-any-return]
+    return request.method  # type: ignore[no-any-return]
+
+
 def _is_set(result: Any) -> bool:
     return result is not None
 
@@ -167,7 +174,8 @@ class AsyncAPIView(APIView):
 
         try:
             await self.ainitial(drf_request, *args, **kwargs)
-            method = drf_request.method.lower() if drf_request.method else ""
+            method = _method_of(drf_request)
+            method = method.lower() if method else ""
             if method in self.http_method_names:
                 handler = getattr(self, method, self.http_method_not_allowed)
             else:
