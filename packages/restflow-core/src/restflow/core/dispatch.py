@@ -50,8 +50,8 @@ def _own_throttling(cls: type) -> bool:
 def _method_of(request: Request) -> str | None:
     """``request.method``, sparing a plain ``Request`` its failed lookup (an exception)."""
     if type(request) is Request:
-        return request.__dict__.get("method", request._request.method)  # type: ignore[no-any-return]
-    return request.method  # type: ignore[no-any-return]
+        return request.__dict__.get("method", request._request.method)
+    return request.method
 
 
 def _is_set(result: Any) -> bool:
