@@ -1,0 +1,424 @@
+"""Compile a FilterSet class into its table of accepted parameters.
+
+Runs once per class. Declaration mistakes raise here, naming the class and
+attribute: ``TypeError`` for a bad declaration, ``ImproperlyConfigured``
+for a name the model does not have.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+
+from restflow.core.fallback import is_async_callable
+from restflow.core.typemap import resolve_annotations
+from restflow.filters import fields as ff
+from restflow.filters._params import Param, make_parser, takes_list
+from restflow.filters._types import field_for_annotation, field_for_model_field
+from restflow.filters.lookups import ALL, CATEGORIES, OPT_IN_CATEGORIES, POSTGRES_LOOKUPS
+from restflow.filters.options import FilterSetOptions, RelatedField
+from restflow.filters.ordering import OrderField
+
+__all__ = ["Compiled", "compile_filterset"]
+
+
+@dataclass(slots=True)
+class Compiled:
+    """What a request needs, built once per FilterSet class."""
+
+    fields: dict[str, ff.Field]
+    params: dict[str, Param]
+    required: dict[str, frozenset[str]]
+    ordering: OrderField | None
+    order_param: str | None
+    uses_postgres: bool
+
+
+def compile_filterset(cls: type, base: type, options: FilterSetOptions) -> Compiled:
+    """Collect ``cls``'s fields (explicit > annotation > model) and compile their parameters."""
+    fields, ordering, order_param = _collect(cls, base, options)
+    params: dict[str, Param] = {}
+    required: dict[str, frozenset[str]] = {}
+    for attr, field in fields.items():
+        names = []
+        for param in _params_of(cls, attr, field, options):
+            clash = params.get(param.name)
+            if clash is not None:
+                raise TypeError(
+                    f"{cls.__qualname__}: the parameter {param.name!r} comes from both "
+                    f"{clash.attr!r} and {attr!r}; rename one or set lookup_separator."
+                )
+            params[param.name] = param
+            names.append(param.name)
+        if field.required:
+            required[attr] = frozenset(names)
+    if order_param is not None and order_param in params:
+        raise TypeError(
+            f"{cls.__qualname__}: the ordering parameter {order_param!r} is also a filter "
+            "parameter; set Meta.order_param to another name."
+        )
+    uses_postgres = any(param.lookup in POSTGRES_LOOKUPS for param in params.values())
+    return Compiled(fields, params, required, ordering, order_param, uses_postgres)
+
+
+# -- collecting fields ---------------------------------------------------------
+
+
+def _collect(
+    cls: type, base: type, options: FilterSetOptions
+) -> tuple[dict[str, ff.Field], OrderField | None, str | None]:
+    where = cls.__qualname__
+    fields: dict[str, ff.Field] = {}
+    if options.model is not None:
+        fields.update(_model_fields(cls, options))
+    for attr, annotation in resolve_annotations(cls, stop_at=base).items():
+        fields[attr] = field_for_annotation(annotation, owner=cls, name=attr)
+    for attr, extra in dict(options.extra_kwargs).items():
+        if attr not in fields:
+            raise TypeError(
+                f"{where}.Meta.extra_kwargs names {attr!r}, which is not a model-derived or "
+                "annotated field of this FilterSet."
+            )
+        fields[attr] = _with_options(cls, attr, fields[attr], extra)
+
+    ordering: OrderField | None = None
+    order_param: str | None = None
+    if options.order_fields:
+        ordering = OrderField(
+            options.order_fields,
+            labels=options.order_field_labels,
+            default=options.default_order_fields,
+            override_order_direction=options.override_order_direction,
+        )
+        order_param = options.order_param
+    for attr, value in _declared(cls, base):
+        if value is None:
+            fields.pop(attr, None)
+        elif isinstance(value, OrderField):
+            ordering, order_param = value, attr
+        elif isinstance(value, RelatedField):
+            fields.pop(attr, None)
+            fields.update(_related_fields(cls, attr, value, options.model))
+        else:
+            fields[attr] = value
+    for attr in options.exclude:
+        if fields.pop(attr, None) is None:
+            raise TypeError(f"{where}.Meta.exclude names {attr!r}, which is not a field.")
+    return fields, ordering, order_param
+
+
+def _declared(cls: type, base: type) -> Iterator[tuple[str, Any]]:
+    """Explicit declarations along the MRO, base classes first."""
+    seen: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        if not issubclass(klass, base) or klass is base:
+            continue
+        for attr, value in vars(klass).items():
+            if isinstance(value, ff.Field | OrderField | RelatedField):
+                seen[attr] = value
+            elif value is None and attr in seen:
+                seen[attr] = None
+    yield from seen.items()
+
+
+def _with_options(cls: type, attr: str, field: ff.Field, options: Mapping[str, Any]) -> ff.Field:
+    try:
+        return field.with_options(**options)
+    except TypeError as exc:  # pragma: no cover - with_options takes any keyword
+        raise TypeError(f"{cls.__qualname__}.{attr}: {exc}") from None
+
+
+def _model_fields(cls: type, options: FilterSetOptions) -> dict[str, ff.Field]:
+    model = options.model
+    assert model is not None
+    where = f"{cls.__qualname__}.Meta"
+    if options.fields == "__all__":
+        names = [
+            f.name
+            for f in model._meta.get_fields()
+            if f.concrete and not f.many_to_many and field_for_model_field(f) is not None
+        ]
+    else:
+        names = list(options.fields)
+    fields: dict[str, ff.Field] = {}
+    for name in names:
+        model_field = _model_field(model, name, f"{where}.fields")
+        field = field_for_model_field(model_field)
+        if field is None:
+            raise TypeError(
+                f"{where}.fields: {model.__name__}.{name} is a "
+                f"{type(model_field).__name__}, which restflow cannot filter on; "
+                "declare a filter field for it explicitly."
+            )
+        fields[name] = field
+    related = options.related_fields
+    items = related.items() if isinstance(related, Mapping) else ((n, ALL) for n in related)
+    for name, selection in items:
+        fields.update(_related_fields(cls, name, RelatedField(fields=selection), model))
+    return fields
+
+
+def _model_field(model: type[Any], name: str, where: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        raise ImproperlyConfigured(
+            f"{where}: {model.__name__} has no field {name!r}."
+        ) from None
+
+
+def _related_fields(
+    cls: type, attr: str, related: RelatedField, model: type[Any] | None
+) -> dict[str, ff.Field]:
+    where = f"{cls.__qualname__}.{attr}"
+    target = related.model
+    if target is None:
+        if model is None:
+            raise TypeError(f"{where}: RelatedField needs a model (or Meta.model).")
+        relation = _model_field(model, attr, where)
+        target = relation.related_model
+        if target is None:
+            raise TypeError(f"{where}: {model.__name__}.{attr} is not a relation.")
+    if related.fields == ALL:
+        names = [
+            f.name
+            for f in target._meta.get_fields()
+            if f.concrete and not f.is_relation and field_for_model_field(f) is not None
+        ]
+    else:
+        names = list(related.fields)
+    fields: dict[str, ff.Field] = {}
+    for name in names:
+        if name in related.exclude:
+            continue
+        model_field = _model_field(target, name, where)
+        field = field_for_model_field(model_field)
+        if field is None:
+            raise TypeError(f"{where}: {target.__name__}.{name} cannot be filtered on.")
+        full = f"{attr}__{name}"
+        options = {"db_field": full, **related.field_options}
+        fields[full] = field.with_options(**options)
+    return fields
+
+
+# -- one field's parameters -------------------------------------------------------
+
+
+def _params_of(
+    cls: type, attr: str, field: ff.Field, options: FilterSetOptions
+) -> Iterator[Param]:
+    where = f"{cls.__qualname__}.{attr}"
+    model = options.model
+    db_field = field.db_field or attr
+    if isinstance(field, ff.ListField) and model is not None and field.base_lookup == "in":
+        model_field = _resolve_path(model, db_field, where, strict=False)
+        if getattr(model_field, "base_field", None) is not None:
+            field = field.with_options(base_lookup="exact")
+    method = _check_method(cls, where, field.method)
+    build = _check_filter_by(cls, where, field.filter_by)
+    if model is not None and field.method is None:
+        _resolve_path(model, db_field, where, strict=True)
+    negatable = field.allow_negate if field.allow_negate is not None else options.allow_negate
+    if method is not None and field.allow_negate is None:
+        negatable = False
+    if field.negate:
+        negatable = False
+    separator = field.lookup_separator or options.lookup_separator
+    max_list = field.max_list_size or options.max_list_size
+    base_help = field.help_text or ""
+
+    variants = [(attr, field.base_lookup, True)]
+    for name, lookup in _lookups(cls, attr, field, separator):
+        variants.append((name, lookup, False))
+
+    for name, lookup, is_base in variants:
+        parse, many = make_parser(field, lookup, max_list)
+        if is_base and isinstance(field.filter_by, str):
+            key: str | None = field.filter_by
+        elif is_base and (build is not None or method is not None):
+            key = None
+        elif _orm_lookup(field, lookup) == "exact" and not takes_list(field, lookup):
+            key = db_field
+        else:
+            key = f"{db_field}__{_orm_lookup(field, lookup)}"
+        if model is not None and key is not None and method is None:
+            _resolve_path(model, key, where, strict=True)
+        help_text = field.lookup_help_text.get(name[len(attr) :].lstrip("_")) or _help(
+            base_help, attr, lookup, is_base
+        )
+        common = {
+            "attr": attr,
+            "lookup": lookup,
+            "field": field,
+            "parse": parse,
+            "many": many,
+            "key": key if method is None else None,
+            "build": build if is_base and key is None else None,
+            "method": method,
+            "schema": _schema(field, lookup, many),
+        }
+        yield Param(name=name, negated=field.negate, help_text=help_text, **common)
+        if negatable:
+            negated_help = f"Excludes what {name} matches."
+            yield Param(name=f"{name}!", negated=True, help_text=negated_help, **common)
+
+
+def _orm_lookup(field: ff.Field, lookup: str) -> str:
+    """The ORM lookup for ``lookup``: ``date`` on a date (``time`` on a time) is ``exact``."""
+    if lookup == "date" and isinstance(field, ff.DateField) and not isinstance(field, ff.DateTimeField):
+        return "exact"
+    if lookup == "time" and isinstance(field, ff.TimeField):
+        return "exact"
+    return lookup
+
+
+def _help(base: str, attr: str, lookup: str, is_base: bool) -> str:
+    if is_base:
+        return base or f"Filter on {attr}."
+    return f"{base or attr}: {lookup.replace('_', ' ')}."
+
+
+def _schema(field: ff.Field, lookup: str, many: bool) -> dict[str, Any]:
+    if lookup == "isnull":
+        value: dict[str, Any] = {"type": "boolean"}
+    elif lookup in ("year", "month", "day", "week", "week_day", "quarter"):
+        value = {"type": "integer"}
+    elif lookup in ("hour", "minute", "second"):
+        value = {"type": "integer"}
+    elif lookup == "date":
+        value = {"type": "string", "format": "date"}
+    elif lookup == "time":
+        value = {"type": "string", "format": "time"}
+    elif lookup in ("search", "trigram_similar", "unaccent", "regex", "iregex"):
+        value = {"type": "string"}
+    else:
+        value = field.value_schema()
+    return {"type": "array", "items": value} if many else value
+
+
+def _lookups(cls: type, attr: str, field: ff.Field, separator: str) -> Iterator[tuple[str, str]]:
+    """``(parameter name, ORM lookup)`` for every lookup variant of ``field``."""
+    where = f"{cls.__qualname__}.{attr}"
+    spec = field.lookups
+    if spec is None:
+        return
+    entries: Sequence[Any] = [spec] if isinstance(spec, str) else spec
+    seen: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, Mapping):
+            for alias, lookup in entry.items():
+                _check_lookup(where, field, lookup)
+                yield f"{attr}{separator}{alias}", lookup
+            continue
+        if not isinstance(entry, str):
+            raise TypeError(f"{where}: lookups entries must be strings or dicts, got {entry!r}.")
+        for lookup in _expand(where, field, entry):
+            if lookup not in seen and lookup != field.base_lookup:
+                seen.add(lookup)
+                yield f"{attr}__{lookup}", lookup
+
+
+def _expand(where: str, field: ff.Field, entry: str) -> list[str]:
+    if entry == ALL:
+        return [
+            lookup
+            for category, lookups in CATEGORIES.items()
+            if category in field.categories and category not in OPT_IN_CATEGORIES
+            for lookup in lookups
+        ]
+    if entry in CATEGORIES:
+        if entry not in field.categories:
+            raise TypeError(
+                f"{where}: the lookup category {entry!r} does not apply to "
+                f"{type(field).__name__}; it allows {_allowed(field)}."
+            )
+        return list(CATEGORIES[entry])
+    _check_lookup(where, field, entry)
+    return [entry]
+
+
+def _check_lookup(where: str, field: ff.Field, lookup: str) -> None:
+    known = {name for lookups in CATEGORIES.values() for name in lookups}
+    if lookup not in known:
+        raise TypeError(
+            f"{where}: unknown lookup {lookup!r}; lookups are {', '.join(sorted(known))} "
+            f"or the categories {', '.join(CATEGORIES)}."
+        )
+    if not any(lookup in CATEGORIES[category] for category in field.categories):
+        raise TypeError(
+            f"{where}: the lookup {lookup!r} does not apply to {type(field).__name__}; "
+            f"it allows {_allowed(field)}."
+        )
+
+
+def _allowed(field: ff.Field) -> str:
+    return "; ".join(
+        f"{category} ({', '.join(CATEGORIES[category])})"
+        for category in CATEGORIES
+        if category in field.categories
+    )
+
+
+def _check_method(cls: type, where: str, method: Any) -> Any:
+    if method is None:
+        return None
+    if isinstance(method, str):
+        if not callable(getattr(cls, method, None)):
+            raise TypeError(f"{where}: method={method!r} is not a method of {cls.__qualname__}.")
+        return method
+    if not callable(method):
+        raise TypeError(f"{where}: method must be a method name or a callable, got {method!r}.")
+    return method
+
+
+def _check_filter_by(cls: type, where: str, filter_by: Any) -> Any:
+    if filter_by is None or isinstance(filter_by, str):
+        return None
+    if not callable(filter_by):
+        raise TypeError(
+            f"{where}: filter_by must be an ORM expression string or a callable, got {filter_by!r}."
+        )
+    if is_async_callable(filter_by):
+        raise TypeError(
+            f"{where}: filter_by must be a plain function building a Q or a dict; for async "
+            "work use method= instead."
+        )
+    if len(inspect.signature(filter_by).parameters) < 1:
+        raise TypeError(f"{where}: filter_by callables take the value as their argument.")
+    return filter_by
+
+
+def _resolve_path(model: type[Any], path: str, where: str, *, strict: bool) -> Any:
+    """Walk ``path`` through ``model``: the model field it ends on (``None`` if unknown).
+
+    With ``strict``, a first name that is not a model field, or a later name
+    that is neither a field nor a lookup/transform, raises ``ImproperlyConfigured``.
+    """
+    current: Any = model
+    field: Any = None
+    for part in path.split("__"):
+        if current is not None:
+            try:
+                field = current._meta.get_field(part)
+            except FieldDoesNotExist:
+                if field is None:
+                    if strict:
+                        raise ImproperlyConfigured(
+                            f"{where}: {model.__name__} has no field {part!r} (in {path!r})."
+                        ) from None
+                    return None
+            else:
+                current = field.related_model if field.is_relation else None
+                continue
+        if strict and part not in POSTGRES_LOOKUPS:
+            if field.get_lookup(part) is None and field.get_transform(part) is None:
+                raise ImproperlyConfigured(
+                    f"{where}: in {path!r}, {part!r} is neither a field nor a lookup of "
+                    f"{type(field).__name__} {field.name!r}."
+                )
+        return field
+    return field
