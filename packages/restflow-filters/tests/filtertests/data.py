@@ -20,7 +20,7 @@ SUPPLIERS = [uuid.UUID(int=100 + n) for n in range(1, 3)]
 
 def make_catalog() -> dict[str, Any]:
     """Products named p1..p4 with distinct values in every column."""
-    tz = dt.timezone.utc
+    tz = dt.UTC
     books = Category.objects.create(name="Books", slug="books")
     games = Category.objects.create(name="Games", slug="games")
     acme = Supplier.objects.create(id=SUPPLIERS[0], name="Acme")

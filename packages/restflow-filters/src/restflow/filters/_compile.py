@@ -106,7 +106,7 @@ def _collect(
         else:
             fields[attr] = value
     for attr in options.exclude:
-        if fields.pop(attr, None) is None:
+        if fields.pop(attr, None) is None and not _is_model_field(options.model, attr):
             raise TypeError(f"{where}.Meta.exclude names {attr!r}, which is not a field.")
     return fields, ordering, order_param
 
@@ -120,7 +120,7 @@ def _declared(cls: type, base: type) -> Iterator[tuple[str, Any]]:
         for attr, value in vars(klass).items():
             if isinstance(value, ff.Field | OrderField | RelatedField):
                 seen[attr] = value
-            elif value is None and attr in seen:
+            elif value is None and not attr.startswith("_"):
                 seen[attr] = None
     yield from seen.items()
 
@@ -162,13 +162,18 @@ def _model_fields(cls: type, options: FilterSetOptions) -> dict[str, ff.Field]:
     return fields
 
 
+def _is_model_field(model: type[Any] | None, name: str) -> bool:
+    try:
+        return model is not None and bool(model._meta.get_field(name))
+    except FieldDoesNotExist:
+        return False
+
+
 def _model_field(model: type[Any], name: str, where: str) -> Any:
     try:
         return model._meta.get_field(name)
     except FieldDoesNotExist:
-        raise ImproperlyConfigured(
-            f"{where}: {model.__name__} has no field {name!r}."
-        ) from None
+        raise ImproperlyConfigured(f"{where}: {model.__name__} has no field {name!r}.") from None
 
 
 def _related_fields(
@@ -208,9 +213,7 @@ def _related_fields(
 # -- one field's parameters -------------------------------------------------------
 
 
-def _params_of(
-    cls: type, attr: str, field: ff.Field, options: FilterSetOptions
-) -> Iterator[Param]:
+def _params_of(cls: type, attr: str, field: ff.Field, options: FilterSetOptions) -> Iterator[Param]:
     where = f"{cls.__qualname__}.{attr}"
     model = options.model
     db_field = field.db_field or attr
@@ -220,8 +223,6 @@ def _params_of(
             field = field.with_options(base_lookup="exact")
     method = _check_method(cls, where, field.method)
     build = _check_filter_by(cls, where, field.filter_by)
-    if model is not None and field.method is None:
-        _resolve_path(model, db_field, where, strict=True)
     negatable = field.allow_negate if field.allow_negate is not None else options.allow_negate
     if method is not None and field.allow_negate is None:
         negatable = False
@@ -269,9 +270,9 @@ def _params_of(
 
 def _orm_lookup(field: ff.Field, lookup: str) -> str:
     """The ORM lookup for ``lookup``: ``date`` on a date (``time`` on a time) is ``exact``."""
-    if lookup == "date" and isinstance(field, ff.DateField) and not isinstance(field, ff.DateTimeField):
-        return "exact"
-    if lookup == "time" and isinstance(field, ff.TimeField):
+    if (lookup == "date" and isinstance(field, ff.DateField)) or (
+        lookup == "time" and isinstance(field, ff.TimeField)
+    ):
         return "exact"
     return lookup
 
@@ -285,9 +286,11 @@ def _help(base: str, attr: str, lookup: str, is_base: bool) -> str:
 def _schema(field: ff.Field, lookup: str, many: bool) -> dict[str, Any]:
     if lookup == "isnull":
         value: dict[str, Any] = {"type": "boolean"}
-    elif lookup in ("year", "month", "day", "week", "week_day", "quarter"):
-        value = {"type": "integer"}
-    elif lookup in ("hour", "minute", "second"):
+    elif lookup in ("year", "month", "day", "week", "week_day", "quarter") or lookup in (
+        "hour",
+        "minute",
+        "second",
+    ):
         value = {"type": "integer"}
     elif lookup == "date":
         value = {"type": "string", "format": "date"}
@@ -306,7 +309,7 @@ def _lookups(cls: type, attr: str, field: ff.Field, separator: str) -> Iterator[
     spec = field.lookups
     if spec is None:
         return
-    entries: Sequence[Any] = [spec] if isinstance(spec, str) else spec
+    entries: Sequence[Any] = [spec] if isinstance(spec, str | Mapping) else spec
     seen: set[str] = set()
     for entry in entries:
         if isinstance(entry, Mapping):
@@ -414,11 +417,12 @@ def _resolve_path(model: type[Any], path: str, where: str, *, strict: bool) -> A
             else:
                 current = field.related_model if field.is_relation else None
                 continue
-        if strict and part not in POSTGRES_LOOKUPS:
-            if field.get_lookup(part) is None and field.get_transform(part) is None:
-                raise ImproperlyConfigured(
-                    f"{where}: in {path!r}, {part!r} is neither a field nor a lookup of "
-                    f"{type(field).__name__} {field.name!r}."
-                )
+        known = part in POSTGRES_LOOKUPS or field.get_lookup(part) or field.get_transform(part)
+        if strict and not known:
+            raise ImproperlyConfigured(
+                f"{where}: in {path!r}, {part!r} is neither a field of "
+                f"{(field.related_model or field.model).__name__} nor a lookup of "
+                f"{type(field).__name__} {field.name!r}."
+            )
         return field
     return field

@@ -7,13 +7,15 @@ class creation; a request only looks parameters up and calls ``parse``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from restflow.filters import fields as ff
+from restflow.filters.fields import DrfField
 from restflow.filters.lookups import BOUNDED_INTS, TEXT_VALUE_LOOKUPS
 
 __all__ = ["Param", "make_parser", "messages_of"]
@@ -39,7 +41,7 @@ class Param:
     build: Callable[[Any], Any] | None = None
     method: str | Callable[..., Any] | None = None
     help_text: str = ""
-    schema: dict[str, Any] = field(default_factory=dict)
+    schema: dict[str, Any] = dc_field(default_factory=dict)
 
 
 def messages_of(exc: ValidationError) -> list[str]:
@@ -54,7 +56,7 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _value_field(field: ff.Field, lookup: str) -> serializers.Field:  # type: ignore[type-arg]
+def _value_field(field: ff.Field, lookup: str) -> DrfField:
     """The DRF field that converts one value of ``field`` used with ``lookup``."""
     if lookup == "isnull":
         return serializers.BooleanField()

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from restflow.core.typemap import get_field_from_type
 from restflow.filters import fields as ff
+from restflow.filters.fields import DrfField
 
 __all__ = ["field_for_annotation", "field_for_child", "field_for_model_field"]
 
@@ -61,10 +62,8 @@ def _by_mro(table: dict[type[Any], type[ff.Field]], obj: object) -> type[ff.Fiel
     return None
 
 
-def field_for_drf(drf_field: serializers.Field) -> ff.Field:  # type: ignore[type-arg]
+def field_for_drf(drf_field: DrfField) -> ff.Field:
     """The filter field for a DRF field instance; ``TypeError`` if there is none."""
-    if isinstance(drf_field, ff.Field):  # pragma: no cover - defensive
-        return drf_field
     filter_class = _by_mro(_BY_DRF, drf_field)
     if filter_class is None:
         raise TypeError(f"{type(drf_field).__name__} has no filter field")

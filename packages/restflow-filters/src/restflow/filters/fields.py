@@ -9,7 +9,7 @@ and other DRF keyword arguments are passed through).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from rest_framework import serializers
 
@@ -34,7 +34,7 @@ __all__ = [
 
 LookupSpec = str | Sequence[str | Mapping[str, str]]
 FilterBy = str | Callable[[Any], Any]
-DrfField = serializers.Field  # type: ignore[type-arg]
+DrfField: TypeAlias = "serializers.Field[Any, Any, Any, Any]"
 
 
 class Field:

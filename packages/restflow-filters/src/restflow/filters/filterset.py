@@ -6,7 +6,7 @@ import functools
 import operator
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -177,7 +177,9 @@ class FilterSet:
         if compiled.required:
             given = {param.attr for param, _ in cleaned}
             for attr in compiled.required:
-                if attr not in given and not any(name in errors for name in compiled.required[attr]):
+                if attr not in given and not any(
+                    name in errors for name in compiled.required[attr]
+                ):
                     errors[attr] = [_REQUIRED]
         if ordering is None and compiled.ordering is not None:
             ordering = compiled.ordering.default_ordering()
@@ -206,7 +208,9 @@ class FilterSet:
         method = param.method
         return getattr(self, method) if isinstance(method, str) else method  # type: ignore[return-value]
 
-    def _take(self, param: Param, result: Any, queryset: QuerySet[Any], qs: list[Q]) -> QuerySet[Any]:
+    def _take(
+        self, param: Param, result: Any, queryset: QuerySet[Any], qs: list[Q]
+    ) -> QuerySet[Any]:
         """Fold a method's result in: a ``Q`` joins the conditions, a queryset replaces ``queryset``."""
         if isinstance(result, Q):
             qs.append(~result if param.negated else result)
@@ -275,7 +279,7 @@ class FilterSet:
 def _items(data: Mapping[str, Any]) -> Iterable[tuple[str, list[Any]]]:
     lists = getattr(data, "lists", None)
     if lists is not None:
-        return lists()  # type: ignore[no-any-return]
+        return cast("Iterable[tuple[str, list[Any]]]", lists())
     return ((key, value if isinstance(value, list) else [value]) for key, value in data.items())
 
 
@@ -305,7 +309,7 @@ def _checked(processor: Callable[..., Any], result: Any) -> QuerySet[Any]:
     return result
 
 
-def InlineFilterSet(  # noqa: N802 - reads as a class, builds one
+def InlineFilterSet(
     fields: Mapping[str, Any],
     *,
     name: str = "InlineFilterSet",
