@@ -203,7 +203,7 @@ def plan() -> list[Step]:
 def run_step(step: Step) -> None:
     banner(f"{step.name} ({step.kind}): {' '.join(step.command)}")
     started = time.monotonic()
-    tail: list[str] = []
+    summaries: list[str] = []  # an environment's script may run pytest more than once
     try:
         proc = subprocess.Popen(
             step.command,
@@ -221,15 +221,15 @@ def run_step(step: Step) -> None:
     for line in proc.stdout:
         sys.stdout.write(line)
         sys.stdout.flush()
-        tail = [*tail[-40:], line.rstrip("\n")]
+        text = line.rstrip("\n")
+        if PYTEST_SUMMARY.search(text.strip("= ")) or PYTEST_SUMMARY.search(text):
+            summaries.append(text)
     code = proc.wait()
     step.seconds = time.monotonic() - started
-    for line in reversed(tail):
-        if PYTEST_SUMMARY.search(line.strip("= ")) or PYTEST_SUMMARY.search(line):
-            for number, word in PYTEST_COUNTS.findall(line):
-                key = "errors" if word.startswith("error") else word
-                step.counts[key] = step.counts.get(key, 0) + int(number)
-            break
+    for line in summaries:
+        for number, word in PYTEST_COUNTS.findall(line):
+            key = "errors" if word.startswith("error") else word
+            step.counts[key] = step.counts.get(key, 0) + int(number)
     if code == 0:
         step.result = "ok"
     elif code == 5 and step.kind in ("package", "combination"):

@@ -31,10 +31,10 @@ ON_POSTGRES = os.environ.get("RESTFLOW_TEST_DB") == "postgres"
 def _postgres() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        raise pytest.UsageError(
-            "RESTFLOW_TEST_DB=postgres needs DATABASE_URL: run `python scripts/services.py "
-            "start` and `source .services.env`."
-        )
+        how = "run `python scripts/services.py start` and `source .services.env`"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            raise pytest.UsageError(f"the PostgreSQL pass needs DATABASE_URL: {how}.")
+        pytest.exit(f"PostgreSQL pass skipped: DATABASE_URL is not set ({how}).", returncode=0)
     parts = urlsplit(url)
     return {
         "ENGINE": "django.db.backends.postgresql",

@@ -268,13 +268,16 @@ def _params_of(cls: type, attr: str, field: ff.Field, options: FilterSetOptions)
             yield Param(name=f"{name}!", negated=True, help_text=negated_help, **common)
 
 
+_ORM_NAMES = {"overlaps": "overlap"}  # the spec's name -> django.contrib.postgres's name
+
+
 def _orm_lookup(field: ff.Field, lookup: str) -> str:
     """The ORM lookup for ``lookup``: ``date`` on a date (``time`` on a time) is ``exact``."""
     if (lookup == "date" and isinstance(field, ff.DateField)) or (
         lookup == "time" and isinstance(field, ff.TimeField)
     ):
         return "exact"
-    return lookup
+    return _ORM_NAMES.get(lookup, lookup)
 
 
 def _help(base: str, attr: str, lookup: str, is_base: bool) -> str:

@@ -33,7 +33,9 @@ CATEGORIES: Mapping[str, tuple[str, ...]] = {
 POSTGRES_CATEGORIES = frozenset({"postgres", "pg_array"})
 """Categories that need PostgreSQL and ``django.contrib.postgres``."""
 
-POSTGRES_LOOKUPS = frozenset({"search", "trigram_similar", "unaccent", "overlaps", "contained_by"})
+POSTGRES_LOOKUPS = frozenset(
+    {"search", "trigram_similar", "unaccent", "overlaps", "overlap", "contained_by"}
+)
 """Lookups that exist only with ``django.contrib.postgres``."""
 
 OPT_IN_CATEGORIES = frozenset({"unsafe"})

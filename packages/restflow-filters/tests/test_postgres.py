@@ -1,0 +1,111 @@
+"""The postgres and pg_array lookup categories, on a real PostgreSQL.
+
+These run in the PostgreSQL pass (``RESTFLOW_TEST_DB=postgres``, which the
+hatch ``filters`` environment runs after the SQLite pass).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import checks
+
+from conftest import ON_POSTGRES
+from filtertests.data import apply, names
+from restflow.filters import FilterSet, IntegerField, ListField, StringField
+
+needs_postgres = pytest.mark.skipif(
+    not ON_POSTGRES, reason="runs in the PostgreSQL pass (RESTFLOW_TEST_DB=postgres)"
+)
+
+
+class TextSearch(FilterSet):
+    title = StringField(lookups=["postgres"])
+    body = StringField(lookups=["search"])
+
+
+class Arrays(FilterSet):
+    tags = ListField(child=str, lookups=["pg_array", "isnull"])
+    scores = ListField(child=IntegerField(), lookups=["pg_array"], max_list_size=3)
+
+
+@pytest.fixture
+def articles(db: None) -> None:
+    from pgfiltertests.models import Article
+
+    Article.objects.create(title="Café au lait", body="the quick brown fox", tags=["drink", "hot"], scores=[1, 2])
+    Article.objects.create(title="Cafe noir", body="lazy dogs sleep", tags=["drink"], scores=[3])
+    Article.objects.create(title="Tea time", body="a fox and a dog", tags=["hot", "leaf"], scores=[2, 3, 4])
+
+
+def _articles(filterset: type[FilterSet], data: dict[str, Any], mode: str) -> list[str]:
+    from pgfiltertests.models import Article
+
+    return names(apply(filterset, data, mode, Article.objects.all()))
+
+
+@needs_postgres
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"title__unaccent": "Cafe au lait"}, ["Café au lait"]),
+        ({"title__unaccent!": "Cafe au lait"}, ["Cafe noir", "Tea time"]),
+        ({"title__trigram_similar": "Cafe noire"}, ["Cafe noir"]),
+        ({"title__search": "time"}, ["Tea time"]),
+        ({"body__search": "dogs"}, ["Cafe noir", "Tea time"]),
+        ({"body__search!": "fox"}, ["Cafe noir"]),
+    ],
+)
+def test_postgres_category_lookups(
+    articles: None, mode: str, data: dict[str, str], expected: list[str]
+) -> None:
+    assert _articles(TextSearch, data, mode) == expected
+
+
+@needs_postgres
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"tags": "drink"}, ["Cafe noir"]),
+        ({"tags": "drink,hot"}, ["Café au lait"]),
+        ({"tags__contains": "hot"}, ["Café au lait", "Tea time"]),
+        ({"tags__contains": ["hot", "drink"]}, ["Café au lait"]),
+        ({"tags__overlaps": "leaf,drink"}, ["Café au lait", "Cafe noir", "Tea time"]),
+        ({"tags__contained_by": "drink,hot"}, ["Café au lait", "Cafe noir"]),
+        ({"tags__contains!": "hot"}, ["Cafe noir"]),
+        ({"scores__contains": "2"}, ["Café au lait", "Tea time"]),
+        ({"scores__overlaps": "1,4"}, ["Café au lait", "Tea time"]),
+        ({"scores__contained_by": "1,2,3"}, ["Café au lait", "Cafe noir"]),
+    ],
+)
+def test_pg_array_category_lookups(
+    articles: None, mode: str, data: dict[str, Any], expected: list[str]
+) -> None:
+    from pgfiltertests.models import Article
+
+    class ModelArrays(Arrays):
+        class Meta:
+            model = Article
+
+    assert _articles(ModelArrays, data, mode) == expected
+
+
+@needs_postgres
+def test_array_items_are_validated_and_capped(articles: None) -> None:
+    assert Arrays(data={"scores__overlaps": "1,x"}).errors == {
+        "scores__overlaps": ["Item 2: A valid integer is required."]
+    }
+    assert Arrays(data={"scores__contains": "1,2,3,4"}).errors == {
+        "scores__contains": ["Give at most 3 values; got 4."]
+    }
+
+
+def test_postgres_lookups_without_contrib_postgres_fail_the_system_check() -> None:
+    messages = [m for m in checks.run_checks() if m.id == "restflow.filters.E001"]
+    culprits = {message.obj for message in messages}
+    if ON_POSTGRES:
+        assert messages == []
+    else:
+        assert TextSearch in culprits and Arrays in culprits
+        assert "django.contrib.postgres" in messages[0].msg
