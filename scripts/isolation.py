@@ -17,7 +17,10 @@ For each wheel in ``dist/`` (the current version of every distribution):
    and those of its restflow requirements), assert every other known
    ``restflow.<sub>`` is absent (``find_spec`` is None), that ``restflow``
    is a namespace (``restflow.__file__ is None``), and that the installed
-   restflow distributions and versions are exactly the expected ones.
+   restflow distributions and versions are exactly the expected ones;
+4. if ``scripts/isolation_usage/<distribution>.py`` exists, run it in that
+   venv: it uses the package for real (restflow-filters filters a DRF
+   ``ListAPIView``) and prints ``ok``.
 
 Prints a table; exits non-zero when any distribution fails. Stdlib only.
 """
@@ -51,6 +54,9 @@ from _repo import (
     specifier_contains,
 )
 from wheels import wheel_name
+
+# Per-distribution scripts that use the package for real in its venv (print "ok").
+USAGE_DIR = Path(__file__).resolve().parent / "isolation_usage"
 
 # Runs inside the fresh venv: argv[1] is a JSON job description; prints a JSON result.
 CHECKER = r"""
@@ -250,6 +256,11 @@ def check_one(
         result.problems += out["errors"]
         if sorted(out["imported"]) != result.expect:
             result.problems.append(f"imported {sorted(out['imported'])}, expected {result.expect}")
+        usage = USAGE_DIR / f"{name}.py"
+        if usage.exists() and not result.problems:
+            proc = run([str(vpython), "-I", str(usage)], env=env, cwd=empty)
+            if proc.returncode != 0 or proc.stdout.strip().splitlines()[-1:] != ["ok"]:
+                result.problems.append(f"{usage.name} failed:\n{proc.stdout}{proc.stderr}")
         for path in out.get("namespace_path", []):
             if not str(path).startswith(str(venv)):
                 result.problems.append(f"restflow.__path__ entry outside the venv: {path}")

@@ -1,6 +1,8 @@
-"""URLs for tests-integration/."""
+"""URLs for tests-integration/; routes of packages the combination lacks are left out."""
 
 from __future__ import annotations
+
+import importlib.util
 
 from django.urls import path
 
@@ -10,3 +12,8 @@ urlpatterns = [
     path("hello/", views.HelloView.as_view()),
     path("private/", views.PrivateView.as_view()),
 ]
+
+if importlib.util.find_spec("restflow.filters"):
+    from combo_support import filter_views
+
+    urlpatterns.append(path("books/", filter_views.BookList.as_view()))

@@ -85,8 +85,9 @@ class _HookView:
 
 
 def test_view_hooks_choose_the_filterset(catalog: Any, rf: Any) -> None:
-    from filtertests.models import Product
     from rest_framework.request import Request
+
+    from filtertests.models import Product
 
     backend = RestflowFilterBackend()
     request = Request(rf.get("/", {"name__iexact": "beta book", "stock__gte": "100"}))

@@ -31,16 +31,32 @@ AND, OR, XOR = _make("AND"), _make("OR"), _make("XOR")
 # in_stock: Beta Book, Gamma Game.
 COMBINATIONS = [
     (AND, {"name__icontains": "book", "in_stock": "true"}, ["Beta Book"]),
-    (OR, {"name__icontains": "book", "stock__gte": "12"}, ["Alpha Book", "Beta Book", "Gamma Game", "Delta Game"]),
-    (OR, {"name__icontains": "book", "in_stock": "true"}, ["Alpha Book", "Beta Book", "Gamma Game"]),
+    (
+        OR,
+        {"name__icontains": "book", "stock__gte": "12"},
+        ["Alpha Book", "Beta Book", "Gamma Game", "Delta Game"],
+    ),
+    (
+        OR,
+        {"name__icontains": "book", "in_stock": "true"},
+        ["Alpha Book", "Beta Book", "Gamma Game"],
+    ),
     (XOR, {"name__icontains": "book", "in_stock": "true"}, ["Alpha Book", "Gamma Game"]),
     (AND, {"name__icontains!": "book", "in_stock": "true"}, ["Gamma Game"]),
-    (OR, {"name__icontains!": "book", "in_stock": "true"}, ["Beta Book", "Gamma Game", "Delta Game"]),
+    (
+        OR,
+        {"name__icontains!": "book", "in_stock": "true"},
+        ["Beta Book", "Gamma Game", "Delta Game"],
+    ),
     (XOR, {"name__icontains!": "book", "in_stock": "true"}, ["Beta Book", "Delta Game"]),
     (XOR, {"name__icontains!": "book", "in_stock!": "true"}, ["Alpha Book", "Gamma Game"]),
     (OR, {"stock__gte!": "5", "in_stock!": "true"}, ["Alpha Book", "Delta Game"]),
     # XOR of more than two: true where an odd number of conditions hold
-    (XOR, {"name__icontains": "a", "stock__gte": "5", "in_stock": "true"}, ["Alpha Book", "Beta Book", "Gamma Game"]),
+    (
+        XOR,
+        {"name__icontains": "a", "stock__gte": "5", "in_stock": "true"},
+        ["Alpha Book", "Beta Book", "Gamma Game"],
+    ),
 ]
 
 

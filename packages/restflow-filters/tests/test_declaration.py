@@ -117,9 +117,7 @@ def test_model_field_type_decides_the_parameter_type(catalog: Any) -> None:
     bad = ByModel(data={"id": "abc", "released": "yesterday", "status": "sold"})
     assert sorted(bad.errors) == ["id", "released", "status"]
     supplier = str(catalog["acme"].pk)
-    assert ByModel(data={"supplier": supplier}).validated_data == {
-        "supplier": catalog["acme"].pk
-    }
+    assert ByModel(data={"supplier": supplier}).validated_data == {"supplier": catalog["acme"].pk}
     assert list(ByModel(data={"supplier": "42"}).errors) == ["supplier"]
 
 
@@ -187,24 +185,77 @@ def _declare(body: dict[str, Any], **meta: Any) -> type[FilterSet]:
 @pytest.mark.parametrize(
     ("body", "meta", "error", "fragment"),
     [
-        ({"price": IntegerField(lookups=["gtx"])}, {}, TypeError, "Broken.price: unknown lookup 'gtx'"),
-        ({"price": IntegerField(lookups=["icontains"])}, {}, TypeError, "'icontains' does not apply to IntegerField"),
-        ({"price": IntegerField(lookups=["text"])}, {}, TypeError, "category 'text' does not apply"),
+        (
+            {"price": IntegerField(lookups=["gtx"])},
+            {},
+            TypeError,
+            "Broken.price: unknown lookup 'gtx'",
+        ),
+        (
+            {"price": IntegerField(lookups=["icontains"])},
+            {},
+            TypeError,
+            "'icontains' does not apply to IntegerField",
+        ),
+        (
+            {"price": IntegerField(lookups=["text"])},
+            {},
+            TypeError,
+            "category 'text' does not apply",
+        ),
         ({"price": IntegerField(lookups=[3])}, {}, TypeError, "lookups entries must be strings"),
-        ({"cost": IntegerField()}, {"model": Product}, ImproperlyConfigured, "Broken.cost: Product has no field 'cost'"),
-        ({"n": StringField(filter_by="name__bogus")}, {"model": Product}, ImproperlyConfigured, "'bogus' is neither a field of Product nor a lookup"),
-        ({"n": StringField(db_field="category__nope")}, {"model": Product}, ImproperlyConfigured, "'nope' is neither a field of Category"),
-        ({}, {"model": Product, "fields": ["nope"]}, ImproperlyConfigured, "Product has no field 'nope'"),
-        ({}, {"model": Product, "fields": ["payload"]}, TypeError, "JSONField, which restflow cannot filter on"),
+        (
+            {"cost": IntegerField()},
+            {"model": Product},
+            ImproperlyConfigured,
+            "Broken.cost: Product has no field 'cost'",
+        ),
+        (
+            {"n": StringField(filter_by="name__bogus")},
+            {"model": Product},
+            ImproperlyConfigured,
+            "'bogus' is neither a field of Product nor a lookup",
+        ),
+        (
+            {"n": StringField(db_field="category__nope")},
+            {"model": Product},
+            ImproperlyConfigured,
+            "'nope' is neither a field of Category",
+        ),
+        (
+            {},
+            {"model": Product, "fields": ["nope"]},
+            ImproperlyConfigured,
+            "Product has no field 'nope'",
+        ),
+        (
+            {},
+            {"model": Product, "fields": ["payload"]},
+            TypeError,
+            "JSONField, which restflow cannot filter on",
+        ),
         ({}, {"operator": "NAND"}, TypeError, "operator must be one of AND, OR, XOR"),
         ({}, {"ordering": ["x"]}, TypeError, "unknown option(s) ordering"),
         ({}, {"fields": ["name"]}, TypeError, "fields needs Meta.model"),
-        ({"price": IntegerField()}, {"extra_kwargs": {"cost": {}}}, TypeError, "extra_kwargs names 'cost'"),
+        (
+            {"price": IntegerField()},
+            {"extra_kwargs": {"cost": {}}},
+            TypeError,
+            "extra_kwargs names 'cost'",
+        ),
         ({"a": IntegerField(method="nope")}, {}, TypeError, "method='nope' is not a method"),
         ({"a": IntegerField(filter_by=42)}, {}, TypeError, "filter_by must be an ORM expression"),
         ({"__annotations__": {"a": set[int]}}, {}, TypeError, "Broken.a"),
         ({"__annotations__": {"a": dict[str, int]}}, {}, TypeError, "Broken.a"),
-        ({"a": IntegerField(lookups={"min": "gte"}, lookup_separator="_"), "a_min": IntegerField()}, {}, TypeError, "'a_min' comes from both"),
+        (
+            {
+                "a": IntegerField(lookups={"min": "gte"}, lookup_separator="_"),
+                "a_min": IntegerField(),
+            },
+            {},
+            TypeError,
+            "'a_min' comes from both",
+        ),
         ({}, {"preprocessors": [1]}, TypeError, "preprocessors: 1 is not callable"),
         ({}, {"max_list_size": 0}, TypeError, "max_list_size must be a positive integer"),
     ],

@@ -30,7 +30,12 @@ class ByRelated(FilterSet):
 
 def test_related_fields_expand_into_prefixed_parameters(catalog: Any, mode: str) -> None:
     params = ByRelated.get_parameters()
-    assert {"category__name", "category__name__icontains", "category__slug", "supplier__name"} <= set(params)
+    assert {
+        "category__name",
+        "category__name__icontains",
+        "category__slug",
+        "supplier__name",
+    } <= set(params)
     assert "category" not in params
     assert names(apply(ByRelated, {"category__slug": "games"}, mode)) == ["Gamma Game"]
     assert names(apply(ByRelated, {"supplier__name": "Zeta"}, mode)) == ["Beta Book"]
@@ -125,7 +130,9 @@ def test_list_fields_accept_repeated_and_comma_separated_values(
     assert names(apply(Lists, data, mode)) == ["Alpha Book", "Delta Game"]
 
 
-def test_multiple_choice_field_matches_any_choice_and_rejects_others(catalog: Any, mode: str) -> None:
+def test_multiple_choice_field_matches_any_choice_and_rejects_others(
+    catalog: Any, mode: str
+) -> None:
     assert names(apply(Lists, {"status": ["draft", "archived"]}, mode)) == [
         "Alpha Book",
         "Delta Game",

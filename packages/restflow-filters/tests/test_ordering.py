@@ -52,9 +52,7 @@ def test_unknown_ordering_keys_are_a_400_listing_the_choices() -> None:
 
 
 class Declared(FilterSet):
-    sort = OrderField(
-        [("newest", "-released"), ("name", "name")], override_order_direction=True
-    )
+    sort = OrderField([("newest", "-released"), ("name", "name")], override_order_direction=True)
 
 
 def test_order_field_declares_its_parameter_and_direction_override(catalog: Any, mode: str) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import ON_POSTGRES
 from django.core import checks
 
-from conftest import ON_POSTGRES
 from filtertests.data import apply, names
 from restflow.filters import FilterSet, IntegerField, ListField, StringField
 
@@ -34,9 +34,13 @@ class Arrays(FilterSet):
 def articles(db: None) -> None:
     from pgfiltertests.models import Article
 
-    Article.objects.create(title="Café au lait", body="the quick brown fox", tags=["drink", "hot"], scores=[1, 2])
+    Article.objects.create(
+        title="Café au lait", body="the quick brown fox", tags=["drink", "hot"], scores=[1, 2]
+    )
     Article.objects.create(title="Cafe noir", body="lazy dogs sleep", tags=["drink"], scores=[3])
-    Article.objects.create(title="Tea time", body="a fox and a dog", tags=["hot", "leaf"], scores=[2, 3, 4])
+    Article.objects.create(
+        title="Tea time", body="a fox and a dog", tags=["hot", "leaf"], scores=[2, 3, 4]
+    )
 
 
 def _articles(filterset: type[FilterSet], data: dict[str, Any], mode: str) -> list[str]:

@@ -52,7 +52,9 @@ def test_each_invalid_parameter_gets_its_own_entry() -> None:
         ({"stock__isnull": "maybe"}, "Must be a valid boolean."),
     ],
 )
-def test_malformed_list_range_and_bool_values_are_rejected(data: dict[str, Any], message: str) -> None:
+def test_malformed_list_range_and_bool_values_are_rejected(
+    data: dict[str, Any], message: str
+) -> None:
     assert _errors(data) == {next(iter(data)): [message]}
 
 
@@ -67,7 +69,9 @@ def test_repeated_and_comma_separated_list_values_combine(catalog: Any, mode: st
     assert [row.stock for row in rows] == [0, 5, 12]
 
 
-def test_invalid_input_raises_drf_validation_error_before_any_query(catalog: Any, mode: str) -> None:
+def test_invalid_input_raises_drf_validation_error_before_any_query(
+    catalog: Any, mode: str
+) -> None:
     with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError) as info:
         apply(Checked, {"stock": "x", "name__icontains": "a"}, mode)
     assert info.value.detail == {"stock": ["A valid integer is required."]}
