@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework.filters import BaseFilterBackend
 from rest_framework.settings import api_settings
 
 from restflow.filters.filterset import FilterSet
@@ -21,7 +20,7 @@ _PAGINATION_PARAMS = (
 )
 
 
-class RestflowFilterBackend(BaseFilterBackend):
+class RestflowFilterBackend:
     """Filter a view's queryset with its FilterSet.
 
     The FilterSet comes from the view's ``get_filterset(request, queryset)``
@@ -31,6 +30,9 @@ class RestflowFilterBackend(BaseFilterBackend):
     views that await ``afilter_queryset``. With ``Meta.strict``, the view's
     pagination parameters and DRF's format, search and ordering parameters
     are not reported as unknown.
+
+    It has the shape of DRF's ``BaseFilterBackend`` without importing
+    ``rest_framework.filters``, which reads settings at import time.
     """
 
     def get_filterset_class(self, view: Any, queryset: Any = None) -> type[FilterSet] | None:
@@ -79,6 +81,10 @@ class RestflowFilterBackend(BaseFilterBackend):
         """Filter ``queryset`` (async views); async processors and methods are awaited."""
         filterset = self.get_filterset(request, queryset, view)
         return queryset if filterset is None else await filterset.afilter_queryset(queryset)
+
+    def get_schema_fields(self, view: Any) -> list[Any]:
+        """No coreapi fields: the OpenAPI parameters come from the method below."""
+        return []
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         """OpenAPI parameters for every parameter the view's FilterSet accepts."""
