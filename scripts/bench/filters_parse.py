@@ -72,7 +72,7 @@ def _setup() -> dict[str, Callable[[Any], Any]]:
 
     from restflow.filters import FilterSet, IntegerField, StringField
 
-    class Product(models.Model):
+    class Product(models.Model):  # noqa: DJ008
         name = models.CharField(max_length=100)
         price = models.DecimalField(max_digits=8, decimal_places=2)
         stock = models.IntegerField()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import operator
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, NamedTuple, cast
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -21,11 +19,6 @@ from restflow.filters.ordering import OrderField
 
 __all__ = ["FilterSet", "InlineFilterSet"]
 
-_COMBINE: dict[str, Callable[[Q, Q], Q]] = {
-    "AND": operator.and_,
-    "OR": operator.or_,
-    "XOR": operator.xor,
-}
 _REQUIRED = "This parameter is required."
 _UNKNOWN = "Unknown filter parameter."
 
@@ -189,19 +182,26 @@ class FilterSet:
 
     def get_q(self) -> Q:
         """The combined ``Q`` of the declarative parameters (methods and ordering excluded)."""
-        conditions = [condition for condition in self._conditions() if isinstance(condition, Q)]
-        return _combine(self._options.operator, conditions)
+        children = [child for child in self._conditions() if not isinstance(child, _Pending)]
+        return Q(*children, _connector=self._options.operator)
 
-    def _conditions(self) -> list[Q | tuple[Param, Any]]:
-        """A ``Q`` per parameter, or the ``(param, value)`` a method must handle."""
-        conditions: list[Q | tuple[Param, Any]] = []
+    def _conditions(self) -> list[Any]:
+        """Per parameter: a ``(key, value)`` child, a ``Q``, or a method call still to make.
+
+        Plain conditions stay ``(key, value)`` tuples so the whole filter is
+        one ``Q`` node, which the ORM adds in one pass (as ``.filter(**kwargs)``).
+        """
+        conditions: list[Any] = []
         for param, value in self._valid():
             if param.key is not None:
-                conditions.append(Q((param.key, value), _negated=param.negated))
+                if param.negated:
+                    conditions.append(Q((param.key, value), _negated=True))
+                else:
+                    conditions.append((param.key, value))
             elif param.build is not None:
                 conditions.append(_to_q(param, param.build(value)))
             else:
-                conditions.append((param, value))
+                conditions.append(_Pending(param, value))
         return conditions
 
     def _method(self, param: Param) -> Callable[..., Any]:
@@ -209,7 +209,7 @@ class FilterSet:
         return getattr(self, method) if isinstance(method, str) else method  # type: ignore[return-value]
 
     def _take(
-        self, param: Param, result: Any, queryset: QuerySet[Any], qs: list[Q]
+        self, param: Param, result: Any, queryset: QuerySet[Any], qs: list[Any]
     ) -> QuerySet[Any]:
         """Fold a method's result in: a ``Q`` joins the conditions, a queryset replaces ``queryset``."""
         if isinstance(result, Q):
@@ -227,12 +227,9 @@ class FilterSet:
             f"{type(result).__name__}; it must return a Q or a queryset."
         )
 
-    def _finish(self, queryset: QuerySet[Any], conditions: list[Q]) -> QuerySet[Any]:
+    def _finish(self, queryset: QuerySet[Any], conditions: list[Any]) -> QuerySet[Any]:
         if conditions:
-            if self._options.operator == "AND":
-                queryset = queryset.filter(*conditions)
-            else:
-                queryset = queryset.filter(_combine(self._options.operator, conditions))
+            queryset = queryset.filter(Q(*conditions, _connector=self._options.operator))
         if self._ordering:
             queryset = queryset.order_by(*self._ordering)
         return queryset
@@ -244,9 +241,9 @@ class FilterSet:
         conditions = self._conditions()
         for processor in self._options.preprocessors:
             queryset = _checked(processor, call(processor, self, queryset))
-        qs: list[Q] = []
+        qs: list[Any] = []
         for condition in conditions:
-            if isinstance(condition, Q):
+            if not isinstance(condition, _Pending):
                 qs.append(condition)
             else:
                 param, value = condition
@@ -262,9 +259,9 @@ class FilterSet:
         conditions = self._conditions()
         for processor in self._options.preprocessors:
             queryset = _checked(processor, await acall(processor, self, queryset))
-        qs: list[Q] = []
+        qs: list[Any] = []
         for condition in conditions:
-            if isinstance(condition, Q):
+            if not isinstance(condition, _Pending):
                 qs.append(condition)
             else:
                 param, value = condition
@@ -274,6 +271,13 @@ class FilterSet:
         for processor in self._options.postprocessors:
             queryset = _checked(processor, await acall(processor, self, queryset))
         return queryset
+
+
+class _Pending(NamedTuple):
+    """A method filter's parameter and value, called when the queryset is known."""
+
+    param: Param
+    value: Any
 
 
 def _items(data: Mapping[str, Any]) -> Iterable[tuple[str, list[Any]]]:
@@ -294,12 +298,6 @@ def _to_q(param: Param, built: Any) -> Q:
             "it must return a Q or a dict of ORM keyword arguments."
         )
     return ~q if param.negated else q
-
-
-def _combine(op: str, conditions: list[Q]) -> Q:
-    if not conditions:
-        return Q()
-    return functools.reduce(_COMBINE[op], conditions)
 
 
 def _checked(processor: Callable[..., Any], result: Any) -> QuerySet[Any]:
