@@ -7,8 +7,9 @@ The interpreter given (default: this one) must have restflow-core, Django,
 DRF and uvicorn installed.  The example runs against a throw-away SQLite file
 (``RESTFLOW_EXAMPLE_DB``), so ``docs/example/db.sqlite3`` is not touched.
 Checks: ``migrate`` seeds demo notes; ``GET /api/hello/``; ``GET`` and
-``POST /api/notes/``; bad input is a 400 in restflow's error envelope; an
-unsupported method is a 405 in the envelope.  The server is stopped by PID.
+``POST /api/notes/``; the notes list filtered by a FilterSet; bad input is a
+400 in restflow's error envelope; an unsupported method is a 405 in the
+envelope.  The server is stopped by PID.
 Exits non-zero on the first failure.  Stdlib only.
 """
 
@@ -176,6 +177,22 @@ def main(argv: list[str] | None = None) -> int:
             and body["count"] == seeded + 1
             and body["results"][-1]["title"] == "smoke",
             "GET /api/notes/ lists the new note",
+            body,
+        )
+
+        status, body = request(base, "GET", "/api/notes/?title__icontains=SMOK&order_by=-id")
+        expect(
+            status == 200 and [row["title"] for row in body["results"]] == ["smoke"],
+            "GET /api/notes/?title__icontains=SMOK -> only the new note (restflow-filters)",
+            body,
+        )
+
+        status, body = request(base, "GET", "/api/notes/?title!=smoke&id__in=1,x")
+        expect(
+            status == 400
+            and envelope(body)
+            and body["error"]["details"] == {"id__in": ["Item 2: A valid integer is required."]},
+            "GET /api/notes/?id__in=1,x -> 400, one entry for the bad parameter",
             body,
         )
 

@@ -2,7 +2,8 @@
 
 Each handler is ``async def`` and runs on the event loop: the ORM is used
 through its async API, and DRF's (sync) authentication and permission
-classes are bridged by restflow's fall-back helper.
+classes are bridged by restflow's fall-back helper. The notes list is
+filtered by a restflow-filters ``FilterSet``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from restflow.core import AsyncAPIView
+from restflow.filters import DateTimeField, FilterSet, StringField
+
+
+class NoteFilterSet(FilterSet):
+    """``?title__icontains=…&created_at__gte=…&order_by=-created_at`` on the notes list."""
+
+    title = StringField(lookups=["icontains", "startswith"])
+    body = StringField(lookups=["icontains"])
+    created_at = DateTimeField(lookups=["comparison", "date"])
+
+    class Meta:
+        model = Note
+        fields = ["id"]
+        extra_kwargs = {"id": {"lookups": ["in"]}}
+        order_fields = ["id", "title", "created_at"]
+        max_list_size = 50
 
 
 class NoteSerializer(serializers.Serializer):
@@ -44,13 +61,11 @@ class HelloView(AsyncAPIView):
 
 
 class NotesView(AsyncAPIView):
-    """``GET /api/notes/`` lists the notes; ``POST /api/notes/`` adds one."""
+    """``GET /api/notes/`` lists the notes, filtered; ``POST /api/notes/`` adds one."""
 
     async def get(self, request: Request) -> Response:
-        rows = [
-            row
-            async for row in Note.objects.order_by("id").values("id", "title", "body", "created_at")
-        ]
+        notes = await NoteFilterSet(request=request).afilter_queryset(Note.objects.order_by("id"))
+        rows = [row async for row in notes.values("id", "title", "body", "created_at")]
         return Response({"count": len(rows), "results": NoteSerializer(rows, many=True).data})
 
     async def post(self, request: Request) -> Response:
