@@ -274,3 +274,23 @@ def test_async_filter_by_is_refused() -> None:
 
     with pytest.raises(TypeError, match="use method= instead"):
         _declare({"n": StringField(filter_by=build)})
+
+
+def test_a_filterset_declared_before_models_are_ready_compiles_on_first_use(
+    monkeypatch: pytest.MonkeyPatch, catalog: Any
+) -> None:
+    from django.apps import apps
+
+    monkeypatch.setattr(apps, "models_ready", False)
+
+    class Early(FilterSet):
+        class Meta:
+            model = Product
+            fields = ["stock"]
+
+    assert Early._compiled is None
+    monkeypatch.setattr(apps, "models_ready", True)
+    assert set(Early.get_parameters()) == {"stock", "stock!"}
+    assert [p.stock for p in Early(data={"stock": "5"}).filter_queryset(Product.objects.all())] == [
+        5
+    ]
