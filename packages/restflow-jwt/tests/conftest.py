@@ -1,4 +1,4 @@
-"""Django settings for restflow-jwt's own tests (SQLite in memory, LocMem cache).
+"""Django settings for restflow-jwt's own tests (``jwt_settings.py``).
 
 One pytest session per package (DESIGN.md §5): this conftest configures
 Django before collection, so test modules may import restflow and DRF freely.
@@ -6,27 +6,92 @@ Django before collection, so test modules may import restflow and DRF freely.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import django
+import pytest
 from django.conf import settings
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def pytest_configure(config: object) -> None:
     if settings.configured:
         return
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="restflow-jwt-tests-not-secret",
-        ALLOWED_HOSTS=["*"],
-        USE_TZ=True,
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "rest_framework",
-            "restflow.core",
-        ],
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    )
+    import jwt_settings
+
+    settings.configure(**jwt_settings.as_dict())
     django.setup()
+
+
+# -- fixtures shared by the test modules -------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def user(django_user_model: Any) -> Any:
+    """An active user ``alice`` with password :data:`PASSWORD` (committed: async paths see it)."""
+    return django_user_model.objects.create_user("alice", password=PASSWORD)
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every ``sync_to_async`` call (a thread hop), by the name of the function it runs."""
+    from asgiref.sync import SyncToAsync
+
+    seen: list[str] = []
+    original = SyncToAsync.__call__
+
+    async def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(self.func, "__qualname__", None) or type(self.func).__name__)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counting)
+    return seen
+
+
+@pytest.fixture(autouse=True)
+def _fresh_blacklist_and_user_cache() -> Iterator[None]:
+    """Each test starts with an empty LocMem cache and user cache."""
+    from django.core.cache import caches
+
+    from restflow.authentication.users import user_cache
+
+    caches["default"].clear()
+    user_cache.clear()
+    yield
+    user_cache.clear()
+
+
+_REDIS_PACKAGES = {"redis": "redis", "django_redis": "django-redis"}
+
+
+def need_cache(alias: str) -> None:
+    """Skip unless ``CACHES[alias]`` exists (``redis`` / ``django_redis`` need Redis).
+
+    A missing Redis *server* (no ``REDIS_URL``) fails under ``CI=true``; a missing client
+    package skips with the install command (it is an environment choice, not a service).
+    """
+    from django.conf import settings
+
+    if alias in settings.CACHES:
+        return
+    if not os.environ.get("REDIS_URL"):
+        why = "needs Redis: `python scripts/services.py start && source .services.env`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+    package = _REDIS_PACKAGES.get(alias, alias)
+    pytest.skip(f"needs the {package!r} package in the jwt environment (pip install {package})")
+
+
+@pytest.fixture
+def redis_alias() -> str:
+    """The ``redis`` cache alias (Django's RedisCache); see :func:`need_cache`."""
+    need_cache("redis")
+    return "redis"  # never cleared: the server is shared; keys carry a per-process prefix

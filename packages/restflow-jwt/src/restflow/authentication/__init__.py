@@ -1,1 +1,68 @@
-"""restflow.authentication: part of the restflow-jwt distribution."""
+"""restflow.authentication: JWT tokens, authenticators, token views and blacklists (restflow-jwt).
+
+Names are imported lazily, so adding ``"restflow.authentication"`` to
+``INSTALLED_APPS`` loads nothing but the app config.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from restflow.authentication.__about__ import __version__
+
+if TYPE_CHECKING:
+    from restflow.authentication.blacklist import (
+        BlacklistBackend,
+        CacheBlacklistBackend,
+        ModelBlacklistBackend,
+    )
+    from restflow.authentication.exceptions import InvalidToken, TokenError
+    from restflow.authentication.jwt_authentication import JWTAuthentication
+    from restflow.authentication.standard import (
+        BasicAuthentication,
+        RemoteUserAuthentication,
+        SessionAuthentication,
+        TokenAuthentication,
+    )
+    from restflow.authentication.tokens import AccessToken, RefreshToken, Token
+
+_LAZY = {
+    "AccessToken": "restflow.authentication.tokens",
+    "RefreshToken": "restflow.authentication.tokens",
+    "Token": "restflow.authentication.tokens",
+    "TokenError": "restflow.authentication.exceptions",
+    "InvalidToken": "restflow.authentication.exceptions",
+    "JWTAuthentication": "restflow.authentication.jwt_authentication",
+    "BasicAuthentication": "restflow.authentication.standard",
+    "TokenAuthentication": "restflow.authentication.standard",
+    "SessionAuthentication": "restflow.authentication.standard",
+    "RemoteUserAuthentication": "restflow.authentication.standard",
+    "BlacklistBackend": "restflow.authentication.blacklist",
+    "CacheBlacklistBackend": "restflow.authentication.blacklist",
+    "ModelBlacklistBackend": "restflow.authentication.blacklist",
+}
+
+__all__ = [
+    "AccessToken",
+    "BasicAuthentication",
+    "BlacklistBackend",
+    "CacheBlacklistBackend",
+    "InvalidToken",
+    "JWTAuthentication",
+    "ModelBlacklistBackend",
+    "RefreshToken",
+    "RemoteUserAuthentication",
+    "SessionAuthentication",
+    "Token",
+    "TokenAuthentication",
+    "TokenError",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'restflow.authentication' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

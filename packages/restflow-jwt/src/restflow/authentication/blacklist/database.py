@@ -1,0 +1,45 @@
+"""``ModelBlacklistBackend``: revoked ids as ``BlacklistedToken`` rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from restflow.authentication.blacklist.base import BlacklistBackend
+
+__all__ = ["ModelBlacklistBackend"]
+
+
+class ModelBlacklistBackend(BlacklistBackend):
+    """Entries in the database (needs ``"restflow.authentication"`` in ``INSTALLED_APPS``).
+
+    ``jti`` is unique, so ``add`` is atomic across processes. Expired rows
+    stay until ``manage.py purge_blacklisted_tokens`` (or
+    ``BlacklistedToken.cleanup_expired()``) removes them. The async twins
+    run the query in a thread (one hop).
+    """
+
+    def add(self, jti: str, expires_at: float) -> bool:
+        """Insert a row for ``jti``; ``False`` when it is already there."""
+        from restflow.authentication.models import BlacklistedToken
+
+        expires = dt.datetime.fromtimestamp(expires_at, tz=dt.UTC)
+        try:
+            with transaction.atomic(using=BlacklistedToken.objects.db):
+                BlacklistedToken.objects.create(jti=jti, expires_at=expires)
+        except IntegrityError:
+            return False
+        return True
+
+    def contains(self, jti: str) -> bool:
+        """Whether a row for ``jti`` exists."""
+        from restflow.authentication.models import BlacklistedToken
+
+        return BlacklistedToken.objects.filter(jti=jti).exists()
+
+    def purge_expired(self) -> int:
+        """Delete rows of expired tokens; returns how many."""
+        from restflow.authentication.models import BlacklistedToken
+
+        return BlacklistedToken.cleanup_expired()

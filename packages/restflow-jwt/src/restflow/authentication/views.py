@@ -1,0 +1,151 @@
+"""``TokenObtainView``, ``TokenRefreshView``, ``TokenBlacklistView``: async, on the core loop.
+
+They need no authentication, allow anyone, answer errors in restflow's
+envelope, and carry ``throttle_scope = "jwt"`` so ``ScopedRateThrottle``
+(with a ``"jwt"`` rate) or any throttle in DRF's settings limits them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth import aauthenticate
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import status
+from rest_framework import views as drf_views
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from restflow.authentication._config import get_config
+from restflow.authentication.exceptions import InvalidToken, TokenError
+from restflow.authentication.serializers import (
+    TokenBlacklistSerializer,
+    TokenObtainSerializer,
+    TokenRefreshSerializer,
+)
+from restflow.authentication.settings import jwt_settings
+from restflow.authentication.tokens import AccessToken, RefreshToken
+from restflow.authentication.users import aget_user
+from restflow.core import AsyncAPIView
+from restflow.exceptions import APIException, ErrorCode, exception_handler
+
+__all__ = ["TokenBlacklistView", "TokenObtainView", "TokenRefreshView"]
+
+
+class BlacklistDisabled(APIException):
+    """503: ``BLACKLIST_ENABLED`` is off, so revoking a token would have no effect."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _(
+        "Token blacklisting is disabled (RESTFLOW_SETTINGS['JWT']['BLACKLIST_ENABLED'])."
+    )
+
+
+class TokenView(AsyncAPIView):
+    """Base of the token views: validate the body with ``serializer_class``, then ``ahandle``."""
+
+    authentication_classes: Any = []
+    permission_classes: Any = [AllowAny]
+    throttle_scope = "jwt"
+    serializer_class: type[Serializer[Any]]
+
+    def get_exception_handler(self) -> Any:
+        """restflow's envelope, unless the project configured its own handler."""
+        handler = super().get_exception_handler()
+        return exception_handler if handler is drf_views.exception_handler else handler
+
+    def get_authenticate_header(self, request: Request) -> str:
+        """``Bearer realm="api"``: a refused credential is a 401 (DRF would make it a 403)."""
+        config = get_config()
+        return f'{config.header_types[0]} realm="{config.realm}"'
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Serializer[Any]:
+        """An instance of ``serializer_class`` with the request and view in its context."""
+        kwargs.setdefault("context", {"request": self.request, "view": self})
+        return self.serializer_class(*args, **kwargs)
+
+    async def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Validate the body and answer with the tokens ``ahandle`` returns."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            data = await self.ahandle(request, serializer.validated_data)
+        except TokenError as error:
+            raise InvalidToken.from_error(error) from None
+        return Response(data, status=status.HTTP_200_OK)
+
+    async def ahandle(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        """The view's work on validated input; returns the response body."""
+        raise NotImplementedError
+
+
+class TokenObtainView(TokenView):
+    """``POST {username, password}`` → ``{"refresh", "access"}``; 401 for bad credentials."""
+
+    serializer_class = TokenObtainSerializer
+
+    @classmethod
+    def get_token(cls, user: Any) -> RefreshToken:
+        """The refresh token for ``user``; override to add claims (they pass to access tokens)."""
+        return RefreshToken.for_user(user)
+
+    async def ahandle(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        """Check the credentials (one thread hop) and issue a token pair."""
+        credentials = dict(data)
+        user = await aauthenticate(request=request._request, **credentials)
+        if not jwt_settings.USER_AUTHENTICATION_RULE(user):
+            raise drf_exceptions.AuthenticationFailed(
+                _("No active account found with the given credentials.")
+            )
+        if get_config().update_last_login:
+            from django.contrib.auth.models import update_last_login
+
+            untyped: Any = update_last_login
+            await sync_to_async(untyped, thread_sensitive=True)(None, user)
+        refresh = self.get_token(user)
+        return {"refresh": str(refresh), "access": str(refresh.access_token)}
+
+
+class TokenRefreshView(TokenView):
+    """``POST {refresh}`` → ``{"access"}`` (and a new ``"refresh"`` with ``ROTATE_REFRESH_TOKENS``).
+
+    A revoked refresh token, or one whose user is gone or inactive, is a 401.
+    With rotation and blacklisting on, the old refresh token is blacklisted
+    atomically: of two concurrent refreshes with one token at most one wins.
+    """
+
+    serializer_class = TokenRefreshSerializer
+
+    async def ahandle(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        """Verify the refresh token, check its user, and issue the new token(s)."""
+        config = get_config()
+        refresh = RefreshToken(data["refresh"])
+        await refresh.acheck_blacklist()
+        await aget_user(refresh.payload, config)
+        if not config.rotate:
+            return {"access": str(refresh.access_token)}
+        rotated = await refresh.arotate()
+        return {"access": str(rotated.access_token), "refresh": str(rotated)}
+
+
+class TokenBlacklistView(TokenView):
+    """``POST {refresh[, access]}`` → ``{}``: revoke the token(s) until they expire (logout)."""
+
+    serializer_class = TokenBlacklistSerializer
+
+    async def ahandle(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        """Verify the token(s) and blacklist them; an already revoked refresh token is a 401."""
+        if not get_config().blacklist_enabled:
+            raise BlacklistDisabled()
+        refresh = RefreshToken(data["refresh"])
+        access = AccessToken(data["access"]) if data.get("access") else None
+        if not await refresh.ablacklist():
+            raise TokenError("The token has been revoked.", "blacklisted")
+        if access is not None:
+            await access.ablacklist()
+        return {}

@@ -1,0 +1,163 @@
+"""Blacklist backends: LocMem, Redis (Django's and django-redis), the database; purge command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from conftest import need_cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.management import call_command
+
+from restflow.authentication import CacheBlacklistBackend, ModelBlacklistBackend
+from restflow.authentication.blacklist.base import BlacklistBackend
+from restflow.authentication.models import BlacklistedToken
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BACKENDS = ["locmem", "redis", "django_redis", "model"]
+
+
+def _backend(name: str) -> BlacklistBackend:
+    if name == "model":
+        return ModelBlacklistBackend()
+    alias = "default" if name == "locmem" else name
+    need_cache(alias)
+    return CacheBlacklistBackend(alias=alias, key_prefix=f"bl-test-{time.time_ns()}:")
+
+
+def _jti() -> str:
+    return f"jti-{time.time_ns()}"
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+async def test_add_is_true_once_then_false_and_contains_sees_it(name: str) -> None:
+    backend = _backend(name)
+    jti, expires = _jti(), time.time() + 120
+    assert await sync_to_async(backend.contains)(jti) is False
+    assert await sync_to_async(backend.add)(jti, expires) is True
+    assert await sync_to_async(backend.add)(jti, expires) is False
+    assert await sync_to_async(backend.contains)(jti) is True
+    assert await backend.acontains(jti) is True
+    assert await backend.aadd(jti, expires) is False
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+async def test_async_twins_agree_with_the_sync_methods(name: str) -> None:
+    backend = _backend(name)
+    jti = _jti()
+    assert await backend.acontains(jti) is False
+    assert await backend.aadd(jti, time.time() + 120) is True
+    assert await backend.aadd(jti, time.time() + 120) is False
+    assert await backend.acontains(jti) is True
+    assert await sync_to_async(backend.contains)(jti) is True
+
+
+@pytest.mark.parametrize("name", ["locmem", "redis", "django_redis"])
+async def test_cache_backends_cost_no_thread_hop_on_the_async_path(
+    name: str, hops: list[str]
+) -> None:
+    backend = _backend(name)
+    jti = _jti()
+    await backend.aadd(jti, time.time() + 60)
+    assert await backend.acontains(jti) is True
+    assert hops == []
+
+
+async def test_model_backend_takes_one_thread_hop_per_call(hops: list[str]) -> None:
+    backend = _backend("model")
+    jti = _jti()
+    await backend.aadd(jti, time.time() + 60)
+    await backend.acontains(jti)
+    assert len(hops) == 2
+
+
+def test_locmem_entry_lives_exactly_the_remaining_lifetime() -> None:
+    backend = CacheBlacklistBackend(alias="default", key_prefix="ttl:")
+    expires = time.time() + 100
+    backend.add("abc", expires)
+    cache: Any = caches["default"]
+    stored_until = cache._expire_info[cache.make_and_validate_key(backend.key("abc"))]
+    assert abs(stored_until - expires) <= 1.5
+
+
+@pytest.mark.parametrize("name", ["redis", "django_redis"])
+async def test_redis_entry_ttl_is_the_remaining_lifetime(name: str) -> None:
+    backend: Any = _backend(name)
+    jti = _jti()
+    await backend.aadd(jti, time.time() + 100)
+    sync_jti = _jti()
+    await sync_to_async(backend.add)(sync_jti, time.time() + 50)
+    import redis
+
+    client = redis.Redis.from_url(settings.CACHES[name]["LOCATION"])
+    try:
+        for key, lifetime in ((jti, 100), (sync_jti, 50)):
+            full = backend.cache.make_and_validate_key(backend.key(key))
+            assert lifetime - 2 <= client.ttl(full) <= lifetime
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("name", ["locmem", "redis"])
+def test_entry_of_an_expired_token_vanishes(name: str) -> None:
+    backend = _backend(name)
+    jti = _jti()
+    backend.add(jti, time.time() + 1)
+    assert backend.contains(jti)
+    time.sleep(2.1)
+    assert not backend.contains(jti)
+
+
+def test_model_backend_stores_expiry_and_cleanup_removes_only_expired_rows() -> None:
+    backend = ModelBlacklistBackend()
+    now = time.time()
+    backend.add("old", now - 10)
+    backend.add("live", now + 3600)
+    row = BlacklistedToken.objects.get(jti="live")
+    assert abs(row.expires_at.timestamp() - (now + 3600)) < 1
+    assert row.expires_at.tzinfo is not None
+    assert str(row) == "live"
+    assert backend.purge_expired() == 1
+    assert list(BlacklistedToken.objects.values_list("jti", flat=True)) == ["live"]
+
+
+def test_purge_command_deletes_expired_rows_and_says_how_many() -> None:
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    BlacklistedToken.objects.create(jti="a", expires_at=past)
+    BlacklistedToken.objects.create(jti="b", expires_at=past)
+    BlacklistedToken.objects.create(jti="c", expires_at=future)
+    out = io.StringIO()
+    call_command("purge_blacklisted_tokens", stdout=out)
+    assert "Deleted 2 expired blacklisted token(s)." in out.getvalue()
+    assert list(BlacklistedToken.objects.values_list("jti", flat=True)) == ["c"]
+
+
+def test_cache_backend_reads_its_alias_and_prefix_from_settings() -> None:
+    from django.test import override_settings
+    from jwt_settings import SIGNING_KEY
+
+    jwt = {"SIGNING_KEY": SIGNING_KEY, "BLACKLIST_KEY_PREFIX": "p:", "BLACKLIST_CACHE_ALIAS": "x"}
+    with override_settings(
+        RESTFLOW_SETTINGS={"JWT": jwt},
+        CACHES={
+            **settings.CACHES,
+            "x": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        },
+    ):
+        backend = CacheBlacklistBackend()
+        assert (backend.alias, backend.key("j")) == ("x", "p:j")
+        assert backend.add("j", time.time() + 60)
+        assert caches["x"].get("p:j") == 1
+
+
+def test_the_committed_migration_matches_the_model() -> None:
+    out = io.StringIO()
+    call_command("makemigrations", "restflow_authentication", check=True, dry_run=True, stdout=out)
+    assert "No changes detected" in out.getvalue()

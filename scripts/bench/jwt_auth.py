@@ -1,0 +1,397 @@
+"""Benchmark restflow-jwt against raw PyJWT and djangorestframework-simplejwt.
+
+Two parts, each with the implementations interleaved round-robin in every round:
+
+  tokens   encode + decode of one access token (claims token_type, exp, iat, jti,
+           user_id; HS256):
+             pyjwt       ``jwt.encode`` then ``jwt.decode(..., algorithms=["HS256"])``
+             simplejwt   ``AccessToken.for_user(user)``, ``str()``, ``AccessToken(raw)``
+             restflow    ``AccessToken.for_user(user)``, ``str()``, ``AccessToken(raw)``
+  auth     one request end to end, ``Authorization: Bearer <token>`` -> user (the user
+           row read from SQLite):
+             simplejwt        ``JWTAuthentication().authenticate(request)``
+             restflow-sync    ``JWTAuthentication().authenticate(request)``
+             restflow-async   ``await JWTAuthentication().aauthenticate(request)``
+           plus, measured alongside, restflow's async path with the user cache on
+           (``USER_CACHE_TTL``: no query, no thread hop) and, when ``REDIS_URL`` is set,
+           with the blacklist on Redis instead of LocMem.
+
+Thread hops (``asgiref.sync.SyncToAsync.__call__``) are counted per request in a
+separate, untimed pass. Run it with the bench venv:
+
+  .bench-venv/bin/python scripts/bench/jwt_auth.py [--quick] [--rounds N] [--json PATH]
+
+Targets: restflow tokens <= 1.1x pyjwt; restflow-sync auth <= simplejwt; restflow-async
+at most one hop (none on the user cache, LocMem or Redis blacklists) and <= 1.3x
+restflow-sync.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
+DEFAULT_OUTPUT = HERE / "results" / "jwt_auth.json"
+KEY = "restflow-jwt-bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+TOKENS = ["pyjwt", "simplejwt", "restflow"]
+AUTH = ["simplejwt", "restflow-sync", "restflow-async"]
+
+
+def _ensure_bench_python() -> None:
+    """Re-run this script under .bench-venv's python when started with another interpreter."""
+    try:
+        import rest_framework_simplejwt  # noqa: F401
+
+        import restflow.authentication  # noqa: F401
+    except ImportError:
+        if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent:
+            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
+        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+
+
+def _setup_django(db_path: str) -> None:
+    from django.conf import settings
+
+    caches: dict[str, Any] = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    if os.environ.get("REDIS_URL"):
+        caches["redis"] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"rf-jwt-bench-{os.getpid()}",
+        }
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="restflow-jwt-bench-not-a-secret",
+        USE_TZ=True,
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "rest_framework",
+            "restflow.core",
+            "restflow.authentication",
+        ],
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": db_path}},
+        CACHES=caches,
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        LOGGING_CONFIG=None,
+        RESTFLOW_SETTINGS={"JWT": {"SIGNING_KEY": KEY}},
+        SIMPLE_JWT={"SIGNING_KEY": KEY},
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, run_syncdb=True)
+
+
+@contextlib.contextmanager
+def _restflow_jwt(**jwt: Any) -> Iterator[None]:
+    from django.test import override_settings
+
+    with override_settings(RESTFLOW_SETTINGS={"JWT": {"SIGNING_KEY": KEY, **jwt}}):
+        yield
+
+
+# -- counting thread hops ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def counting_hops() -> Iterator[list[str]]:
+    """Record every ``sync_to_async`` call while active (never while timing)."""
+    from asgiref.sync import SyncToAsync
+
+    original = SyncToAsync.__call__
+    seen: list[str] = []
+
+    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(self.func, "__qualname__", None) or type(self.func).__name__)
+        return await original(self, *args, **kwargs)
+
+    SyncToAsync.__call__ = counted  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        SyncToAsync.__call__ = original  # type: ignore[method-assign]
+
+
+# -- the implementations -------------------------------------------------------------------
+
+
+def _token_runners(user: Any) -> dict[str, Callable[[], None]]:
+    import jwt
+    from rest_framework_simplejwt.tokens import AccessToken as SimpleAccessToken
+
+    from restflow.authentication import AccessToken
+
+    def pyjwt_once() -> None:
+        now = int(time.time())
+        payload = {
+            "token_type": "access",
+            "exp": now + 300,
+            "iat": now,
+            "jti": uuid.uuid4().hex,
+            "user_id": user.pk,
+        }
+        raw = jwt.encode(payload, KEY, algorithm="HS256")
+        jwt.decode(raw, KEY, algorithms=["HS256"])
+
+    def simplejwt_once() -> None:
+        SimpleAccessToken(str(SimpleAccessToken.for_user(user)))
+
+    def restflow_once() -> None:
+        AccessToken(str(AccessToken.for_user(user)))
+
+    return {"pyjwt": pyjwt_once, "simplejwt": simplejwt_once, "restflow": restflow_once}
+
+
+def _requests(token: str, count: int) -> list[Any]:
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    factory = RequestFactory()
+    return [Request(factory.get("/", HTTP_AUTHORIZATION=f"Bearer {token}")) for _ in range(count)]
+
+
+def _time_sync(authenticate: Callable[[Any], Any], requests: list[Any]) -> float:
+    start = time.perf_counter()
+    for request in requests:
+        authenticate(request)
+    return time.perf_counter() - start
+
+
+def _time_async(loop: asyncio.AbstractEventLoop, auth: Any, requests: list[Any]) -> float:
+    async def run() -> float:
+        start = time.perf_counter()
+        for request in requests:
+            await auth.aauthenticate(request)
+        return time.perf_counter() - start
+
+    return loop.run_until_complete(run())
+
+
+# -- running ------------------------------------------------------------------------------
+
+
+def _best(samples: dict[str, list[float]]) -> dict[str, float]:
+    return {name: min(values) for name, values in samples.items()}
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def run_tokens(user: Any, rounds: int, count: int) -> dict[str, list[float]]:
+    runners = _token_runners(user)
+    samples: dict[str, list[float]] = {name: [] for name in TOKENS}
+    for name in TOKENS:  # warm-up
+        for _ in range(50):
+            runners[name]()
+    for round_ in range(rounds):
+        order = TOKENS[round_ % len(TOKENS) :] + TOKENS[: round_ % len(TOKENS)]
+        for name in order:
+            runner = runners[name]
+            gc.disable()
+            start = time.perf_counter()
+            for _ in range(count):
+                runner()
+            elapsed = time.perf_counter() - start
+            gc.enable()
+            samples[name].append(elapsed / count * 1e6)
+    return samples
+
+
+def run_auth(
+    user: Any, rounds: int, count: int, loop: asyncio.AbstractEventLoop
+) -> tuple[dict[str, list[float]], dict[str, float]]:
+    from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuth
+    from rest_framework_simplejwt.tokens import AccessToken as SimpleAccessToken
+
+    from restflow.authentication import AccessToken, JWTAuthentication
+
+    simple_token = str(SimpleAccessToken.for_user(user))
+    token = str(AccessToken.for_user(user))
+    restflow_auth, simple_auth = JWTAuthentication(), SimpleJWTAuth()
+    names = [*AUTH, "restflow-async+user-cache"]
+    has_redis = "redis" in _django_caches()
+    if has_redis:
+        names.append("restflow-async+redis-blacklist")
+
+    def configured(name: str) -> contextlib.AbstractContextManager[None]:
+        if name == "restflow-async+user-cache":
+            return _restflow_jwt(USER_CACHE_TTL=60)
+        if name == "restflow-async+redis-blacklist":
+            return _restflow_jwt(BLACKLIST_CACHE_ALIAS="redis")
+        return contextlib.nullcontext()
+
+    def measure(name: str, requests: list[Any]) -> float:
+        with configured(name):
+            if name == "simplejwt":
+                return _time_sync(simple_auth.authenticate, requests)
+            if name == "restflow-sync":
+                return _time_sync(restflow_auth.authenticate, requests)
+            return _time_async(loop, restflow_auth, requests)
+
+    def requests_for(name: str, how_many: int) -> list[Any]:
+        return _requests(simple_token if name == "simplejwt" else token, how_many)
+
+    hops: dict[str, float] = {}
+    for name in names:  # warm-up, then an untimed pass counting hops
+        measure(name, requests_for(name, 50))
+        with counting_hops() as seen:
+            measure(name, requests_for(name, 20))
+        hops[name] = len(seen) / 20 if name.startswith("restflow-async") else 0.0
+
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(rounds):
+        order = names[round_ % len(names) :] + names[: round_ % len(names)]
+        for name in order:
+            requests = requests_for(name, count)
+            gc.collect()
+            gc.disable()
+            elapsed = measure(name, requests)
+            gc.enable()
+            samples[name].append(elapsed / count * 1e6)
+    return samples, hops
+
+
+def _django_caches() -> dict[str, Any]:
+    from django.conf import settings
+
+    return dict(settings.CACHES)
+
+
+def _versions() -> dict[str, str]:
+    names = ["Django", "djangorestframework", "PyJWT", "djangorestframework-simplejwt"]
+    names += ["restflow-core", "restflow-jwt", "redis"]
+    found = {}
+    for name in names:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            found[name] = importlib.metadata.version(name)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of each part (default 7)")
+    parser.add_argument("--tokens", type=int, default=3000, help="tokens per impl per round")
+    parser.add_argument("--requests", type=int, default=1500, help="requests per impl per round")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 5 short rounds")
+    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT, help="result file")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="do not pin the process to one CPU (a hop to a thread on the other CPU of a "
+        "virtual machine costs about twice as much)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.tokens, args.requests = 5, 300, 200
+
+    _ensure_bench_python()
+    pinned = (
+        None
+        if args.no_pin or not hasattr(os, "sched_setaffinity")
+        else max(os.sched_getaffinity(0))
+    )
+    if pinned is not None:
+        os.sched_setaffinity(0, {pinned})  # the loop and its sync_to_async thread share a CPU
+    with tempfile.TemporaryDirectory() as tmp:
+        _setup_django(os.path.join(tmp, "bench.sqlite3"))
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_user("bench", password="bench")
+        loop = asyncio.new_event_loop()
+        try:
+            token_samples = run_tokens(user, args.rounds, args.tokens)
+            auth_samples, hops = run_auth(user, args.rounds, args.requests, loop)
+        finally:
+            loop.close()
+
+    tokens_best, auth_best = _best(token_samples), _best(auth_samples)
+    ratios = {
+        "tokens restflow / pyjwt": tokens_best["restflow"] / tokens_best["pyjwt"],
+        "tokens simplejwt / pyjwt": tokens_best["simplejwt"] / tokens_best["pyjwt"],
+        "auth restflow-sync / simplejwt": auth_best["restflow-sync"] / auth_best["simplejwt"],
+        "auth restflow-async / restflow-sync": (
+            auth_best["restflow-async"] / auth_best["restflow-sync"]
+        ),
+        "auth restflow-async+user-cache / restflow-sync": (
+            auth_best["restflow-async+user-cache"] / auth_best["restflow-sync"]
+        ),
+    }
+    cache_only = "restflow-async+user-cache"
+    on_redis = "restflow-async+redis-blacklist"
+    targets = {
+        "tokens: restflow <= 1.1x pyjwt": ratios["tokens restflow / pyjwt"] <= 1.1,
+        "auth: restflow-sync <= simplejwt": ratios["auth restflow-sync / simplejwt"] <= 1.0,
+        "auth: restflow-async <= 1.3x restflow-sync": (
+            ratios["auth restflow-async / restflow-sync"] <= 1.3
+        ),
+        "auth: restflow-async makes at most one thread hop": hops["restflow-async"] <= 1,
+        "auth: the LocMem/Redis blacklist check adds no hop": hops.get(on_redis, 1) <= 1,
+        "auth: no hop at all with the user cache": hops[cache_only] == 0,
+    }
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print("pinned to CPU " + str(pinned) if pinned is not None else "not pinned")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()))
+    print(f"\nencode + decode, µs per token (best / median of {args.rounds} rounds)")
+    for name in TOKENS:
+        print(f"  {name:<34} {tokens_best[name]:8.2f} {_median(token_samples[name]):8.2f}")
+    print("\nauthenticate header -> user, µs per request (best / median), hops per request")
+    for name in auth_samples:
+        best, median = auth_best[name], _median(auth_samples[name])
+        print(f"  {name:<34} {best:8.2f} {median:8.2f}   hops {hops[name]:.0f}")
+    print("\nratios of best rounds")
+    for name, value in ratios.items():
+        print(f"  {name:<50} {value:6.2f}")
+    print("\ntargets")
+    for name, ok in targets.items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}")
+
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "versions": _versions(),
+                "rounds": args.rounds,
+                "pinned_cpu": pinned,
+                "tokens_us": token_samples,
+                "auth_us": auth_samples,
+                "hops_per_request": hops,
+                "ratios": ratios,
+                "targets": targets,
+            },
+            indent=2,
+        )
+    )
+    return 1 if args.strict and not all(targets.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
