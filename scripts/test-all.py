@@ -57,6 +57,7 @@ COMBINATIONS = (
     "cache-djangoq",
     "cache-celery",
     "jwt",
+    "jwt-cache",
     "views",
     "views-filters",
     "views-cache",

@@ -184,6 +184,8 @@ def _installed_apps() -> list[str]:
     ]
     if importlib.util.find_spec("restflow.core"):
         apps.append("restflow.core")
+    if importlib.util.find_spec("restflow.authentication"):
+        apps.append("restflow.authentication")
     if importlib.util.find_spec("drf_spectacular"):
         apps.append("drf_spectacular")
     if importlib.util.find_spec("django_q"):
@@ -212,6 +214,7 @@ def pytest_configure(config: pytest.Config) -> None:
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         Q_CLUSTER={"name": "restflow-it", "redis": redis_url or "redis://127.0.0.1:6379/0"},
+        RESTFLOW_SETTINGS={"JWT": {"SIGNING_KEY": "integration-tests-signing-key-" + "x" * 32}},
     )
     django.setup()
 

@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 
 import pytest
-from django.core.checks import Error, run_checks
+from django.core.checks import ERROR, run_checks
 from django.test import AsyncClient, override_settings
 
 from combo_support import SUBPACKAGES, expected
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.requires("restflow-core")
 
 def test_system_checks_pass_with_every_installed_package() -> None:
     """restflow-core's checks (namespace intact, settings valid) and every app's pass together."""
-    errors = [m for m in run_checks(include_deployment_checks=False) if m.level >= Error.level]
+    errors = [m for m in run_checks(include_deployment_checks=False) if m.level >= ERROR]
     assert errors == []
 
 

@@ -17,3 +17,8 @@ if importlib.util.find_spec("restflow.filters"):
     from combo_support import filter_views
 
     urlpatterns.append(path("books/", filter_views.BookList.as_view()))
+
+if importlib.util.find_spec("restflow.authentication"):
+    from combo_support import jwt_views
+
+    urlpatterns.append(path("whoami/", jwt_views.WhoAmI.as_view()))
