@@ -5,7 +5,7 @@
     python scripts/bump.py filters patch          # short names work too
     python scripts/bump.py restflow minor         # the meta-package's own version only
 
-For a distribution ``restflow-x`` it
+For a distribution ``restflow-x`` it (step 3-4 skipped with ``--no-meta``)
 
 1. rewrites ``__version__`` in its ``__about__.py`` (the path hatch reads);
 2. moves the entries under ``## [Unreleased]`` in its ``CHANGELOG.md`` to a
@@ -139,7 +139,7 @@ def resolve(name: str, dists: dict[str, Distribution]) -> Distribution:
 
 
 def plan(
-    root: Path, name: str, part: str, date: str
+    root: Path, name: str, part: str, date: str, *, meta_pins: bool = True
 ) -> tuple[dict[Path, tuple[str, str]], list[str], list[str]]:
     """Compute the bump: {path: (old, new text)}, a summary, and warnings."""
     dists = load_distributions(root)
@@ -173,7 +173,12 @@ def plan(
 
     if not dist.is_meta:
         meta = dists.get(META_NAME)
-        if meta is None:
+        if not meta_pins:
+            warnings.append(
+                f"--no-meta: the meta-package still pins the old {dist.name} {old}; "
+                "`python scripts/pins.py check` fails until `python scripts/pins.py sync`"
+            )
+        elif meta is None:
             warnings.append("no meta-package found: no pin to update")
         else:
             text, count = repin_meta(current(meta.pyproject_path), dist.name, old, new)
@@ -233,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("part", choices=PARTS)
     parser.add_argument("--dry-run", action="store_true", help="print the diffs, write nothing")
     parser.add_argument(
+        "--no-meta",
+        action="store_true",
+        help="leave the meta-package's pins alone (re-pin later with pins.py sync)",
+    )
+    parser.add_argument(
         "--date",
         default=datetime.date.today().isoformat(),
         help="release date for the CHANGELOG heading (default: today, %(default)s)",
@@ -243,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
-        changes, summary, warnings = plan(root, args.distribution, args.part, args.date)
+        changes, summary, warnings = plan(
+            root, args.distribution, args.part, args.date, meta_pins=not args.no_meta
+        )
     except (BumpError, ValueError, FileNotFoundError) as exc:
         print(f"bump: error: {exc}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@
     python scripts/wheels.py            # first: builds dist/
     python scripts/isolation.py         # every distribution, 2 at a time
     python scripts/isolation.py --only restflow-filters --python python3.12
+    python scripts/isolation.py --sdist      # install from the sdists instead
 
 For each wheel in ``dist/`` (the current version of every distribution):
 
@@ -185,11 +186,20 @@ def check_one(
     python: str,
     installer: str,
     keep: bool,
+    sdist: bool = False,
 ) -> Result:
     """Build a venv for ``name``, install its wheels, and run the import checker in it."""
     started = time.monotonic()
     result = Result(distribution=name)
     wheels, problems = restflow_closure(name, dists, dist_dir)
+    if sdist:  # same closure (read from the wheels' metadata), installed from the sdists
+        wheels = {
+            dist: dist_dir / f"{dists[dist].wheel_stem}-{dists[dist].version}.tar.gz"
+            for dist in wheels
+        }
+        problems += [
+            f"{path.name} is not in {dist_dir}" for path in wheels.values() if not path.exists()
+        ]
     result.problems += problems
     if problems:
         return result
@@ -350,6 +360,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the venvs (their paths are printed)"
     )
+    parser.add_argument(
+        "--sdist",
+        action="store_true",
+        help="install from the sdists (built from source in the venv) instead of the wheels",
+    )
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -364,10 +379,13 @@ def main(argv: list[str] | None = None) -> int:
     if version.returncode != 0:
         parser.error(f"cannot run interpreter {args.python!r}")
     label = f"Python {version.stdout.strip()}, {args.installer}"
+    label += ", from sdists" if args.sdist else ", from wheels"
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [
-            pool.submit(check_one, n, dists, dist_dir, python, args.installer, args.keep)
+            pool.submit(
+                check_one, n, dists, dist_dir, python, args.installer, args.keep, args.sdist
+            )
             for n in chosen
         ]
         results = []

@@ -3,6 +3,7 @@
 
     python scripts/pins.py check     # exit 1 with one line per mismatch
     python scripts/pins.py show      # versions and what pins/ranges point at them
+    python scripts/pins.py sync      # re-pin the meta-package to every current version
 
 ``check`` verifies that
 
@@ -158,11 +159,33 @@ def show(dists: dict[str, Distribution]) -> None:
     print_columns(rows)
 
 
+def sync(dists: dict[str, Distribution]) -> list[str]:
+    """Re-pin the meta-package's ``==`` pins to each distribution's current version."""
+    from bump import repin_meta
+
+    meta = dists.get(META_NAME)
+    if meta is None:
+        return []
+    before = meta.pyproject_path.read_text(encoding="utf-8")
+    text = before
+    changed = []
+    for name, dist in dists.items():
+        if name == META_NAME:
+            continue
+        updated, _ = repin_meta(text, name, "", dist.version)
+        if updated != text:
+            changed.append(f"{name}=={dist.version}")
+            text = updated
+    if text != before:
+        meta.pyproject_path.write_text(text, encoding="utf-8")
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=("check", "show"))
+    parser.add_argument("command", choices=("check", "show", "sync"))
     parser.add_argument(
         "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
     )
@@ -170,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     dists = load_distributions(args.root.resolve())
     if args.command == "show":
         show(dists)
+        return 0
+    if args.command == "sync":
+        changed = sync(dists)
+        print(f"pins sync: {', '.join(changed) if changed else 'already in step'}")
         return 0
     problems = check(dists)
     if problems:

@@ -182,6 +182,7 @@ def plan() -> list[Step]:
         Step("types", "check", ["hatch", "run", "types:check"]),
         Step("wheels", "check", [py, "scripts/wheels.py"]),
         Step("isolation", "check", [py, "scripts/isolation.py"]),
+        Step("isolation-sdist", "check", [py, "scripts/isolation.py", "--sdist"]),
         Step("pins", "check", [py, "scripts/pins.py", "check"]),
     ]
     if (REPO / "scripts" / "tests").is_dir():

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import email.parser
+import os
 import shutil
 import subprocess
 import sys
@@ -195,7 +196,11 @@ def build(dist: Distribution, out: Path, sdist: bool) -> None:
         cmd = ["uv", "build", "--wheel", *(["--sdist"] if sdist else []), "--out-dir", str(out)]
     else:
         raise SystemExit("error: neither hatch nor uv is installed (pip install hatch)")
-    result = subprocess.run(cmd, cwd=dist.directory, capture_output=True, text=True, check=False)
+    # inside `hatch run`, HATCH_ENV_ACTIVE names an environment this project may not have
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HATCH_ENV")}
+    result = subprocess.run(
+        cmd, cwd=dist.directory, capture_output=True, text=True, check=False, env=env
+    )
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(

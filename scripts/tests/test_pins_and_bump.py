@@ -93,7 +93,11 @@ def test_bump_filters_changes_only_its_version_changelog_and_the_meta_pin(repo: 
     changelog = after["packages/restflow-filters/CHANGELOG.md"]
     unreleased, rest = changelog.split("## [Unreleased]", 1)[1].split(f"## [{new}] - {DATE}", 1)
     assert unreleased.strip() == ""  # an empty Unreleased section stays on top
-    assert rest.split("\n## ", 1)[0].strip() == "- Added the `in` lookup."
+    released = rest.split("\n## ", 1)[0].strip()
+    unreleased_before = before["packages/restflow-filters/CHANGELOG.md"]
+    unreleased_before = unreleased_before.split("## [Unreleased]", 1)[1].split("\n## [", 1)[0]
+    assert released == unreleased_before.strip()  # every Unreleased line moved, in order
+    assert released.startswith("- Added the `in` lookup.")
 
     # The meta pyproject changed only on the restflow-filters lines, all now at the new version.
     old_lines = before["packages/restflow/pyproject.toml"].splitlines()

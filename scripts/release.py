@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Release one distribution: bump, build, verify, commit and tag.
+
+    python scripts/release.py restflow-filters minor            # bump + build + verify
+    python scripts/release.py filters patch --tag               # ... then commit and tag
+    python scripts/release.py restflow patch --tag              # the meta-package
+
+Steps, stopping at the first failure:
+
+1. ``bump.py <distribution> <part>``: the version, the CHANGELOG section and
+   the meta-package pin (``--no-meta`` leaves the pin for a later meta release);
+2. ``pins.py check`` (skipped with ``--no-meta``: it fails by design until
+   the meta-package is re-pinned);
+3. ``wheels.py --only <distribution>``: build its sdist and wheel into
+   ``dist/`` and inspect the wheel's contents;
+4. ``twine check`` on both files (metadata and README render);
+5. ``isolation.py --only <distribution>`` from the wheel and from the sdist,
+   each in a fresh venv (``--no-isolation`` skips it);
+6. with ``--tag``: ``git commit`` the bump and ``git tag <distribution>-v<version>``.
+
+Pushing the tag makes ``.github/workflows/release.yml`` publish exactly that
+distribution. Other distributions are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _repo import REPO_ROOT, load_distributions
+from bump import resolve
+
+SCRIPTS = Path(__file__).resolve().parent
+
+
+def _step(title: str, cmd: list[str], cwd: Path) -> None:
+    print(f"== {title}: {' '.join(cmd)}", flush=True)
+    result = subprocess.run(cmd, cwd=cwd, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"release: {title} failed (exit {result.returncode})")
+
+
+def _twine(files: list[Path], cwd: Path) -> list[str]:
+    if shutil.which("twine"):
+        return ["twine", "check", "--strict", *map(str, files)]
+    probe = subprocess.run([sys.executable, "-m", "twine", "--version"], capture_output=True)
+    if probe.returncode == 0:
+        return [sys.executable, "-m", "twine", "check", "--strict", *map(str, files)]
+    raise SystemExit("release: twine is not installed (pip install twine, or hatch run release:…)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("distribution", help="e.g. restflow-filters, filters, or restflow")
+    parser.add_argument("part", choices=("major", "minor", "patch"))
+    parser.add_argument("--tag", action="store_true", help="commit the bump and tag it")
+    parser.add_argument("--no-meta", action="store_true", help="do not re-pin the meta-package")
+    parser.add_argument("--no-isolation", action="store_true", help="skip the venv installs")
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    py = sys.executable
+
+    name = resolve(args.distribution, load_distributions(root)).name
+    bump = [py, str(SCRIPTS / "bump.py"), name, args.part, "--root", str(root)]
+    _step("bump", bump + (["--no-meta"] if args.no_meta else []), root)
+    dist = load_distributions(root)[name]
+    if not args.no_meta:
+        _step("pins", [py, str(SCRIPTS / "pins.py"), "check", "--root", str(root)], root)
+    _step("build", [py, str(SCRIPTS / "wheels.py"), "--root", str(root), "--only", name], root)
+
+    out = root / "dist"
+    files = [
+        out / f"{dist.wheel_stem}-{dist.version}-py3-none-any.whl",
+        out / f"{dist.wheel_stem}-{dist.version}.tar.gz",
+    ]
+    missing = [f.name for f in files if not f.exists()]
+    if missing:
+        raise SystemExit(f"release: not built: {', '.join(missing)}")
+    _step("twine", _twine(files, root), root)
+    if not args.no_isolation:
+        isolation = [py, str(SCRIPTS / "isolation.py"), "--root", str(root), "--only", name]
+        _step("isolation (wheel)", isolation, root)
+        _step("isolation (sdist)", [*isolation, "--sdist"], root)
+
+    tag = f"{name}-v{dist.version}"
+    if args.tag:
+        meta = load_distributions(root).get("restflow")
+        touched = [dist.version_file, dist.changelog]
+        if meta is not None and meta.name != name and not args.no_meta:
+            touched += [meta.pyproject_path, meta.changelog]
+        paths = [str(path.relative_to(root)) for path in touched]
+        _step("stage", ["git", "add", "--", *paths], root)
+        message = f"Release {name} {dist.version}"
+        _step("commit", ["git", "commit", "-q", "-m", message, "--", *paths], root)
+        _step("tag", ["git", "tag", "-a", tag, "-m", f"{name} {dist.version}"], root)
+        print(f"tagged {tag}: push it (git push origin {tag}) to publish {name} {dist.version}")
+    else:
+        print(f"{name} {dist.version} built and verified; `--tag` commits and tags {tag}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
