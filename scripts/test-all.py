@@ -10,8 +10,9 @@ Steps, in order:
 1. start Redis and PostgreSQL (``scripts/services.py start``) and export
    their URLs to every later step;
 2. ``lint`` and ``types`` (hatch environments), the wheel check
-   (``scripts/wheels.py``), the isolation check (``scripts/isolation.py``),
-   the pin check (``scripts/pins.py check``), the scripts' own tests, and the
+   (``scripts/wheels.py``), the isolation check (``scripts/isolation.py``,
+   from the wheels and from the sdists), the documentation site build
+   (``mkdocs build --strict``), the pin check (``scripts/pins.py check``), the scripts' own tests, and the
    example project's smoke test;
 3. each per-package hatch environment and each ``tests-integration/``
    combination on the oldest (Python 3.11 + Django 5.2) and the newest
@@ -183,6 +184,7 @@ def plan() -> list[Step]:
         Step("wheels", "check", [py, "scripts/wheels.py"]),
         Step("isolation", "check", [py, "scripts/isolation.py"]),
         Step("isolation-sdist", "check", [py, "scripts/isolation.py", "--sdist"]),
+        Step("docs", "check", ["hatch", "run", "docs:build"]),
         Step("pins", "check", [py, "scripts/pins.py", "check"]),
     ]
     if (REPO / "scripts" / "tests").is_dir():
