@@ -68,7 +68,13 @@ COMBINATIONS = (
 )
 NEWEST = "py3.13-django6"
 # Also on Python 3.12 + Django 6.x.
-EXTRA = ("core.py3.12-django6", "it-full.py3.12-django6")
+EXTRA = (
+    "core.py3.12-django6",
+    "it-full.py3.12-django6",
+    # DRF's oldest supported releases (the other environments get the newest DRF)
+    "compat.py3.11-django5.2-drf3.16",
+    "compat.py3.12-django5.2-drf3.17",
+)
 
 PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)")
 PYTEST_SUMMARY = re.compile(r"^=*\s*(?:\d+ \w+(?:, )?)+.* in [\d.]+s")
