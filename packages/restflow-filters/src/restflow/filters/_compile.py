@@ -136,14 +136,8 @@ def _model_fields(cls: type, options: FilterSetOptions) -> dict[str, ff.Field]:
     model = options.model
     assert model is not None
     where = f"{cls.__qualname__}.Meta"
-    if options.fields == "__all__":
-        names = [
-            f.name
-            for f in model._meta.get_fields()
-            if f.concrete and not f.many_to_many and field_for_model_field(f) is not None
-        ]
-    else:
-        names = list(options.fields)
+    fields_option = options.fields
+    names = _filterable(model, relations=True) if fields_option == ALL else list(fields_option)
     fields: dict[str, ff.Field] = {}
     for name in names:
         model_field = _model_field(model, name, f"{where}.fields")
@@ -160,6 +154,18 @@ def _model_fields(cls: type, options: FilterSetOptions) -> dict[str, ff.Field]:
     for name, selection in items:
         fields.update(_related_fields(cls, name, RelatedField(fields=selection), model))
     return fields
+
+
+def _filterable(model: type[Any], *, relations: bool) -> list[str]:
+    """Names of ``model``'s concrete fields a filter field exists for (``"__all__"``)."""
+    return [
+        f.name
+        for f in model._meta.get_fields()
+        if f.concrete
+        and not f.many_to_many
+        and (relations or not f.is_relation)
+        and field_for_model_field(f) is not None
+    ]
 
 
 def _is_model_field(model: type[Any] | None, name: str) -> bool:
@@ -188,14 +194,7 @@ def _related_fields(
         target = relation.related_model
         if target is None:
             raise TypeError(f"{where}: {model.__name__}.{attr} is not a relation.")
-    if related.fields == ALL:
-        names = [
-            f.name
-            for f in target._meta.get_fields()
-            if f.concrete and not f.is_relation and field_for_model_field(f) is not None
-        ]
-    else:
-        names = list(related.fields)
+    names = _filterable(target, relations=False) if related.fields == ALL else list(related.fields)
     fields: dict[str, ff.Field] = {}
     for name in names:
         if name in related.exclude:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, ClassVar, NamedTuple, cast
 
 from django.apps import apps
@@ -236,41 +236,43 @@ class FilterSet:
 
     # -- the two surfaces --------------------------------------------------------------
 
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        """Apply processors, filters and ordering; ``ValidationError`` on invalid input."""
+    def _steps(self, queryset: QuerySet[Any]) -> Generator[tuple[Any, tuple[Any, ...]], Any, Any]:
+        """The whole filtering, I/O-free: yields each user callable to call, gets its result."""
         conditions = self._conditions()
         for processor in self._options.preprocessors:
-            queryset = _checked(processor, call(processor, self, queryset))
+            queryset = _checked(processor, (yield processor, (self, queryset)))
         qs: list[Any] = []
         for condition in conditions:
             if not isinstance(condition, _Pending):
                 qs.append(condition)
-            else:
-                param, value = condition
-                result = call(self._method(param), queryset, param.name, value)
-                queryset = self._take(param, result, queryset, qs)
+                continue
+            param, value = condition
+            result = yield self._method(param), (queryset, param.name, value)
+            queryset = self._take(param, result, queryset, qs)
         queryset = self._finish(queryset, qs)
         for processor in self._options.postprocessors:
-            queryset = _checked(processor, call(processor, self, queryset))
+            queryset = _checked(processor, (yield processor, (self, queryset)))
         return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Apply processors, filters and ordering; ``ValidationError`` on invalid input."""
+        steps = self._steps(queryset)
+        try:
+            function, args = next(steps)
+            while True:
+                function, args = steps.send(call(function, *args))
+        except StopIteration as done:
+            return cast("QuerySet[Any]", done.value)
 
     async def afilter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """Async twin of :meth:`filter_queryset`: async processors and methods are awaited."""
-        conditions = self._conditions()
-        for processor in self._options.preprocessors:
-            queryset = _checked(processor, await acall(processor, self, queryset))
-        qs: list[Any] = []
-        for condition in conditions:
-            if not isinstance(condition, _Pending):
-                qs.append(condition)
-            else:
-                param, value = condition
-                result = await acall(self._method(param), queryset, param.name, value)
-                queryset = self._take(param, result, queryset, qs)
-        queryset = self._finish(queryset, qs)
-        for processor in self._options.postprocessors:
-            queryset = _checked(processor, await acall(processor, self, queryset))
-        return queryset
+        steps = self._steps(queryset)
+        try:
+            function, args = next(steps)
+            while True:
+                function, args = steps.send(await acall(function, *args))
+        except StopIteration as done:
+            return cast("QuerySet[Any]", done.value)
 
 
 class _Pending(NamedTuple):
