@@ -1,0 +1,22 @@
+"""``APIView`` (sync) and ``AsyncAPIView``: DRF's APIView plus the restflow helpers."""
+
+from __future__ import annotations
+
+from rest_framework import views
+
+from restflow.core.dispatch import AsyncAPIView as _CoreAsyncAPIView
+from restflow.views.helpers import AsyncViewHelpers, ViewHelpers
+
+__all__ = ["APIView", "AsyncAPIView"]
+
+
+class APIView(ViewHelpers, views.APIView):
+    """DRF's ``APIView`` (sync dispatch, unchanged) with the serializer and pagination helpers."""
+
+
+class AsyncAPIView(AsyncViewHelpers, _CoreAsyncAPIView):
+    """restflow-core's async dispatch loop with the helpers and their ``a``-twins.
+
+    Handlers are ``async def``; the sync helpers stay available for code with
+    nothing to await.
+    """

@@ -1,0 +1,117 @@
+"""Viewsets: the async family and the sync family, both with the helpers and ``ActionConfig``.
+
+They work with DRF's routers and ``@action`` unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import markcoroutinefunction
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.decorators import classonlymethod
+from rest_framework import viewsets
+
+from restflow.core import is_async_callable
+from restflow.views.action_config import ActionConfigMixin
+from restflow.views.apiview import APIView, AsyncAPIView
+from restflow.views.generics import AsyncGenericAPIView, GenericAPIView
+from restflow.views.mixins import (
+    AsyncCreateModelMixin,
+    AsyncDestroyModelMixin,
+    AsyncListModelMixin,
+    AsyncRetrieveModelMixin,
+    AsyncUpdateModelMixin,
+    CreateModelMixin,
+    DestroyModelMixin,
+    ListModelMixin,
+    RetrieveModelMixin,
+    UpdateModelMixin,
+)
+
+__all__ = [
+    "AsyncGenericViewSet",
+    "AsyncModelViewSet",
+    "AsyncReadOnlyModelViewSet",
+    "AsyncViewSet",
+    "AsyncViewSetMixin",
+    "GenericViewSet",
+    "ModelViewSet",
+    "ReadOnlyModelViewSet",
+    "ViewSet",
+]
+
+
+class AsyncViewSetMixin(ActionConfigMixin, viewsets.ViewSetMixin):
+    """DRF's ``ViewSetMixin`` whose ``as_view`` returns a coroutine view.
+
+    Every action bound by ``as_view`` (router actions and ``@action`` methods)
+    must be ``async def``; a sync one is refused when the URL is built.
+    """
+
+    @classonlymethod
+    def as_view(cls, actions: dict[str, str] | None = None, **initkwargs: Any) -> Any:  # type: ignore[override]
+        """DRF's viewset ``as_view``, made awaitable by Django's handlers."""
+        for method, action in (actions or {}).items():
+            handler = getattr(cls, action, None)
+            if handler is not None and not is_async_callable(handler):
+                raise ImproperlyConfigured(
+                    f"{cls.__module__}.{cls.__qualname__}.{action} (routed for {method.upper()}) "
+                    f"is a sync method on an async viewset: declare it 'async def {action}'."
+                )
+        # DRF's view function returns ``self.dispatch(...)``: here a coroutine.
+        view = super().as_view(actions, **initkwargs)  # type: ignore[arg-type]
+        inner = getattr(view, "__wrapped__", None)
+        if inner is not None and getattr(view, "csrf_exempt", False):
+            # keep csrf_exempt's flag, drop its wrapper frame (as restflow-core's as_view does)
+            inner.csrf_exempt = True
+            for name in ("cls", "initkwargs", "actions"):
+                setattr(inner, name, getattr(view, name))
+            view = inner
+        return markcoroutinefunction(view)
+
+
+class AsyncViewSet(AsyncViewSetMixin, AsyncAPIView):
+    """An async viewset with no actions of its own: add ``async def`` actions."""
+
+
+class AsyncGenericViewSet(AsyncViewSetMixin, AsyncGenericAPIView):
+    """The async generic viewset: ``aget_object``, ``afilter_queryset``, … and no actions."""
+
+
+class AsyncReadOnlyModelViewSet(AsyncRetrieveModelMixin, AsyncListModelMixin, AsyncGenericViewSet):
+    """``list`` and ``retrieve``, async."""
+
+
+class AsyncModelViewSet(
+    AsyncCreateModelMixin,
+    AsyncRetrieveModelMixin,
+    AsyncUpdateModelMixin,
+    AsyncDestroyModelMixin,
+    AsyncListModelMixin,
+    AsyncGenericViewSet,
+):
+    """``list``, ``create``, ``retrieve``, ``update``, ``partial_update`` and ``destroy``, async."""
+
+
+class ViewSet(ActionConfigMixin, viewsets.ViewSetMixin, APIView):
+    """DRF's ``ViewSet`` (sync) with the helpers and ``action_configs``."""
+
+
+class GenericViewSet(ActionConfigMixin, viewsets.ViewSetMixin, GenericAPIView):
+    """DRF's ``GenericViewSet`` (sync) with the helpers and ``action_configs``."""
+
+
+class ReadOnlyModelViewSet(RetrieveModelMixin, ListModelMixin, GenericViewSet):
+    """DRF's ``ReadOnlyModelViewSet`` (sync) with the helpers and ``action_configs``."""
+
+
+class ModelViewSet(
+    CreateModelMixin,
+    RetrieveModelMixin,
+    UpdateModelMixin,
+    DestroyModelMixin,
+    ListModelMixin,
+    GenericViewSet,
+):
+    """DRF's ``ModelViewSet`` (sync) with the helpers and ``action_configs``."""

@@ -1,0 +1,835 @@
+"""Benchmark one filtered, paginated list endpoint through restflow's views and its peers.
+
+The endpoint: products filtered by three query parameters
+(``category``, ``in_stock``, ``price__gte``), ordered by id, a page of 50,
+rendered with a ModelSerializer. Implementations, interleaved in every round:
+
+  drf-sync        DRF ``ListAPIView`` + django-filter's ``DjangoFilterBackend``,
+                  DRF ``PageNumberPagination`` (sync, called in a plain thread)
+  adrf            adrf's async ``ListAPIView`` (same backend and paginator)
+  restflow-page   ``restflow.views.AsyncListAPIView`` + ``RestflowFilterBackend``,
+                  ``restflow.pagination.PageNumberPagination``
+  restflow-fast   the same with ``FastPageNumberPagination`` (no COUNT)
+  floor-async     the ORM floor: ``acount()`` + one page of model instances,
+                  async ORM, no framework
+  floor-sync      the same with the sync ORM
+
+Plus a serializer part (50 model instances, already fetched):
+DRF's sync ``ModelSerializer(...).data`` against ``await ...adata`` of
+restflow's ``ModelSerializer`` and adrf's; and the row-count part:
+``restflow-fast`` and ``restflow-page`` on 10,000 and on 1,000,000 rows.
+
+Over HTTP: two uvicorn workers (one process and port each) loaded at once by
+wrk (64 connections split between them) against
+``restflow-fast`` and a hand-written ``async def`` view doing the same ORM
+work (filter, fetch 51 rows, build dicts, ``JsonResponse``).
+
+The database is SQLite (files cached under the system temp directory,
+built once per row count). Run it with the bench venv:
+
+  .bench-venv/bin/python scripts/bench/views_list.py [--quick] [--help]
+
+Prints a table and writes scripts/bench/results/views_list.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import http.client
+import importlib.metadata
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
+DEFAULT_OUTPUT = HERE / "results" / "views_list.json"
+DB_ENV = "RESTFLOW_VIEWS_BENCH_DB"
+BIG_DB_ENV = "RESTFLOW_VIEWS_BENCH_BIG_DB"
+
+QUERY = {"category": "c3", "in_stock": "true", "price__gte": "100"}
+QUERY_STRING = "category=c3&in_stock=true&price__gte=100"
+PAGE_SIZE = 50
+CATEGORIES = [f"c{i}" for i in range(5)]
+LIST_KEYS = ["drf-sync", "adrf", "restflow-page", "restflow-fast", "floor-async", "floor-sync"]
+SERIALIZER_KEYS = ["ser-drf-sync", "ser-restflow", "ser-adrf"]
+SCALE_KEYS = ["fast@10k", "fast@1M", "page@10k", "page@1M"]
+
+
+def _ensure_bench_python() -> None:
+    """Re-run this script under .bench-venv's python when started with another interpreter."""
+    import importlib.util
+
+    # find_spec only: DRF's modules read settings when imported
+    needed = ("adrf", "django_filters", "restflow.views", "restflow.filters")
+    try:
+        missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    except ModuleNotFoundError:
+        missing = ["restflow"]
+    if missing:
+        if (
+            VENV_PYTHON.exists()
+            and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve()
+        ):
+            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
+        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+
+
+# -- the database -------------------------------------------------------------------
+
+_TABLE = "views_bench_product"
+
+
+def build_db(rows: int) -> Path:
+    """A SQLite file with ``rows`` products (built once, reused by later runs)."""
+    path = Path(tempfile.gettempdir()) / f"restflow_views_bench_{rows}.sqlite3"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    rng = random.Random(rows)
+    conn = sqlite3.connect(tmp)
+    conn.execute(
+        f"CREATE TABLE {_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(100) NOT NULL,"
+        " category VARCHAR(20) NOT NULL, price INTEGER NOT NULL, in_stock BOOL NOT NULL,"
+        " rating REAL NOT NULL, description TEXT NOT NULL)"
+    )
+    conn.execute(f"CREATE INDEX {_TABLE}_category ON {_TABLE} (category)")
+    batch = []
+    for i in range(rows):
+        batch.append(
+            (
+                f"product {i}",
+                rng.choice(CATEGORIES),
+                rng.randrange(0, 1000),
+                rng.random() < 0.5,
+                round(rng.random() * 5, 2),
+                f"description of product {i}",
+            )
+        )
+        if len(batch) == 50_000:
+            conn.executemany(
+                f"INSERT INTO {_TABLE} (name, category, price, in_stock, rating, description)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                batch,
+            )
+            batch.clear()
+    if batch:
+        conn.executemany(
+            f"INSERT INTO {_TABLE} (name, category, price, in_stock, rating, description)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            batch,
+        )
+    conn.commit()
+    conn.close()
+    tmp.rename(path)
+    return path
+
+
+# -- Django, the model and the views ----------------------------------------------
+
+
+def setup_django(db: Path, big_db: Path | None = None) -> None:
+    """Configure Django in this process (no settings module: the bench is one file)."""
+    import django
+    from django.conf import settings
+
+    databases: dict[str, Any] = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": db}}
+    if big_db is not None:
+        databases["big"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": big_db}
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="restflow-views-bench-not-secret",
+        ALLOWED_HOSTS=["*"],
+        USE_TZ=True,
+        DATABASES=databases,
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "rest_framework",
+            "django_filters",
+            "restflow.core",
+        ],
+        MIDDLEWARE=[],
+        ROOT_URLCONF="views_list",
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+        REST_FRAMEWORK={
+            "DEFAULT_AUTHENTICATION_CLASSES": [],
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            "UNAUTHENTICATED_USER": None,
+        },
+    )
+    django.setup()
+
+
+_APP: dict[str, Any] = {}
+
+
+def app() -> dict[str, Any]:
+    """Build (once) the model, serializers and views; Django must be set up."""
+    if _APP:
+        return _APP
+    import adrf.generics
+    import adrf.serializers
+    from django.db import models
+    from django.http import JsonResponse
+    from django.urls import path
+    from django_filters import rest_framework as dfilters
+    from rest_framework import generics, pagination, serializers
+
+    import restflow.serializers
+    from restflow.filters import FilterSet, IntegerField, RestflowFilterBackend
+    from restflow.pagination import FastPageNumberPagination, PageNumberPagination
+    from restflow.views import AsyncListAPIView
+
+    class Product(models.Model):
+        name = models.CharField(max_length=100)
+        category = models.CharField(max_length=20)
+        price = models.IntegerField()
+        in_stock = models.BooleanField()
+        rating = models.FloatField()
+        description = models.TextField()
+
+        class Meta:
+            app_label = "views_bench"
+            db_table = _TABLE
+            ordering = ["id"]
+
+        def __str__(self) -> str:
+            return self.name
+
+    fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
+
+    class DRFProductSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Product
+            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
+
+    class AdrfProductSerializer(adrf.serializers.ModelSerializer):
+        class Meta:
+            model = Product
+            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
+
+    class RestflowProductSerializer(restflow.serializers.ModelSerializer):
+        class Meta:
+            model = Product
+            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
+
+    class DjangoFilterSet(dfilters.FilterSet):
+        class Meta:
+            model = Product
+            fields = {"category": ["exact"], "in_stock": ["exact"], "price": ["gte"]}
+
+    class ProductFilterSet(FilterSet):
+        category: str
+        in_stock: bool
+        price = IntegerField(lookups=["gte"])
+
+        class Meta:
+            model = Product
+
+    class DRFPages(pagination.PageNumberPagination):
+        page_size = PAGE_SIZE
+
+    class Pages(PageNumberPagination):
+        page_size = PAGE_SIZE
+
+    class FastPages(FastPageNumberPagination):
+        page_size = PAGE_SIZE
+
+    class DRFList(generics.ListAPIView):
+        queryset = Product.objects.all()
+        serializer_class = DRFProductSerializer
+        filter_backends = [dfilters.DjangoFilterBackend]
+        filterset_class = DjangoFilterSet
+        pagination_class = DRFPages
+
+    class AdrfList(adrf.generics.ListAPIView):
+        queryset = Product.objects.all()
+        serializer_class = AdrfProductSerializer
+        filter_backends = [dfilters.DjangoFilterBackend]
+        filterset_class = DjangoFilterSet
+        pagination_class = DRFPages
+
+    class RestflowPageList(AsyncListAPIView):
+        queryset = Product.objects.all()
+        serializer_class = RestflowProductSerializer
+        filter_backends = [RestflowFilterBackend]
+        filterset_class = ProductFilterSet
+        pagination_class = Pages
+
+    class RestflowFastList(RestflowPageList):
+        pagination_class = FastPages
+
+    class BigPageList(RestflowPageList):
+        queryset = Product.objects.using("big").all()
+
+    class BigFastList(RestflowFastList):
+        queryset = Product.objects.using("big").all()
+
+    async def hand_written(request: Any) -> JsonResponse:
+        """The same ORM work with no framework: filter, 51 rows, dicts, JSON."""
+        params = request.GET
+        try:
+            number = int(params.get("page", 1))
+            min_price = int(params["price__gte"])
+        except (KeyError, ValueError):
+            return JsonResponse({"error": "bad query"}, status=400)
+        queryset = Product.objects.filter(
+            category=params["category"],
+            in_stock=params["in_stock"] == "true",
+            price__gte=min_price,
+        )
+        start = (number - 1) * PAGE_SIZE
+        rows = [
+            {name: getattr(row, name) for name in fields}
+            async for row in queryset[start : start + PAGE_SIZE + 1]
+        ]
+        more = len(rows) > PAGE_SIZE
+        return JsonResponse({"next": number + 1 if more else None, "results": rows[:PAGE_SIZE]})
+
+    endpoints = {
+        "drf-sync": DRFList.as_view(),
+        "adrf": AdrfList.as_view(),
+        "restflow-page": RestflowPageList.as_view(),
+        "restflow-fast": RestflowFastList.as_view(),
+        "page@1M": BigPageList.as_view(),
+        "fast@1M": BigFastList.as_view(),
+    }
+    _APP.update(
+        Product=Product,
+        serializers={
+            "ser-drf-sync": DRFProductSerializer,
+            "ser-restflow": RestflowProductSerializer,
+            "ser-adrf": AdrfProductSerializer,
+        },
+        endpoints=endpoints,
+        urlpatterns=[
+            path("fast/", endpoints["restflow-fast"]),
+            path("hand/", hand_written),
+        ],
+    )
+    return _APP
+
+
+def __getattr__(name: str) -> Any:
+    # ROOT_URLCONF is this module: Django reads ``urlpatterns`` after setup.
+    if name == "urlpatterns":
+        return app()["urlpatterns"]
+    if name == "application":  # uvicorn views_list:application (the HTTP part's server)
+        if not _APP:
+            setup_django(Path(os.environ[DB_ENV]))
+        from django.core.asgi import get_asgi_application
+
+        application = get_asgi_application()
+        app()
+        globals()["application"] = application
+        return application
+    raise AttributeError(name)
+
+
+# -- in-process runners ----------------------------------------------------------------
+
+Runner = Callable[[int], float]
+
+
+def _check(response: Any, key: str) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"{key}: status {response.status_code}: {response.content[:300]!r}")
+    body = json.loads(response.content)
+    if len(body["results"]) != PAGE_SIZE:
+        raise RuntimeError(f"{key}: {len(body['results'])} rows, not {PAGE_SIZE}")
+
+
+def _render(response: Any) -> Any:
+    render = getattr(response, "render", None)
+    if render is None:
+        return response
+    result = render()
+    return result
+
+
+class Bench:
+    """Runs every implementation on one event loop (async ones) or the main thread (sync)."""
+
+    def __init__(self) -> None:
+        from django.test import AsyncRequestFactory, RequestFactory
+
+        self.loop = asyncio.new_event_loop()
+        self.async_factory = AsyncRequestFactory()
+        self.factory = RequestFactory()
+
+    def sync_view(self, key: str, view: Any) -> Runner:
+        def run(n: int) -> float:
+            requests = [self.factory.get("/", QUERY) for _ in range(n)]
+            start = time.perf_counter_ns()
+            for request in requests:
+                response = view(request)
+                response.render()
+            elapsed = time.perf_counter_ns() - start
+            _check(response, key)
+            return elapsed / n / 1000
+
+        return run
+
+    def async_view(self, key: str, view: Any) -> Runner:
+        async def arun(n: int) -> float:
+            requests = [self.async_factory.get("/", QUERY) for _ in range(n)]
+            start = time.perf_counter_ns()
+            for request in requests:
+                response = await view(request)
+                render = response.render
+                if asyncio.iscoroutinefunction(render) or getattr(render, "_is_coroutine", None):
+                    response = await render()
+                else:
+                    # adrf leaves rendering to Django's handler, which renders in a thread
+                    from asgiref.sync import sync_to_async
+
+                    response = await sync_to_async(render, thread_sensitive=True)()
+            elapsed = time.perf_counter_ns() - start
+            _check(response, key)
+            return elapsed / n / 1000
+
+        return lambda n: self.loop.run_until_complete(arun(n))
+
+    def floor_async(self) -> Runner:
+        product = app()["Product"]
+
+        async def arun(n: int) -> float:
+            start = time.perf_counter_ns()
+            for _ in range(n):
+                queryset = product.objects.filter(category="c3", in_stock=True, price__gte=100)
+                count = await queryset.acount()
+                rows = [row async for row in queryset[:PAGE_SIZE]]
+            elapsed = time.perf_counter_ns() - start
+            if len(rows) != PAGE_SIZE or count < PAGE_SIZE:
+                raise RuntimeError("floor-async: wrong rows")
+            return elapsed / n / 1000
+
+        return lambda n: self.loop.run_until_complete(arun(n))
+
+    def floor_sync(self) -> Runner:
+        product = app()["Product"]
+
+        def run(n: int) -> float:
+            start = time.perf_counter_ns()
+            for _ in range(n):
+                queryset = product.objects.filter(category="c3", in_stock=True, price__gte=100)
+                count = queryset.count()
+                rows = list(queryset[:PAGE_SIZE])
+            elapsed = time.perf_counter_ns() - start
+            if len(rows) != PAGE_SIZE or count < PAGE_SIZE:
+                raise RuntimeError("floor-sync: wrong rows")
+            return elapsed / n / 1000
+
+        return run
+
+    def serializer(self, key: str, cls: type, rows: list[Any]) -> Runner:
+        if key == "ser-drf-sync":
+
+            def run(n: int) -> float:
+                start = time.perf_counter_ns()
+                for _ in range(n):
+                    data = cls(rows, many=True).data
+                elapsed = time.perf_counter_ns() - start
+                assert len(data) == PAGE_SIZE
+                return elapsed / n / 1000
+
+            return run
+
+        async def arun(n: int) -> float:
+            start = time.perf_counter_ns()
+            for _ in range(n):
+                data = await cls(rows, many=True).adata
+            elapsed = time.perf_counter_ns() - start
+            assert len(data) == PAGE_SIZE
+            return elapsed / n / 1000
+
+        return lambda n: self.loop.run_until_complete(arun(n))
+
+
+def run_group(
+    runners: dict[str, Runner],
+    rounds: int,
+    n: int,
+    label: str,
+    share: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """Warm up, then ``rounds`` rounds with the runners interleaved; µs per call.
+
+    ``share`` gives slow implementations a fraction of ``n`` calls per round
+    (adrf is ~30x slower: the same count would take most of the run).
+    """
+    calls = {key: max(5, int(n * (share or {}).get(key, 1.0))) for key in runners}
+    for key, run in runners.items():
+        run(max(5, calls[key] // 2))
+    samples: dict[str, list[float]] = {key: [] for key in runners}
+    for round_no in range(1, rounds + 1):
+        order = list(runners)
+        if round_no % 2 == 0:
+            order.reverse()  # no implementation always runs right after the same one
+        for key in order:
+            gc.collect()
+            samples[key].append(runners[key](calls[key]))
+        print(f"  {label} round {round_no}/{rounds} done", file=sys.stderr)
+    return {
+        "unit": "µs per call (lower is better)",
+        "calls_per_round": calls,
+        "rounds": {k: [round(v, 1) for v in vs] for k, vs in samples.items()},
+        "best": {k: round(min(vs), 1) for k, vs in samples.items()},
+        "median": {k: round(statistics.median(vs), 1) for k, vs in samples.items()},
+    }
+
+
+def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
+    bench = Bench()
+    endpoints = app()["endpoints"]
+    lists: dict[str, Runner] = {
+        "drf-sync": bench.sync_view("drf-sync", endpoints["drf-sync"]),
+        "adrf": bench.async_view("adrf", endpoints["adrf"]),
+        "restflow-page": bench.async_view("restflow-page", endpoints["restflow-page"]),
+        "restflow-fast": bench.async_view("restflow-fast", endpoints["restflow-fast"]),
+        "floor-async": bench.floor_async(),
+        "floor-sync": bench.floor_sync(),
+    }
+    product = app()["Product"]
+    rows = list(product.objects.all()[:PAGE_SIZE])
+    serializers = {
+        key: bench.serializer(key, cls, rows) for key, cls in app()["serializers"].items()
+    }
+    scale = {
+        "fast@10k": lists["restflow-fast"],
+        "fast@1M": bench.async_view("fast@1M", endpoints["fast@1M"]),
+        "page@10k": lists["restflow-page"],
+        "page@1M": bench.async_view("page@1M", endpoints["page@1M"]),
+    }
+    return {
+        "list": run_group(lists, args.rounds, args.requests, "list", {"adrf": 0.1}),
+        "serializer": run_group(
+            serializers, args.rounds, args.requests * 4, "serializer", {"ser-adrf": 0.02}
+        ),
+        "rows": run_group(scale, args.rounds, max(20, args.requests // 4), "rows"),
+    }
+
+
+# -- over HTTP -----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {proc.returncode} before serving")
+        ready = 0
+        for path in ("/fast/", "/hand/"):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", f"{path}?{QUERY_STRING}")
+                ready += conn.getresponse().status == 200
+                conn.close()
+            except OSError:
+                pass
+        if ready == 2:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"uvicorn did not answer on 127.0.0.1:{port} within {timeout:.0f}s")
+
+
+_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+_NON2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+_SOCKERR = re.compile(r"Socket errors:.*")
+_PCT = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+
+
+def _parse_wrk(url: str, out: str) -> dict[str, Any]:
+    match = _RPS.search(out)
+    if match is None:
+        raise RuntimeError(f"could not read wrk output:\n{out}")
+    if _NON2XX.search(out):
+        raise RuntimeError(f"{url}: non-2xx responses:\n{out}")
+    errors = _SOCKERR.search(out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    pct = {p: float(v) * scale[u] for p, v, u in _PCT.findall(out)}
+    return {
+        "rps": float(match.group(1)),
+        "p50_ms": pct.get("50", 0.0),
+        "p99_ms": pct.get("99", 0.0),
+        "socket_errors": errors.group(0) if errors else "",
+    }
+
+
+def run_wrk(args: argparse.Namespace, urls: list[str], seconds: int) -> dict[str, Any]:
+    """Load every server at once (one wrk each, the connections split evenly); summed req/s.
+
+    One wrk per server, because two uvicorn workers behind one socket do not
+    share 64 connections opened at once: asyncio accepts them in a loop, so
+    one worker usually takes them all and the run measures one worker.
+    """
+    for url in urls:
+        if not url.startswith("http://127.0.0.1:"):
+            raise ValueError(f"refusing to load anything but 127.0.0.1: {url}")
+    per_server = max(1, args.connections // len(urls))
+    procs = [
+        (
+            url,
+            subprocess.Popen(
+                [
+                    args.wrk,
+                    "-t1",
+                    f"-c{per_server}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "5s",
+                    "--latency",
+                    url,
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for url in urls
+    ]
+    parts = []
+    for url, proc in procs:
+        out, err = proc.communicate(timeout=seconds + 30)
+        if proc.returncode:
+            raise RuntimeError(f"wrk failed on {url}: {err}")
+        parts.append(_parse_wrk(url, out))
+    return {
+        "rps": round(sum(part["rps"] for part in parts), 1),
+        "p50_ms": round(statistics.mean(part["p50_ms"] for part in parts), 2),
+        "p99_ms": max(part["p99_ms"] for part in parts),
+        "socket_errors": "; ".join(
+            part["socket_errors"] for part in parts if part["socket_errors"]
+        ),
+        "per_server_rps": [part["rps"] for part in parts],
+    }
+
+
+@contextlib.contextmanager
+def uvicorn_servers(args: argparse.Namespace, db: Path) -> Iterator[list[int]]:
+    """``args.workers`` uvicorn processes (one worker each), each on its own loopback port."""
+    env = {**os.environ, DB_ENV: str(db), "PYTHONPATH": str(HERE)}
+    started: list[tuple[int, subprocess.Popen[bytes]]] = []
+    try:
+        for _ in range(args.workers):
+            port = _free_port()
+            cmd = [sys.executable, "-m", "uvicorn", "views_list:application", "--host",
+                   "127.0.0.1", "--port", str(port), "--workers", "1", "--no-access-log",
+                   "--log-level", "warning", "--loop", "asyncio", "--http", args.http]  # fmt: skip
+            started.append((port, subprocess.Popen(cmd, env=env, cwd=HERE)))
+        for port, proc in started:
+            _wait_ready(port, proc)
+        yield [port for port, _ in started]
+    finally:
+        for _, proc in started:
+            proc.terminate()
+        for _, proc in started:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def run_http(args: argparse.Namespace, db: Path) -> dict[str, Any]:
+    endpoints = {"restflow-fast": "/fast/", "hand-written": "/hand/"}
+    samples: dict[str, list[dict[str, Any]]] = {key: [] for key in endpoints}
+    with uvicorn_servers(args, db) as ports:
+
+        def urls(path: str) -> list[str]:
+            return [f"http://127.0.0.1:{port}{path}?{QUERY_STRING}" for port in ports]
+
+        for path in endpoints.values():
+            run_wrk(args, urls(path), args.warmup)
+        for round_no in range(1, args.http_rounds + 1):
+            order = list(endpoints) if round_no % 2 else list(reversed(endpoints))
+            for key in order:
+                samples[key].append(run_wrk(args, urls(endpoints[key]), args.duration))
+            print(f"  http round {round_no}/{args.http_rounds} done", file=sys.stderr)
+    # a round where wrk saw socket errors (timeouts) is not a valid best
+    best = {
+        key: max([r for r in runs if not r["socket_errors"]] or runs, key=lambda r: r["rps"])
+        for key, runs in samples.items()
+    }
+    return {
+        "unit": "requests/second (higher is better)",
+        "server": f"{args.workers} x uvicorn --workers 1 --loop asyncio --http {args.http}",
+        "load": f"{args.workers} x wrk -t1 -c{args.connections // args.workers} "
+        f"-d{args.duration}s (one per server, at once)",
+        "rounds": samples,
+        "best": best,
+        "median_rps": {
+            k: round(statistics.median(r["rps"] for r in v), 1) for k, v in samples.items()
+        },
+    }
+
+
+# -- report --------------------------------------------------------------------------
+
+
+def _versions() -> dict[str, str]:
+    names = ["django", "djangorestframework", "adrf", "django-filter", "uvicorn",
+             "restflow-core", "restflow-views", "restflow-filters"]  # fmt: skip
+    found = {}
+    for name in names:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "missing"
+    found["python"] = platform.python_version()
+    found["sqlite"] = sqlite3.sqlite_version
+    return found
+
+
+def targets(result: dict[str, Any]) -> list[tuple[str, float, str, bool]]:
+    """(name, ratio, target, ok) for every acceptance target measured."""
+    checks: list[tuple[str, float, str, bool]] = []
+    in_process = result.get("in_process")
+    if in_process:
+        best = in_process["list"]["best"]
+        ratio = best["restflow-page"] / best["floor-async"]
+        checks.append(("restflow-page / floor-async (time)", ratio, "<= 2.0", ratio <= 2.0))
+        ratio = best["restflow-fast"] / best["drf-sync"]
+        checks.append(("restflow-fast / drf-sync (time)", ratio, "<= 0.7", ratio <= 0.7))
+        ser = in_process["serializer"]["best"]
+        ratio = ser["ser-restflow"] / ser["ser-drf-sync"]
+        checks.append(("restflow adata / DRF data, 50 rows (time)", ratio, "<= 1.1", ratio <= 1.1))
+        rows = in_process["rows"]["best"]
+        ratio = rows["fast@1M"] / rows["fast@10k"]
+        checks.append(
+            ("restflow-fast 1M rows / 10k rows (time)", ratio, "<= 1.2 (flat)", ratio <= 1.2)
+        )
+    http_part = result.get("http")
+    if http_part:
+        best = http_part["best"]
+        ratio = best["restflow-fast"]["rps"] / best["hand-written"]["rps"]
+        checks.append(("restflow-fast / hand-written (req/s)", ratio, ">= 0.95", ratio >= 0.95))
+        medians = http_part["median_rps"]
+        ratio = medians["restflow-fast"] / medians["hand-written"]
+        name = "restflow-fast / hand-written (req/s, medians)"
+        checks.append((name, ratio, ">= 0.95", ratio >= 0.95))
+    return checks
+
+
+def print_report(result: dict[str, Any]) -> None:
+    print(f"\nrestflow views list benchmark — {result['machine']}")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()))
+    in_process = result.get("in_process")
+    if in_process:
+        for part in ("list", "serializer", "rows"):
+            group = in_process[part]
+            calls = ", ".join(f"{k} {v}" for k, v in group["calls_per_round"].items())
+            print(f"\n{part} ({group['unit']}; calls per round: {calls})")
+            for key in group["best"]:
+                print(
+                    f"  {key:16} best {group['best'][key]:9.1f}   median {group['median'][key]:9.1f}"
+                )
+        ser = in_process["serializer"]["best"]
+        print(f"  (adrf adata / DRF data: {ser['ser-adrf'] / ser['ser-drf-sync']:.2f}x)")
+        best = in_process["list"]["best"]
+        print(
+            f"  (drf-sync / floor-sync: {best['drf-sync'] / best['floor-sync']:.2f}x, "
+            f"restflow-page / drf-sync: {best['restflow-page'] / best['drf-sync']:.2f}x, "
+            f"adrf / restflow-page: {best['adrf'] / best['restflow-page']:.2f}x)"
+        )
+    http_part = result.get("http")
+    if http_part:
+        print(f"\nhttp ({http_part['server']}; {http_part['load']}), best rounds")
+        for key, best in http_part["best"].items():
+            print(
+                f"  {key:16} {best['rps']:9.1f} req/s  p50 {best['p50_ms']:.2f} ms  p99 {best['p99_ms']:.2f} ms"
+            )
+        medians = http_part["median_rps"]
+        ratio = medians["restflow-fast"] / medians["hand-written"]
+        print(f"  (median rounds: restflow-fast / hand-written {ratio:.2f})")
+    elif "http_skipped" in result:
+        print(f"\nhttp: skipped ({result['http_skipped']})")
+    print("\ntargets (ratios of best rounds):")
+    for name, ratio, target, ok in targets(result):
+        print(f"  {'PASS' if ok else 'FAIL'}  {name:44} {ratio:6.2f}  (target {target})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=200, help="list requests per round")
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--big-rows", type=int, default=1_000_000)
+    parser.add_argument("--http-rounds", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=5, help="wrk seconds per run")
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--http", default="httptools")
+    parser.add_argument("--wrk", default=shutil.which("wrk"))
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="smoke run: tiny rounds, 1 s wrk")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.requests, args.http_rounds = 2, 20, 1
+        args.duration, args.warmup = 1, 1
+
+    _ensure_bench_python()
+    sys.modules.setdefault("views_list", sys.modules[__name__])  # ROOT_URLCONF is this file
+    print(
+        f"building/reusing SQLite databases ({args.rows} and {args.big_rows} rows)", file=sys.stderr
+    )
+    db, big_db = build_db(args.rows), build_db(args.big_rows)
+    setup_django(db, big_db)
+    app()
+    result: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}",
+        "versions": _versions(),
+        "query": QUERY_STRING,
+        "rows": {"small": args.rows, "big": args.big_rows},
+    }
+    if not args.skip_in_process:
+        result["in_process"] = run_in_process(args)
+    if args.skip_http:
+        result["http_skipped"] = "--skip-http"
+    elif not args.wrk:
+        result["http_skipped"] = "wrk is not on PATH (install wrk to run the HTTP part)"
+    else:
+        result["http"] = run_http(args, db)
+    result["targets"] = [
+        {"name": n, "ratio": round(r, 3), "target": t, "ok": ok} for n, r, t, ok in targets(result)
+    ]
+    print_report(result)
+    if not args.quick:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"\nwrote {args.output}")
+    return 1 if args.strict and not all(ok for *_, ok in targets(result)) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
