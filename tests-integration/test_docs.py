@@ -25,7 +25,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "index.md": ("restflow-core",),
     "async.md": ("restflow-core",),
     "filtering.md": ("restflow-filters",),
-    "authentication.md": ("restflow-jwt",),
+    "authentication.md": ("restflow-jwt", "djangorestframework-simplejwt"),
+    "views.md": ("restflow-views",),
     "migration.md": (),
     "benchmarks.md": (),
 }

@@ -22,3 +22,15 @@ if importlib.util.find_spec("restflow.authentication"):
     from combo_support import jwt_views
 
     urlpatterns.append(path("whoami/", jwt_views.WhoAmI.as_view()))
+
+if importlib.util.find_spec("restflow.views"):
+    from combo_support import async_views
+
+    urlpatterns += [
+        path("async-books/", async_views.AsyncBooks.as_view()),
+        path("async-books/<int:pk>/", async_views.AsyncBook.as_view()),
+    ]
+    if hasattr(async_views, "AsyncFilteredBooks"):
+        urlpatterns.append(path("async-filtered-books/", async_views.AsyncFilteredBooks.as_view()))
+    if hasattr(async_views, "AsyncPrivateBooks"):
+        urlpatterns.append(path("async-private-books/", async_views.AsyncPrivateBooks.as_view()))
