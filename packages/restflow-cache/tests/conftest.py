@@ -3,7 +3,8 @@
 One pytest session per package (DESIGN.md §5): this conftest configures
 Django before collection, so test modules may import restflow and DRF freely.
 
-Caches: ``default`` is LocMem; when ``REDIS_URL`` is set (``python
+Caches: ``default`` is LocMem, ``files`` a file cache (no key listing: partition wipes
+use generation counters); when ``REDIS_URL`` is set (``python
 scripts/services.py start`` then ``source .services.env``) a ``redis`` alias
 (django-redis) is configured too, and tests that need it use that alias.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import django
@@ -27,6 +29,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 def _caches() -> dict[str, dict[str, object]]:
     caches: dict[str, dict[str, object]] = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # a backend that cannot list keys: partition wipes go through generation counters
+        "files": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tempfile.mkdtemp(prefix="restflow-cache-tests-"),
+        },
     }
     redis_url = os.environ.get("REDIS_URL")
     if redis_url:
@@ -53,6 +60,7 @@ def pytest_configure(config: object) -> None:
             "django.contrib.auth",
             "rest_framework",
             "restflow.core",
+            "restflow.caching",
             "cachetests",
             "dispatchtests",
         ],
@@ -61,3 +69,40 @@ def pytest_configure(config: object) -> None:
         REST_FRAMEWORK={"EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"},
     )
     django.setup()
+
+
+# --- fixtures shared by the caching tests --------------------------------------------------
+import pytest  # noqa: E402
+
+
+def _need_redis() -> None:
+    if not os.environ.get("REDIS_URL"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("REDIS_URL is unset but CI=true: Redis must run in CI.")
+        pytest.skip("needs Redis: python scripts/services.py start && source .services.env")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        if alias == "redis":
+            # never FLUSHDB: the Redis server is shared; drop only this process's prefix
+            caches[alias].delete_pattern("*")  # type: ignore[attr-defined]
+        else:
+            caches[alias].clear()
+
+
+@pytest.fixture
+def redis_alias() -> str:
+    _need_redis()
+    return "redis"
+
+
+@pytest.fixture(params=["default", "files", "redis"])
+def alias(request: pytest.FixtureRequest) -> str:
+    """Each kind of store: LocMem (in-process scan), a file cache (generations), Redis (SCAN)."""
+    if request.param == "redis":
+        _need_redis()
+    return str(request.param)

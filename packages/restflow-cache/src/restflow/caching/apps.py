@@ -1,0 +1,29 @@
+"""The ``restflow.caching`` Django app: discovers cached functions and their rules at start-up."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class RestflowCachingConfig(AppConfig):
+    """Add ``"restflow.caching"`` to ``INSTALLED_APPS``.
+
+    At start-up it imports ``<app>.<module>`` for every installed app and every module named
+    in ``CACHE_SETTINGS.AUTODISCOVER_MODULES`` (default ``["cached"]``), so web processes and
+    workers know every cached function and invalidation rule, binds rules declared with a
+    model label, and registers the system checks.
+    """
+
+    name = "restflow.caching"
+    label = "restflow_caching"
+    verbose_name = "restflow caching"
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        from restflow.caching import checks  # noqa: F401  (registers the checks)
+        from restflow.caching.invalidation.rule import resolve_pending_rules
+        from restflow.caching.settings import CACHE_SETTINGS
+
+        autodiscover_modules(*CACHE_SETTINGS.AUTODISCOVER_MODULES)
+        resolve_pending_rules()

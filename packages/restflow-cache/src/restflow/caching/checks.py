@@ -1,0 +1,51 @@
+"""System checks of restflow-cache.
+
+- ``restflow_cache.E001``: the configured cache alias is missing, or the partition strategy
+  does not fit its backend.
+- ``restflow_cache.E002``: an invalidation rule is broken (unknown model or field,
+  an invalidator that cannot be imported).
+- ``restflow_cache.E003``: a cached function names a cache alias that is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+__all__ = ["check_caching"]
+
+
+@checks.register("caches")
+def check_caching(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Check the cache settings, every cached function and every invalidation rule."""
+    from restflow.caching.invalidation.rule import all_rules, resolve_pending_rules
+    from restflow.caching.registry import all_wrappers
+    from restflow.caching.settings import CACHE_SETTINGS
+    from restflow.caching.stores import get_store
+
+    errors: list[checks.CheckMessage] = []
+    try:
+        alias = CACHE_SETTINGS.CACHE_ALIAS
+    except ImproperlyConfigured:
+        return []  # restflow.E002 (restflow-core) reports invalid settings
+    try:
+        get_store(alias)
+    except ImproperlyConfigured as exc:
+        errors.append(checks.Error(str(exc), id="restflow_cache.E001"))
+    for wrapper in all_wrappers():
+        if wrapper.cache_alias and wrapper.cache_alias != alias:
+            try:
+                get_store(wrapper.cache_alias)
+            except ImproperlyConfigured as exc:
+                errors.append(
+                    checks.Error(f"{wrapper.identifier}: {exc}", id="restflow_cache.E003")
+                )
+    try:
+        resolve_pending_rules()
+    except ImproperlyConfigured as exc:
+        errors.append(checks.Error(str(exc), id="restflow_cache.E002"))
+    for rule in all_rules():
+        errors.extend(checks.Error(p, id="restflow_cache.E002") for p in rule.problems())
+    return errors

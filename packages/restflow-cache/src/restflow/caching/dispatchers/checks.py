@@ -1,0 +1,89 @@
+"""System checks for dispatchers; importing this module registers them.
+
+- ``restflow.caching.E101``: an unknown dispatcher name.
+- ``restflow.caching.E102``: a broker dispatcher whose extra is not installed.
+- ``restflow.caching.E103``: an invalid ``dispatcher_config``.
+- ``restflow.caching.E104``: a broker setting the dispatcher relies on is wrong
+  (a django-rq queue missing from ``RQ_QUEUES``, no ``Q_CLUSTER``, …).
+
+Every dispatcher built by ``get_dispatcher`` is checked at ``manage.py check``,
+and so is ``CACHE_SETTINGS["DEFAULT_DISPATCHER"]`` with its config;
+:func:`check_dispatcher` checks a spec without raising (for callers that keep
+specs, such as invalidation rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+from restflow.caching.dispatchers.base import Dispatcher
+from restflow.caching.dispatchers.broker import MISSING_EXTRA
+from restflow.caching.dispatchers.registry import build_dispatcher, built_dispatchers
+
+__all__ = [
+    "CONFIG_ERROR",
+    "UNKNOWN_DISPATCHER",
+    "check_default_dispatcher",
+    "check_dispatcher",
+    "check_dispatchers",
+]
+
+UNKNOWN_DISPATCHER = "restflow.caching.E101"
+CONFIG_ERROR = "restflow.caching.E103"
+
+
+def check_dispatcher(
+    spec: str | type[Dispatcher] | Dispatcher | None,
+    config: Mapping[str, Any] | None = None,
+    obj: Any = None,
+) -> list[checks.CheckMessage]:
+    """The system-check errors of ``get_dispatcher(spec, config)``; ``obj`` is what they point at."""
+    try:
+        dispatcher = build_dispatcher(spec, config)
+    except ImproperlyConfigured as exc:
+        text = str(exc)
+        if text.startswith("Unknown dispatcher"):
+            check_id = UNKNOWN_DISPATCHER
+        elif "pip install" in text:
+            check_id = MISSING_EXTRA
+        else:
+            check_id = CONFIG_ERROR
+        return [checks.Error(text, obj=obj, id=check_id)]
+    return dispatcher.check()
+
+
+@checks.register("restflow")
+def check_dispatchers(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Run :meth:`Dispatcher.check` on every dispatcher built so far."""
+    messages: list[checks.CheckMessage] = []
+    for dispatcher in built_dispatchers():
+        messages.extend(dispatcher.check())
+    return messages
+
+
+@checks.register("restflow")
+def check_default_dispatcher(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Check ``CACHE_SETTINGS["DEFAULT_DISPATCHER"]`` and ``DEFAULT_DISPATCHER_CONFIG``.
+
+    An invalid section is reported by restflow-core's settings check, not here.
+    """
+    from restflow.caching.settings import CACHE_SETTINGS
+
+    try:
+        spec = CACHE_SETTINGS.DEFAULT_DISPATCHER
+        config = CACHE_SETTINGS.DEFAULT_DISPATCHER_CONFIG
+    except ImproperlyConfigured:
+        return []
+    messages = check_dispatcher(spec, config or None, obj="RESTFLOW_SETTINGS['CACHE_SETTINGS']")
+    for message in messages:
+        message.msg = f"CACHE_SETTINGS['DEFAULT_DISPATCHER']: {message.msg}"
+    return messages

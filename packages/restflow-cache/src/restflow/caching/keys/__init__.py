@@ -1,0 +1,35 @@
+"""Cache keys: key fields, key constructors and the injective part encoding."""
+
+from restflow.caching.keys.constructor import (
+    BoundKey,
+    DefaultKeyConstructor,
+    InlineKeyConstructor,
+    KeyConstructor,
+)
+from restflow.caching.keys.context import KeyContext
+from restflow.caching.keys.fields import (
+    ArgsKeyField,
+    ConstantKeyField,
+    DjangoModelKeyField,
+    DrfSerializerKeyField,
+    KeyField,
+    QueryParamsKeyField,
+    RequestValueKeyField,
+    ViewKwargsKeyField,
+)
+
+__all__ = [
+    "ArgsKeyField",
+    "BoundKey",
+    "ConstantKeyField",
+    "DefaultKeyConstructor",
+    "DjangoModelKeyField",
+    "DrfSerializerKeyField",
+    "InlineKeyConstructor",
+    "KeyConstructor",
+    "KeyContext",
+    "KeyField",
+    "QueryParamsKeyField",
+    "RequestValueKeyField",
+    "ViewKwargsKeyField",
+]

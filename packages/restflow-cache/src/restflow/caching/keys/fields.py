@@ -1,0 +1,434 @@
+"""Key fields: each pulls one piece of a call (an argument, a request value, a schema) as text.
+
+A field is declared on a :class:`~restflow.caching.keys.KeyConstructor` and compiled once,
+when the constructor is bound to a function: the compiled part is a plain function from a
+:class:`KeyContext` to the part's text. ``partition=True`` moves the part into the key
+prefix (wipeable with ``delete_by_prefix``); ``hash=True`` stores a digest of the part.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from restflow.caching.keys.context import KeyContext
+from restflow.caching.keys.encoding import digest, encode
+from restflow.caching.keys.signature import MissingArgument, SignatureInfo
+
+__all__ = [
+    "ArgsKeyField",
+    "ConstantKeyField",
+    "DjangoModelKeyField",
+    "DrfSerializerKeyField",
+    "KeyField",
+    "Part",
+    "QueryParamsKeyField",
+    "RequestValueKeyField",
+    "ViewKwargsKeyField",
+]
+
+Part = Callable[[KeyContext], str]
+"""A compiled field: the text of its part of the key for one call."""
+
+RequestGetter = Callable[[KeyContext], Any]
+
+
+def _attr_path(path: str | None) -> Callable[[Any], Any] | None:
+    if not path:
+        return None
+    getter = operator.attrgetter(path)
+
+    def follow(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            for name in path.split("."):
+                value = value[name] if isinstance(value, Mapping) else getattr(value, name)
+            return value
+        return getter(value)
+
+    return follow
+
+
+class KeyField:
+    """Base class: override :meth:`compile_value` (returns ``ctx -> value``)."""
+
+    needs_request = False
+
+    def __init__(self, *, partition: bool = False, hash: bool = False) -> None:
+        self.partition = bool(partition)
+        self.hash = bool(hash)
+        self.attr = ""
+        self.owner = ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.describe()})"
+
+    def describe(self) -> str:
+        """A short text naming what the field reads (for errors and ``repr``)."""
+        return ""
+
+    def _error(self, message: str) -> TypeError:
+        where = f"{self.owner}.{self.attr}" if self.owner else type(self).__name__
+        return TypeError(f"{where} ({type(self).__name__}): {message}")
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        """Return ``ctx -> value`` for one bound function; raise ``TypeError`` for bad declarations."""
+        raise NotImplementedError
+
+    def compile(self, sig: SignatureInfo | None, request_of: RequestGetter) -> Part:
+        """Return the compiled part (encoded and, with ``hash=True``, digested)."""
+        value_of = self.compile_value(sig, request_of)
+        if self.hash:
+            return lambda ctx: digest(encode(value_of(ctx)))
+        return lambda ctx: encode(value_of(ctx))
+
+
+class ConstantKeyField(KeyField):
+    """A fixed ``name``/``value`` pair on every call (environment labels, feature stamps)."""
+
+    def __init__(self, name: str, value: Any, **options: Any) -> None:
+        super().__init__(**options)
+        self.name = name
+        self.value = value
+        encode(value)  # TypeError now for a value without a stable text
+
+    def describe(self) -> str:
+        return f"{self.name!r}, {self.value!r}"
+
+    def compile(self, sig: SignatureInfo | None, request_of: RequestGetter) -> Part:
+        text = encode(self.value)
+        if self.hash:
+            text = digest(text)
+        return lambda ctx: text
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        value = self.value
+        return lambda ctx: value
+
+
+class ArgsKeyField(KeyField):
+    """Function arguments: one name, a list of names, or ``"*"`` (every argument).
+
+    ``path="a.b"`` reads an attribute (or mapping item) path off the argument;
+    ``normalizer`` maps the value to something with a stable text. Names that the
+    function does not accept are a ``TypeError`` at decoration.
+    """
+
+    def __init__(
+        self,
+        name: str | Iterable[str],
+        *,
+        path: str | None = None,
+        normalizer: Callable[[Any], Any] | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if isinstance(name, str):
+            self.names: list[str] | None = None if name == "*" else [name]
+            self.single = name != "*"
+        else:
+            self.names = list(name)
+            self.single = False
+            if not self.names or not all(isinstance(n, str) for n in self.names):
+                raise TypeError(f"ArgsKeyField names must be non-empty strings, got {name!r}.")
+        self.path = path
+        self.normalizer = normalizer
+
+    def describe(self) -> str:
+        return "'*'" if self.names is None else ", ".join(map(repr, self.names))
+
+    def _argument(self, sig: SignatureInfo, name: str) -> Callable[[KeyContext], Any]:
+        get = sig.getter(name)
+
+        def read(ctx: KeyContext) -> Any:
+            try:
+                return get(ctx.args, ctx.kwargs)
+            except MissingArgument:
+                raise TypeError(
+                    f"{sig.qualname}() was called without argument {name!r}, which its cache "
+                    f"key ({self.owner}.{self.attr}) needs."
+                ) from None
+
+        return read
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        if sig is None:
+            raise self._error("reads function arguments, but is used without a function.")
+        names = sig.key_arguments() if self.names is None else self.names
+        missing = [n for n in names if not sig.has(n)]
+        if missing:
+            raise self._error(
+                f"{sig.qualname}() has no argument {', '.join(map(repr, missing))}; "
+                f"its arguments are {', '.join(sig.names) or '(none)'}."
+            )
+        readers = [self._argument(sig, n) for n in names]
+        follow = _attr_path(self.path)
+        normalizer = self.normalizer
+
+        def finish(value: Any) -> Any:
+            if follow is not None:
+                value = follow(value)
+            if normalizer is not None:
+                value = normalizer(value)
+            return value
+
+        if self.single:
+            read = readers[0]
+            return lambda ctx: finish(read(ctx))
+        pairs = list(zip(names, readers, strict=True))
+        extra = sig.var_keyword is not None and self.names is None
+        known = set(names)
+
+        def read_all(ctx: KeyContext) -> Any:
+            values = {n: finish(r(ctx)) for n, r in pairs}
+            if extra:
+                values.update((k, finish(v)) for k, v in ctx.kwargs.items() if k not in known)
+            return values
+
+        return read_all
+
+    def compile(self, sig: SignatureInfo | None, request_of: RequestGetter) -> Part:
+        """Plain arguments compile to a direct encoder (the hot path of default keys)."""
+        if (
+            sig is None
+            or self.path
+            or self.normalizer is not None
+            or (self.names is None and sig.var_keyword is not None)
+        ):
+            return super().compile(sig, request_of)
+        self.compile_value(sig, request_of)  # validates the names
+        names = sorted(sig.key_arguments() if self.names is None else self.names)
+        getters = [sig.getter(n) for n in names]
+        qualname, where = sig.qualname, f"{self.owner}.{self.attr}"
+
+        def missing(exc: MissingArgument) -> TypeError:
+            return TypeError(
+                f"{qualname}() was called without argument {exc.args[0]!r}, which its cache "
+                f"key ({where}) needs."
+            )
+
+        hashed = self.hash
+        if self.single:
+            (get,) = getters
+
+            def one(ctx: KeyContext) -> str:
+                try:
+                    text = encode(get(ctx.args, ctx.kwargs))
+                except MissingArgument as exc:
+                    raise missing(exc) from None
+                return digest(text) if hashed else text
+
+            return one
+        labels = [encode(n) + "=" for n in names]
+        if len(names) == 1:
+            (get,) = getters
+            label = "{" + labels[0]
+
+            def single(ctx: KeyContext) -> str:
+                try:
+                    text = label + encode(get(ctx.args, ctx.kwargs)) + "}"
+                except MissingArgument as exc:
+                    raise missing(exc) from None
+                return digest(text) if hashed else text
+
+            return single
+        pairs = list(zip(labels, getters, strict=True))
+
+        def several(ctx: KeyContext) -> str:
+            args, kwargs = ctx.args, ctx.kwargs
+            try:
+                text = "{" + ",".join([lb + encode(g(args, kwargs)) for lb, g in pairs]) + "}"
+            except MissingArgument as exc:
+                raise missing(exc) from None
+            return digest(text) if hashed else text
+
+        return several
+
+
+class RequestValueKeyField(KeyField):
+    """A value read off the request by dotted path, e.g. ``"user.id"``; absent -> ``None``."""
+
+    needs_request = True
+
+    def __init__(self, name: str, attr: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.name = name
+        self.attr_path = attr
+
+    def describe(self) -> str:
+        return f"{self.name!r}, {self.attr_path!r}"
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        parts = self.attr_path.split(".")
+
+        def read(ctx: KeyContext) -> Any:
+            value = request_of(ctx)
+            for part in parts:
+                value = getattr(value, part, None)
+                if value is None:
+                    return None
+            return value
+
+        return read
+
+    def compile(self, sig: SignatureInfo | None, request_of: RequestGetter) -> Part:
+        if self.hash:
+            return super().compile(sig, request_of)
+        parts = self.attr_path.split(".")
+        absent = encode(None)
+
+        def part(ctx: KeyContext) -> str:
+            value = request_of(ctx)
+            for name in parts:
+                value = getattr(value, name, None)
+                if value is None:
+                    return absent
+            return encode(value)
+
+        return part
+
+
+def _query_params(request: Any) -> Any:
+    params = getattr(request, "query_params", None)
+    return params if params is not None else getattr(request, "GET", {})
+
+
+class QueryParamsKeyField(KeyField):
+    """Query-string parameters: a list of names or ``"*"``; repeated values all count."""
+
+    needs_request = True
+
+    def __init__(self, names: str | Iterable[str] = "*", **options: Any) -> None:
+        super().__init__(**options)
+        if isinstance(names, str):
+            self.names: list[str] | None = None if names == "*" else [names]
+        else:
+            self.names = list(names)
+
+    def describe(self) -> str:
+        return "'*'" if self.names is None else ", ".join(map(repr, self.names))
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        names = self.names
+
+        def read(ctx: KeyContext) -> Any:
+            params = _query_params(request_of(ctx))
+            keys = sorted(params) if names is None else names
+            getlist = getattr(params, "getlist", None)
+            if getlist is None:
+                return {k: params.get(k) for k in keys}
+            return {k: getlist(k) for k in keys}
+
+        return read
+
+
+class ViewKwargsKeyField(KeyField):
+    """The view's URL kwargs (``cache_response``): a list of names or ``"*"``."""
+
+    def __init__(self, names: str | Iterable[str] = "*", **options: Any) -> None:
+        super().__init__(**options)
+        if isinstance(names, str):
+            self.names: list[str] | None = None if names == "*" else [names]
+        else:
+            self.names = list(names)
+
+    def describe(self) -> str:
+        return "'*'" if self.names is None else ", ".join(map(repr, self.names))
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        names = self.names
+
+        def read(ctx: KeyContext) -> Any:
+            kwargs = getattr(ctx.view, "kwargs", None) or ctx.kwargs
+            keys = sorted(kwargs) if names is None else names
+            return {k: kwargs.get(k) for k in keys}
+
+        return read
+
+
+class _Fingerprint(KeyField):
+    """A field whose text is computed once, on first use, from a class."""
+
+    def fingerprint(self) -> str:
+        raise NotImplementedError
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        memo: list[str] = []
+
+        def read(ctx: KeyContext) -> Any:
+            if not memo:
+                memo.append(self.fingerprint())
+            return memo[0]
+
+        return read
+
+    def compile(self, sig: SignatureInfo | None, request_of: RequestGetter) -> Part:
+        read = self.compile_value(sig, request_of)
+        return lambda ctx: read(ctx)  # already a digest: no encoding needed
+
+
+class DjangoModelKeyField(_Fingerprint):
+    """A fingerprint of a model's schema: adding, removing or retyping a field changes keys."""
+
+    def __init__(self, model: Any, **options: Any) -> None:
+        super().__init__(**options)
+        if not hasattr(model, "_meta"):
+            raise TypeError(f"DjangoModelKeyField needs a model class, got {model!r}.")
+        self.model = model
+
+    def describe(self) -> str:
+        return self.model._meta.label
+
+    def fingerprint(self) -> str:
+        meta = self.model._meta
+        columns = sorted(
+            f"{f.name}:{f.get_internal_type()}:{f.column}:{f.null}" for f in meta.concrete_fields
+        )
+        m2m = sorted(f"{f.name}:{f.related_model._meta.label}" for f in meta.many_to_many)
+        return digest("|".join([meta.label_lower, meta.db_table, *columns, *m2m]))
+
+
+class DrfSerializerKeyField(_Fingerprint):
+    """A fingerprint of a DRF serializer's shape: its fields, their types and options."""
+
+    def __init__(self, serializer_class: type, **options: Any) -> None:
+        super().__init__(**options)
+        if not isinstance(serializer_class, type):
+            raise TypeError(
+                f"DrfSerializerKeyField needs a serializer class, got {serializer_class!r}."
+            )
+        self.serializer_class = serializer_class
+
+    def describe(self) -> str:
+        return self.serializer_class.__qualname__
+
+    def fingerprint(self) -> str:
+        return digest(_shape(self.serializer_class()))
+
+
+def _shape(serializer: Any) -> str:
+    fields = getattr(serializer, "fields", None)
+    if fields is None:  # a ListSerializer
+        child = getattr(serializer, "child", None)
+        return f"[{_shape(child)}]" if child is not None else type(serializer).__name__
+    items = []
+    for name, field in fields.items():
+        flags = f"{field.read_only:d}{field.write_only:d}{field.required:d}{field.allow_null:d}"
+        source = getattr(field, "source", name)
+        inner = _shape(field) if hasattr(field, "fields") or hasattr(field, "child") else ""
+        items.append(f"{name}={type(field).__name__}:{source}:{flags}{inner}")
+    return f"{type(serializer).__qualname__}{{{','.join(items)}}}"

@@ -1,0 +1,373 @@
+"""Benchmark restflow-cache hits against hand-written ``cache.get`` and drf-extensions.
+
+Parts, each with the implementations interleaved round-robin in every round:
+
+  function (per backend: LocMem, and Redis through django-redis when REDIS_URL is set)
+    hand-get        a hand-written ``cache.get(f"user:{uid}")`` with its ``None`` check
+    restflow-sync   a hit through ``@cache_result`` on a sync function
+    restflow-async  ``await`` of a hit through ``@cache_result`` on an async function
+    django-aget     ``await cache.aget(key)`` (Django's async cache API), for reference
+  response (LocMem; a DRF ``APIView`` answering a small JSON body, cache hit)
+    drf-extensions  ``rest_framework_extensions.cache.decorators.cache_response``
+    restflow        ``restflow.caching.cache_response`` on the same view
+    restflow-async  ``cache_response`` on the same handler on ``restflow.core.AsyncAPIView``
+
+Run it with the bench venv:
+
+  .bench-venv/bin/python scripts/bench/cache_hit.py [--quick] [--rounds N] [--json PATH]
+
+Targets: restflow-sync <= 1.3x hand-get; restflow-async <= 2x hand-get with no thread hop
+(counted in an untimed pass); restflow response <= drf-extensions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
+DEFAULT_OUTPUT = HERE / "results" / "cache_hit.json"
+
+
+def _ensure_bench_python() -> None:
+    try:
+        import rest_framework_extensions  # noqa: F401
+
+        import restflow.caching  # noqa: F401
+    except ImportError:
+        if (
+            VENV_PYTHON.exists()
+            and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve()
+        ):
+            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
+        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+
+
+def _setup_django() -> None:
+    import django
+    from django.conf import settings
+
+    caches: dict[str, Any] = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    if os.environ.get("REDIS_URL"):
+        caches["redis"] = {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"rf-cache-bench-{os.getpid()}",
+        }
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="bench",
+        ALLOWED_HOSTS=["*"],
+        CACHES=caches,
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "rest_framework",
+            "restflow.core",
+            "restflow.caching",
+        ],
+        DATABASES={},
+        REST_FRAMEWORK={
+            "DEFAULT_AUTHENTICATION_CLASSES": [],
+            "DEFAULT_PERMISSION_CLASSES": [],
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            "UNAUTHENTICATED_USER": None,
+        },
+    )
+    django.setup()
+
+
+# -- thread hops ------------------------------------------------------------------------
+
+
+def _count_hops(run: Callable[[], Any]) -> int:
+    from asgiref.sync import SyncToAsync
+
+    original = SyncToAsync.__call__
+    hops = 0
+
+    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal hops
+        hops += 1
+        return await original(self, *args, **kwargs)
+
+    SyncToAsync.__call__ = counted  # type: ignore[method-assign]
+    try:
+        run()
+    finally:
+        SyncToAsync.__call__ = original  # type: ignore[method-assign]
+    return hops
+
+
+# -- function hits ----------------------------------------------------------------------
+
+Timer = Callable[[int], float]
+
+
+def function_part(alias: str) -> tuple[dict[str, Timer], dict[str, int]]:
+    from django.core.cache import caches
+
+    from restflow.caching import cache_result
+
+    cache = caches[alias]
+
+    def hand_get(uid: int) -> Any:
+        value = cache.get(f"user:{uid}")
+        if value is None:
+            value = {"id": uid, "name": "Ann"}
+            cache.set(f"user:{uid}", value, 300)
+        return value
+
+    @cache_result(ttl=300, cache_alias=alias)
+    def sync_user(uid: int) -> dict[str, Any]:
+        return {"id": uid, "name": "Ann"}
+
+    @cache_result(ttl=300, cache_alias=alias)
+    async def async_user(uid: int) -> dict[str, Any]:
+        return {"id": uid, "name": "Ann"}
+
+    loop = asyncio.new_event_loop()
+    hand_get(1), sync_user(1), loop.run_until_complete(async_user(1))
+    key = "user:1"
+
+    def t_hand(n: int) -> float:
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            hand_get(1)
+        return (time.perf_counter_ns() - start) / n / 1000
+
+    def t_sync(n: int) -> float:
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            sync_user(1)
+        return (time.perf_counter_ns() - start) / n / 1000
+
+    async def _async_loop(n: int) -> float:
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            await async_user(1)
+        return (time.perf_counter_ns() - start) / n / 1000
+
+    async def _aget_loop(n: int) -> float:
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            await cache.aget(key)
+        return (time.perf_counter_ns() - start) / n / 1000
+
+    def t_async(n: int) -> float:
+        return loop.run_until_complete(_async_loop(n))
+
+    def t_aget(n: int) -> float:
+        return loop.run_until_complete(_aget_loop(max(1, n // 10)))
+
+    hops = {
+        "restflow-async": _count_hops(lambda: loop.run_until_complete(_async_loop(10))) // 10,
+        "django-aget": _count_hops(lambda: loop.run_until_complete(_aget_loop(10))) // 10,
+    }
+    timers = {
+        "hand-get": t_hand,
+        "restflow-sync": t_sync,
+        "restflow-async": t_async,
+        "django-aget": t_aget,
+    }
+    return timers, hops
+
+
+# -- response hits ----------------------------------------------------------------------
+
+
+def response_part() -> dict[str, Timer]:
+    from asgiref.sync import async_to_sync
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+    from rest_framework_extensions.cache.decorators import cache_response as ext_cache_response
+
+    from restflow.caching import cache_response
+    from restflow.core import AsyncAPIView
+
+    body = {"items": [{"id": i, "name": f"item {i}"} for i in range(10)]}
+
+    class ExtView(APIView):
+        @ext_cache_response(300)
+        def get(self, request: Any) -> Response:
+            return Response(body)
+
+    class RestflowView(APIView):
+        @cache_response(300)
+        def get(self, request: Any) -> Response:
+            return Response(body)
+
+    class RestflowAsyncView(AsyncAPIView):
+        @cache_response(300)
+        async def get(self, request: Any) -> Response:
+            return Response(body)
+
+    factory = APIRequestFactory()
+    views = {
+        "drf-extensions": ExtView.as_view(),
+        "restflow": RestflowView.as_view(),
+    }
+    async_view = RestflowAsyncView.as_view()
+
+    def sync_timer(view: Any) -> Timer:
+        def run(n: int) -> float:
+            requests = [factory.get("/items", HTTP_ACCEPT="application/json") for _ in range(n)]
+            start = time.perf_counter_ns()
+            for request in requests:
+                response = view(request)
+                if hasattr(response, "render"):
+                    response.render()
+            elapsed = time.perf_counter_ns() - start
+            if response.status_code != 200:
+                raise RuntimeError(f"status {response.status_code}")
+            return elapsed / n / 1000
+
+        run(5)
+        return run
+
+    loop = asyncio.new_event_loop()
+
+    async def _async_run(n: int) -> float:
+        requests = [factory.get("/items", HTTP_ACCEPT="application/json") for _ in range(n)]
+        start = time.perf_counter_ns()
+        for request in requests:
+            response = await async_view(request)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        elapsed = time.perf_counter_ns() - start
+        if response.status_code != 200 or response["X-Cache-Status"] != "HIT":
+            raise RuntimeError("the async view did not hit")
+        return elapsed / n / 1000
+
+    def async_timer(n: int) -> float:
+        return loop.run_until_complete(_async_run(n))
+
+    async_timer(5)
+    _ = async_to_sync
+    timers = {name: sync_timer(view) for name, view in views.items()}
+    timers["restflow-async"] = async_timer
+    return timers
+
+
+# -- running ----------------------------------------------------------------------------
+
+
+def interleave(timers: dict[str, Timer], rounds: int, n: int) -> dict[str, list[float]]:
+    """Run every implementation once per round, round-robin; µs per call of each round."""
+    results: dict[str, list[float]] = {name: [] for name in timers}
+    for _ in range(rounds):
+        for name, timer in timers.items():
+            gc.collect()
+            gc.disable()
+            try:
+                results[name].append(timer(n))
+            finally:
+                gc.enable()
+    return results
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for dist in (
+        "django",
+        "djangorestframework",
+        "drf-extensions",
+        "django-redis",
+        "redis",
+        "restflow-core",
+        "restflow-cache",
+    ):
+        try:
+            found[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            found[dist] = "-"
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--calls", type=int, default=20000, help="function calls per round")
+    parser.add_argument("--requests", type=int, default=2000, help="view requests per round")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 3 rounds, few calls")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
+    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.calls, args.requests = 3, 2000, 200
+    if not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {1})
+    _ensure_bench_python()
+    _setup_django()
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()))
+    print(f"{args.rounds} rounds, interleaved; figures are µs per call (best / median)\n")
+
+    report: dict[str, Any] = {"versions": _versions(), "parts": {}, "targets": []}
+    aliases = ["default"] + (["redis"] if os.environ.get("REDIS_URL") else [])
+    if "redis" not in aliases:
+        print("(REDIS_URL unset: the Redis part is skipped; source .services.env to add it)\n")
+    targets: list[tuple[str, float, float, bool]] = []
+    for alias in aliases:
+        label = "LocMem" if alias == "default" else "Redis (django-redis)"
+        timers, hops = function_part(alias)
+        results = interleave(timers, args.rounds, args.calls)
+        best = {k: min(v) for k, v in results.items()}
+        med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
+        print(f"function hit, {label}")
+        for name in timers:
+            ratio = best[name] / best["hand-get"]
+            hop = f"  hops/call {hops[name]}" if name in hops else ""
+            print(
+                f"  {name:16} {best[name]:8.2f} / {med[name]:8.2f}   x{ratio:5.2f} of hand-get{hop}"
+            )
+        print()
+        sync_ratio = best["restflow-sync"] / best["hand-get"]
+        async_ratio = best["restflow-async"] / best["hand-get"]
+        targets.append((f"{label}: sync hit <= 1.3x hand-get", sync_ratio, 1.3, sync_ratio <= 1.3))
+        ok = async_ratio <= 2.0 and hops["restflow-async"] == 0
+        targets.append((f"{label}: async hit <= 2x hand-get, 0 hops", async_ratio, 2.0, ok))
+        report["parts"][f"function-{alias}"] = {"rounds": results, "hops": hops}
+
+    timers = response_part()
+    results = interleave(timers, args.rounds, args.requests)
+    best = {k: min(v) for k, v in results.items()}
+    med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
+    print("response hit, LocMem (DRF APIView, 10-item JSON body)")
+    for name in timers:
+        ratio = best[name] / best["drf-extensions"]
+        print(f"  {name:16} {best[name]:8.2f} / {med[name]:8.2f}   x{ratio:5.2f} of drf-extensions")
+    print()
+    resp_ratio = best["restflow"] / best["drf-extensions"]
+    targets.append(("cache_response <= drf-extensions", resp_ratio, 1.0, resp_ratio <= 1.0))
+    report["parts"]["response"] = {"rounds": results}
+
+    failed = False
+    for text, ratio, limit, ok in targets:
+        failed |= not ok
+        print(f"{'PASS' if ok else 'FAIL'}  {text}: {ratio:.2f} (limit {limit})")
+        report["targets"].append({"target": text, "ratio": ratio, "limit": limit, "pass": ok})
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2))
+    return 1 if failed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
