@@ -25,6 +25,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "index.md": ("restflow-core",),
     "async.md": ("restflow-core",),
     "filtering.md": ("restflow-filters",),
+    "caching.md": ("restflow-cache",),
     "authentication.md": ("restflow-jwt", "djangorestframework-simplejwt"),
     "views.md": ("restflow-views",),
     "migration.md": (),
