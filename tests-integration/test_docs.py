@@ -25,7 +25,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "index.md": ("restflow-core",),
     "async.md": ("restflow-core",),
     "filtering.md": ("restflow-filters",),
-    "caching.md": ("restflow-cache",),
+    "caching.md": ("restflow-cache", "celery"),
     "authentication.md": ("restflow-jwt", "djangorestframework-simplejwt"),
     "views.md": ("restflow-views",),
     "migration.md": (),
