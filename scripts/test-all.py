@@ -71,6 +71,9 @@ NEWEST = "py3.13-django6"
 EXTRA = (
     "core.py3.12-django6",
     "it-full.py3.12-django6",
+    # restflow-spectacular with the packages it describes
+    "spectacular-full.py3.11-django5.2",
+    "spectacular-full.py3.13-django6",
     # DRF's oldest supported releases (the other environments get the newest DRF)
     "compat.py3.11-django5.2-drf3.16",
     "compat.py3.12-django5.2-drf3.17",

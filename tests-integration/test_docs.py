@@ -28,6 +28,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "caching.md": ("restflow-cache", "celery"),
     "authentication.md": ("restflow-jwt", "djangorestframework-simplejwt"),
     "views.md": ("restflow-views",),
+    "schema.md": ("restflow-spectacular", "restflow-views", "restflow-filters"),
     "migration.md": (),
     "benchmarks.md": (),
 }

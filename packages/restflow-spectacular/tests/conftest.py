@@ -2,12 +2,18 @@
 
 One pytest session per package (DESIGN.md §5): this conftest configures
 Django before collection, so test modules may import restflow and DRF freely.
+``spectests`` holds the schema helpers the test modules share.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import django
 from django.conf import settings
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def pytest_configure(config: object) -> None:
@@ -26,9 +32,10 @@ def pytest_configure(config: object) -> None:
             "rest_framework",
             "drf_spectacular",
             "restflow.core",
+            "restflow.spectacular",
         ],
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        REST_FRAMEWORK={"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"},
+        REST_FRAMEWORK={"DEFAULT_SCHEMA_CLASS": "restflow.spectacular.schema.RestflowAutoSchema"},
     )
     django.setup()
