@@ -28,6 +28,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "caching.md": ("restflow-cache", "celery"),
     "authentication.md": ("restflow-jwt", "djangorestframework-simplejwt"),
     "views.md": ("restflow-views",),
+    "testing.md": ("restflow-views",),
+    "streaming.md": ("restflow-views",),
     "schema.md": ("restflow-spectacular", "restflow-views", "restflow-filters"),
     "migration.md": (),
     "benchmarks.md": (),
@@ -60,9 +62,14 @@ def _run(source: str, namespace: dict[str, Any], where: str) -> None:
     [pytest.param(page, marks=pytest.mark.requires(*needs)) for page, needs in PAGES.items()],
 )
 def test_page_samples_run(page: str) -> None:
+    from django.test import override_settings
+
     from combo_support.docs_namespace import namespace
 
     env = namespace()
     blocks = _blocks(page)
-    for index, source in enumerate(blocks, start=1):
-        _run(source, env, f"docs/{page} (python block {index})")
+    # the set-up every page assumes (docs/index.md): restflow's exception handler
+    handler = {"EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"}
+    with override_settings(REST_FRAMEWORK=handler):
+        for index, source in enumerate(blocks, start=1):
+            _run(source, env, f"docs/{page} (python block {index})")

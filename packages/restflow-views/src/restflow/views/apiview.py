@@ -6,6 +6,7 @@ from rest_framework import views
 
 from restflow.core.dispatch import AsyncAPIView as _CoreAsyncAPIView
 from restflow.views.helpers import AsyncViewHelpers, ViewHelpers
+from restflow.views.timeout import TimeoutMixin
 
 __all__ = ["APIView", "AsyncAPIView"]
 
@@ -14,9 +15,9 @@ class APIView(ViewHelpers, views.APIView):
     """DRF's ``APIView`` (sync dispatch, unchanged) with the serializer and pagination helpers."""
 
 
-class AsyncAPIView(AsyncViewHelpers, _CoreAsyncAPIView):
+class AsyncAPIView(TimeoutMixin, AsyncViewHelpers, _CoreAsyncAPIView):
     """restflow-core's async dispatch loop with the helpers and their ``a``-twins.
 
     Handlers are ``async def``; the sync helpers stay available for code with
-    nothing to await.
+    nothing to await. ``timeout = <seconds>`` bounds each handler (a 504 on overrun).
     """

@@ -1,0 +1,83 @@
+"""The per-view ``timeout``: an async handler that overruns it becomes a 504 envelope."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import math
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from restflow.exceptions import ServiceUnavailable
+
+__all__ = ["GatewayTimeout", "TimeoutMixin"]
+
+_ACTION_NAMES = ("list", "create", "retrieve", "update", "partial_update", "destroy")
+
+
+class GatewayTimeout(ServiceUnavailable):
+    """504 ``service_unavailable``: the handler did not finish within the view's ``timeout``."""
+
+    status_code = status.HTTP_504_GATEWAY_TIMEOUT  # type: ignore[assignment]
+    default_detail = _("The request took too long to process.")
+
+
+def _with_timeout(handler: Callable[..., Any], seconds: float) -> Callable[..., Any]:
+    @functools.wraps(handler)
+    async def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await asyncio.wait_for(handler(self, *args, **kwargs), seconds)
+        except TimeoutError:
+            raise GatewayTimeout(details={"timeout": seconds}) from None
+
+    timed.__restflow_untimed__ = handler  # type: ignore[attr-defined]
+    return timed
+
+
+def _check(cls: type, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise TypeError(
+            f"{cls.__qualname__}.timeout must be a positive number of seconds or None, "
+            f"not {value!r}"
+        )
+    if math.isinf(value):
+        return None
+    return float(value)
+
+
+class TimeoutMixin:
+    """Declare ``timeout = <seconds>`` on an async view to bound its handlers.
+
+    Each handler (HTTP methods, viewset actions, ``@action`` methods) is wrapped once,
+    at class creation; an overrun cancels the handler and answers 504 with the
+    ``service_unavailable`` envelope (``details.timeout`` = the limit). Authentication,
+    permission and throttle checks are not counted.
+    """
+
+    timeout: float | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        seconds = _check(cls, cls.__dict__.get("timeout", cls.timeout))
+        names = set(getattr(cls, "http_method_names", ())) | set(_ACTION_NAMES)
+        names |= {n for n in dir(cls) if hasattr(getattr(cls, n, None), "mapping")}
+        for name in names:
+            handler = getattr(cls, name, None)
+            if handler is None or not callable(handler) or name == "options":
+                continue
+            original = getattr(handler, "__restflow_untimed__", handler)
+            if not inspect.iscoroutinefunction(original):
+                continue
+            if seconds is None:
+                if original is not handler:
+                    setattr(cls, name, original)
+            elif getattr(handler, "__restflow_timeout__", None) != seconds:
+                timed = _with_timeout(original, seconds)
+                timed.__restflow_timeout__ = seconds  # type: ignore[attr-defined]
+                setattr(cls, name, timed)
