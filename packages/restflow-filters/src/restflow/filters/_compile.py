@@ -17,7 +17,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from restflow.core.fallback import is_async_callable
 from restflow.core.typemap import resolve_annotations
 from restflow.filters import fields as ff
-from restflow.filters._params import Param, make_parser, takes_list
+from restflow.filters._params import Param, make_parser, takes_list, value_schema
 from restflow.filters._types import field_for_annotation, field_for_model_field
 from restflow.filters.lookups import ALL, CATEGORIES, OPT_IN_CATEGORIES, POSTGRES_LOOKUPS
 from restflow.filters.options import FilterSetOptions, RelatedField
@@ -259,7 +259,7 @@ def _params_of(cls: type, attr: str, field: ff.Field, options: FilterSetOptions)
             "key": key if method is None else None,
             "build": build if is_base and key is None else None,
             "method": method,
-            "schema": _schema(field, lookup, many),
+            "schema": value_schema(field, lookup),
         }
         yield Param(name=name, negated=field.negate, help_text=help_text, **common)
         if negatable:
@@ -283,26 +283,6 @@ def _help(base: str, attr: str, lookup: str, is_base: bool) -> str:
     if is_base:
         return base or f"Filter on {attr}."
     return f"{base or attr}: {lookup.replace('_', ' ')}."
-
-
-def _schema(field: ff.Field, lookup: str, many: bool) -> dict[str, Any]:
-    if lookup == "isnull":
-        value: dict[str, Any] = {"type": "boolean"}
-    elif lookup in ("year", "month", "day", "week", "week_day", "quarter") or lookup in (
-        "hour",
-        "minute",
-        "second",
-    ):
-        value = {"type": "integer"}
-    elif lookup == "date":
-        value = {"type": "string", "format": "date"}
-    elif lookup == "time":
-        value = {"type": "string", "format": "time"}
-    elif lookup in ("search", "trigram_similar", "unaccent", "regex", "iregex"):
-        value = {"type": "string"}
-    else:
-        value = field.value_schema()
-    return {"type": "array", "items": value} if many else value
 
 
 def _lookups(cls: type, attr: str, field: ff.Field, separator: str) -> Iterator[tuple[str, str]]:

@@ -18,7 +18,7 @@ from restflow.filters import fields as ff
 from restflow.filters.fields import DrfField
 from restflow.filters.lookups import BOUNDED_INTS, TEXT_VALUE_LOOKUPS
 
-__all__ = ["Param", "make_parser", "messages_of"]
+__all__ = ["Param", "make_parser", "messages_of", "takes_list", "value_schema"]
 
 Parser = Callable[[Sequence[Any]], Any]
 _LIST_LOOKUPS = frozenset({"in", "range", "overlaps", "contained_by"})
@@ -56,22 +56,35 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _value_field(field: ff.Field, lookup: str) -> DrfField:
-    """The DRF field that converts one value of ``field`` used with ``lookup``."""
+def _lookup_value(field: ff.Field, lookup: str) -> tuple[DrfField, dict[str, Any]] | None:
+    """The DRF field and schema of a lookup whose value is not of the field's own type."""
     if lookup == "isnull":
-        return serializers.BooleanField()
+        return serializers.BooleanField(), {"type": "boolean"}
     if lookup in BOUNDED_INTS:
         low, high = BOUNDED_INTS[lookup]
-        return serializers.IntegerField(min_value=low, max_value=high)
+        return serializers.IntegerField(min_value=low, max_value=high), {"type": "integer"}
     if lookup == "date":
-        return serializers.DateField()
+        return serializers.DateField(), {"type": "string", "format": "date"}
     if lookup == "time":
-        return serializers.TimeField()
+        return serializers.TimeField(), {"type": "string", "format": "time"}
     if lookup in TEXT_VALUE_LOOKUPS or (
         lookup in _PARTIAL_TEXT_LOOKUPS and not isinstance(field, ff.ListField)
     ):
-        return serializers.CharField(trim_whitespace=False)
-    return field.build_drf_field()
+        return serializers.CharField(trim_whitespace=False), {"type": "string"}
+    return None
+
+
+def _value_field(field: ff.Field, lookup: str) -> DrfField:
+    """The DRF field that converts one value of ``field`` used with ``lookup``."""
+    special = _lookup_value(field, lookup)
+    return field.build_drf_field() if special is None else special[0]
+
+
+def value_schema(field: ff.Field, lookup: str) -> dict[str, Any]:
+    """OpenAPI schema of ``field`` used with ``lookup`` (an array for list lookups)."""
+    special = _lookup_value(field, lookup)
+    value = field.value_schema() if special is None else special[1]
+    return {"type": "array", "items": value} if takes_list(field, lookup) else value
 
 
 def takes_list(field: ff.Field, lookup: str) -> bool:
