@@ -179,7 +179,7 @@ class TestHelpersEndToEnd:
 
 class TestAsyncSafety:
     def test_a_sync_query_on_the_loop_is_caught(self, db):
-        """The tests run without DJANGO_ALLOW_ASYNC_UNSAFE: a slip would be a 500 here."""
+        """Django's async-unsafe escape hatch is never set in these tests: a slip would be a 500 here."""
 
         class Slip(AsyncAPIView):
             serializer_class = ProductNameSerializer

@@ -3,7 +3,7 @@
 The event loop runs in asgiref's thread; every ``sync_to_async(thread_sensitive=True)``
 hop, the async ORM's included, comes back to the test's thread and its
 connection. Nothing may touch the database on the loop itself: the tests run
-without ``DJANGO_ALLOW_ASYNC_UNSAFE``.
+without Django's async-unsafe escape hatch.
 """
 
 from __future__ import annotations
