@@ -291,7 +291,7 @@ class TestThreadHops:
         view = self._view(ProductFastList, page=2)
         response = async_to_sync(view.list)(view.request)
         # one hop for the page query, one for the plain DRF serializer's data
-        assert hops == ["_fetch_all", "_read_data"]
+        assert hops == ["_evaluate", "_read_data"]
         assert [row["name"] for row in response.data["results"]] == ["cherry", "date"]
 
     def test_manager_as_queryset_is_looked_up_with_aget(self, products):

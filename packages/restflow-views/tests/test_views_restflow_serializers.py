@@ -82,4 +82,4 @@ def test_list_renders_on_the_loop_after_one_query_hop(hops):
     Product.objects.create(name="b", price=2)
     response = _call(TypedList, "GET")
     assert [row["name"] for row in response.data] == ["a", "b"]
-    assert hops == ["_fetch_all"]
+    assert hops == ["_evaluate"]

@@ -30,3 +30,28 @@ class Book(models.Model):
     @property
     def label(self) -> str:
         return f"{self.title} ({self.price})"
+
+
+class Reading(models.Model):
+    """One column of each kind a representation plan handles (and nulls)."""
+
+    class Unit(models.TextChoices):
+        CELSIUS = "c", "Celsius"
+        KELVIN = "k", "Kelvin"
+
+    sensor = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL)
+    count = models.IntegerField()
+    value = models.FloatField(null=True)
+    exact = models.DecimalField(max_digits=8, decimal_places=3)
+    ok = models.BooleanField()
+    note = models.TextField(blank=True)
+    unit = models.CharField(max_length=1, choices=Unit.choices)
+    taken_at = models.DateTimeField()
+    day = models.DateField(null=True)
+    at = models.TimeField(null=True)
+    span = models.DurationField(null=True)
+    token = models.UUIDField()
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        app_label = "sertests"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 
 
@@ -22,8 +23,19 @@ async def acount(queryset: Any) -> int:
     return count(queryset)
 
 
+def _evaluate(queryset: QuerySet[Any]) -> list[Any]:
+    return list(queryset)
+
+
 async def alist(rows: Any) -> list[Any]:
-    """Evaluate a (sliced) QuerySet with the async ORM; a sequence becomes a list."""
+    """Evaluate a QuerySet in one thread hop; a sequence becomes a list.
+
+    Django's ``async for`` takes a hop per chunk of rows plus one to learn the
+    rows are exhausted (two for a page of 50); ``list()`` in a single hop
+    fetches the same rows and fills the queryset's result cache.
+    """
     if isinstance(rows, QuerySet):
-        return [row async for row in rows]
+        if rows._result_cache is not None:
+            return rows._result_cache
+        return await sync_to_async(_evaluate, thread_sensitive=True)(rows)
     return list(rows)

@@ -17,6 +17,7 @@ from rest_framework.fields import empty
 
 from restflow.core.fallback import HookMode, acall_hook, hook_mode
 from restflow.serializers._methods import refuse_on_sync_path
+from restflow.serializers._plan import NO_PLAN
 from restflow.serializers._steps import Mode, Plan, Step, run_async, run_sync
 
 
@@ -294,6 +295,10 @@ class AsyncSurface:
 
     # -- representation --------------------------------------------------
 
+    def _fast_representation(self, instance: Any) -> Any:
+        """The representation from a compiled plan, or ``NO_PLAN`` (see ``_plan.py``)."""
+        return NO_PLAN
+
     def _representation_needs_thread(self) -> bool:
         raise NotImplementedError
 
@@ -313,6 +318,12 @@ class AsyncSurface:
         mode = hook_mode(self, "to_representation")
         if mode is HookMode.NATIVE and _is_own(type(self), "ato_representation"):
             instance = await self._aprepare(instance)
+            try:
+                represented = self._fast_representation(instance)
+            except SynchronousOnlyOperation:  # a deferred column: load it in the thread below
+                represented = NO_PLAN
+            if represented is not NO_PLAN:
+                return represented
             if self._representation_needs_thread():
                 return await _thread(self.to_representation, instance)  # type: ignore[attr-defined]
             try:

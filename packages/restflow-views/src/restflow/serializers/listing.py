@@ -13,8 +13,10 @@ from rest_framework.settings import api_settings
 from rest_framework.utils import html
 
 from restflow.core.fallback import HookMode, acall_hook, hook_mode
+from restflow.pagination._aio import alist
 from restflow.serializers._classify import write_mode
 from restflow.serializers._methods import refuse_on_sync_path
+from restflow.serializers._plan import NO_PLAN, represent_rows
 from restflow.serializers._steps import Mode, Step
 from restflow.serializers._surface import AsyncSurface, State
 
@@ -158,10 +160,27 @@ class ListSerializer(AsyncSurface, serializers.ListSerializer):
         if isinstance(data, BaseManager):
             data = data.all()
         if isinstance(data, QuerySet):
-            if data._result_cache is None:
-                return [item async for item in data]
-            return data._result_cache
-        return data
+            return await alist(data)
+        return data if isinstance(data, (list, tuple)) else list(data)
+
+    def to_representation(self, data: Any) -> Any:
+        """DRF's list representation; rows of a flat child serializer go through its plan."""
+        rows = data.all() if isinstance(data, BaseManager) else data
+        if not isinstance(rows, (list, tuple, QuerySet)):
+            rows = list(rows)  # iterated twice when a row has no plan
+        represented = represent_rows(self.child, rows)
+        if represented is not NO_PLAN:
+            return represented
+        return serializers.ListSerializer.to_representation(self, rows)
+
+    async def ato_representation(self, data: Any) -> Any:
+        """Async list representation: on the loop unless the child may block."""
+        return await super().ato_representation(data)
+
+    def _fast_representation(self, rows: Any) -> Any:
+        if not isinstance(rows, (list, tuple)):
+            return NO_PLAN  # read only once: DRF's path takes it
+        return represent_rows(self.child, rows)
 
     def _representation_needs_thread(self) -> bool:
         from restflow.serializers._classify import read_needs_thread

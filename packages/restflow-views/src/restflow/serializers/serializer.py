@@ -16,6 +16,7 @@ from rest_framework.settings import api_settings
 from restflow.core.fallback import acall_hook, is_async_callable
 from restflow.serializers._classify import read_needs_thread, validators_are_safe, write_mode
 from restflow.serializers._methods import field_method_mode
+from restflow.serializers._plan import NO_PLAN, row_plan
 from restflow.serializers._steps import Mode, Step, run_sync
 from restflow.serializers._surface import AsyncSurface, State
 from restflow.serializers.declare import TypedSerializerMetaclass
@@ -174,6 +175,10 @@ class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializer
     def _saved_data(self, kwargs: dict[str, Any]) -> Any:
         return ValidatedData({**self.validated_data, **kwargs})
 
+    def _fast_representation(self, instance: Any) -> Any:
+        plan = row_plan(self, instance)
+        return NO_PLAN if plan is None else plan(instance)
+
     def _representation_needs_thread(self) -> bool:
         return any(read_needs_thread(field) for field in self._readable_fields)
 
@@ -190,7 +195,13 @@ class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializer
         return await super().ato_internal_value(data)
 
     def to_representation(self, instance: Any) -> Any:
-        """DRF's ``to_representation``, reading the readable fields once per serializer, not per row."""
+        """DRF's ``to_representation``, reading the readable fields once per serializer, not per row.
+
+        A flat serializer of plain column fields uses its compiled plan (``_plan.py``).
+        """
+        plan = row_plan(self, instance)
+        if plan is not None:
+            return plan(instance)
         fields = self.fields
         cached = self.__dict__.get("_restflow_readable")
         if cached is None or cached[0] != len(fields):

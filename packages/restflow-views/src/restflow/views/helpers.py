@@ -18,6 +18,7 @@ from rest_framework.settings import api_settings
 
 import restflow.pagination  # noqa: F401  (marks DRF's paginated responses loop-safe)
 from restflow.core import acall_hook, call_hook
+from restflow.pagination._aio import alist
 from restflow.views import _serializer_io
 
 __all__ = ["AsyncViewHelpers", "ViewHelpers"]
@@ -248,7 +249,7 @@ class AsyncViewHelpers(ViewHelpers):
         self, instance: Any, many: bool, post_fetches: Any, serializer_class: Any
     ) -> Any:
         if many and isinstance(instance, QuerySet):
-            instance = [row async for row in instance]
+            instance = await alist(instance)
         if post_fetches:
             await self.aperform_post_fetches(instance, post_fetches)
         serializer = self.get_serializer(

@@ -11,6 +11,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from restflow.pagination._aio import alist
+
 __all__ = ["PostFetch"]
 
 _ROW_NUMBER = "_restflow_post_fetch_row"
@@ -150,4 +152,4 @@ class PostFetch:
         """Async twin of :meth:`fetch`: the query is iterated with the async ORM."""
         parents = self._parents(objects)
         queryset = self.query(parents)
-        self.attach(parents, [] if queryset is None else [row async for row in queryset])
+        self.attach(parents, [] if queryset is None else await alist(queryset))

@@ -1,0 +1,221 @@
+"""Representation plans: rows of flat serializers without DRF's per-field calls.
+
+A serializer whose readable fields are all plain DRF data fields, each reading
+one concrete column of the row's model (numbers, strings, booleans, dates,
+decimals, UUIDs, choices, primary-key relations), is represented from a plan
+built once per (serializer class, model): one ``attrgetter`` reads every
+column, and each value goes through its field's own ``to_representation``
+(``int``/``float``/``str`` directly where that is all the field does). The
+output is what DRF's loop produces, ``None`` staying ``None``.
+
+Anything else keeps DRF's path: a method field, a nested serializer, a custom
+field or ``get_attribute``, a dotted or ``*`` source, a row that is not a model
+instance, a serializer class overriding ``get_fields``/``to_representation``,
+or a serializer instance whose fields were touched before representation (an
+``__init__`` that pops fields per request). Plans are dropped whenever a
+setting changes, since DRF's fields read some settings when built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.signals import setting_changed
+from django.db import models
+from rest_framework import fields as drf_fields
+from rest_framework import relations, serializers
+
+__all__ = ["NO_PLAN", "RowPlan", "represent_rows", "row_plan"]
+
+NO_PLAN: Any = object()  # what a fast path returns when DRF's path must run
+
+_Convert = Callable[[Any], Any] | None
+
+# DRF's own ``to_representation`` functions that need neither context nor parent.
+_DIRECT: dict[Any, _Convert] = {
+    drf_fields.IntegerField.to_representation: int,
+    drf_fields.FloatField.to_representation: float,
+    drf_fields.CharField.to_representation: str,
+    drf_fields.ReadOnlyField.to_representation: None,
+}
+_BOUND = frozenset(
+    {
+        drf_fields.DecimalField.to_representation,
+        drf_fields.DateTimeField.to_representation,
+        drf_fields.DateField.to_representation,
+        drf_fields.TimeField.to_representation,
+        drf_fields.DurationField.to_representation,
+        drf_fields.UUIDField.to_representation,
+        drf_fields.ChoiceField.to_representation,
+    }
+)
+_PLAIN_GET = drf_fields.Field.get_attribute
+_PK_GET = relations.RelatedField.get_attribute
+_PK_REPR = relations.PrimaryKeyRelatedField.to_representation
+
+
+class RowPlan:
+    """The compiled representation of one serializer class for one model.
+
+    Calling it runs a function generated once for the plan: one ``attrgetter``
+    call for every column, then a dict display with each value converted
+    (``None`` kept as ``None``), the shape DRF's field loop returns.
+    """
+
+    __slots__ = ("fields", "names", "represent")
+
+    def __init__(self, fields: Any, names: list[str], attrs: list[str], converters: list[_Convert]):
+        self.fields = fields  # the bound fields the plan was built from
+        self.names = tuple(names)
+        self.represent = _generate(names, attrs, converters)
+
+    def __call__(self, instance: Any) -> dict[str, Any]:
+        return self.represent(instance)
+
+
+def _generate(names: list[str], attrs: list[str], converters: list[_Convert]) -> Any:
+    namespace: dict[str, Any] = {"_get": attrgetter(*attrs)}
+    items = []
+    for index, (name, convert) in enumerate(zip(names, converters, strict=True)):
+        value = f"v{index}"
+        if convert is None:
+            items.append(f"{name!r}: {value}")
+            continue
+        namespace[f"c{index}"] = convert
+        items.append(f"{name!r}: None if {value} is None else c{index}({value})")
+    unpack = ", ".join(f"v{index}" for index in range(len(attrs)))
+    source = (
+        f"def represent(instance):\n"
+        f"    {unpack}{',' if len(attrs) == 1 else ''} = "
+        f"{'(_get(instance),)' if len(attrs) == 1 else '_get(instance)'}\n"
+        f"    return {{{', '.join(items)}}}\n"
+    )
+    exec(compile(source, "<restflow representation plan>", "exec"), namespace)
+    return namespace["represent"]
+
+
+def _boolean(field: Any) -> Callable[[Any], Any]:
+    """``BooleanField.to_representation`` with the common case (a ``bool``) short-cut."""
+    slow = field.to_representation
+    return lambda value: value if value.__class__ is bool else slow(value)
+
+
+def _column(field: Any, model: type[models.Model]) -> tuple[str, _Convert] | None:
+    """``(attribute, converter)`` when ``field`` reads one concrete column of ``model``."""
+    source_attrs = getattr(field, "source_attrs", None)
+    if not source_attrs or len(source_attrs) != 1:
+        return None
+    source = source_attrs[0]
+    try:
+        model_field = model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return None
+    attname = getattr(model_field, "attname", None)
+    if not getattr(model_field, "concrete", False) or model_field.many_to_many or not attname:
+        return None
+    kind = type(field)
+    represent = kind.to_representation
+    if kind.get_attribute is _PK_GET and represent is _PK_REPR:
+        # PrimaryKeyRelatedField: the foreign key's raw value, as DRF's pk-only optimisation
+        if field.pk_field is not None or not model_field.is_relation:
+            return None
+        return attname, None
+    if kind.get_attribute is not _PLAIN_GET:
+        return None
+    if model_field.is_relation and source != attname:
+        return None  # the related object itself, not a column
+    if represent in _DIRECT:
+        return source, _DIRECT[represent]
+    if represent is drf_fields.BooleanField.to_representation:
+        return source, _boolean(field)
+    if represent in _BOUND:
+        return source, field.to_representation
+    return None
+
+
+def _compile(serializer: Any, model: type) -> RowPlan | None:
+    if not (isinstance(model, type) and issubclass(model, models.Model)):
+        return None
+    fields = serializer.fields
+    names: list[str] = []
+    attrs: list[str] = []
+    converters: list[_Convert] = []
+    for name, field in fields.items():
+        if field.write_only:
+            continue
+        column = _column(field, model)
+        if column is None:
+            return None
+        names.append(name)
+        attrs.append(column[0])
+        converters.append(column[1])
+    if not attrs:
+        return None
+    return RowPlan(fields, names, attrs, converters)
+
+
+_ELIGIBLE: dict[type, bool] = {}
+_PLANS: dict[tuple[type, type], RowPlan | None] = {}
+
+
+def _class_is_eligible(cls: type) -> bool:
+    from restflow.serializers.serializer import Serializer
+
+    eligible = _ELIGIBLE.get(cls)
+    if eligible is None:
+        eligible = _ELIGIBLE[cls] = (
+            getattr(cls, "to_representation", None) is Serializer.to_representation
+            and getattr(cls, "get_fields", None)
+            in (serializers.Serializer.get_fields, serializers.ModelSerializer.get_fields)
+            and getattr(cls, "fields", None) is serializers.Serializer.fields
+            and getattr(cls, "_readable_fields", None) is serializers.Serializer._readable_fields
+        )
+    return eligible
+
+
+def row_plan(serializer: Any, instance: Any) -> RowPlan | None:
+    """The plan representing ``instance`` with ``serializer``, or ``None`` for DRF's path."""
+    cls = type(serializer)
+    if not _class_is_eligible(cls):
+        return None
+    key = (cls, type(instance))
+    try:
+        plan = _PLANS[key]
+    except KeyError:
+        if "fields" in serializer.__dict__:
+            return None  # fields touched before representation: this instance may differ
+        plan = _PLANS[key] = _compile(serializer, type(instance))
+        return plan
+    if plan is None:
+        return None
+    own = serializer.__dict__.get("fields")
+    if own is not None and own is not plan.fields:
+        return None
+    return plan
+
+
+def represent_rows(child: Any, rows: Any) -> Any:
+    """Every row through its plan, or :data:`NO_PLAN` when one row has none."""
+    if not _class_is_eligible(type(child)):
+        return NO_PLAN
+    out = []
+    last: type | None = None
+    plan: RowPlan | None = None
+    for row in rows:
+        if type(row) is not last:
+            last = type(row)
+            plan = row_plan(child, row)
+            if plan is None:
+                return NO_PLAN
+        out.append(plan(row))  # type: ignore[misc]
+    return out
+
+
+def _forget(**_: Any) -> None:
+    _PLANS.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="restflow.serializers.plans")
