@@ -33,13 +33,15 @@ __all__ = ["NO_PLAN", "RowPlan", "represent_rows", "row_plan"]
 NO_PLAN: Any = object()  # what a fast path returns when DRF's path must run
 
 _Convert = Callable[[Any], Any] | None
+# (converter, the type it returns unchanged): (None, None) keeps the value as it is
+_Column = tuple[_Convert, type | None]
 
 # DRF's own ``to_representation`` functions that need neither context nor parent.
-_DIRECT: dict[Any, _Convert] = {
-    drf_fields.IntegerField.to_representation: int,
-    drf_fields.FloatField.to_representation: float,
-    drf_fields.CharField.to_representation: str,
-    drf_fields.ReadOnlyField.to_representation: None,
+_DIRECT: dict[Any, _Column] = {
+    drf_fields.IntegerField.to_representation: (int, int),
+    drf_fields.FloatField.to_representation: (float, float),
+    drf_fields.CharField.to_representation: (str, str),
+    drf_fields.ReadOnlyField.to_representation: (None, None),
 }
 _BOUND = frozenset(
     {
@@ -62,30 +64,38 @@ class RowPlan:
 
     Calling it runs a function generated once for the plan: one ``attrgetter``
     call for every column, then a dict display with each value converted
-    (``None`` kept as ``None``), the shape DRF's field loop returns.
+    (``None`` kept as ``None``, a value already of the field's output type
+    kept as is), the shape DRF's field loop returns.
     """
 
     __slots__ = ("fields", "names", "represent")
 
-    def __init__(self, fields: Any, names: list[str], attrs: list[str], converters: list[_Convert]):
+    def __init__(self, fields: Any, names: list[str], attrs: list[str], columns: list[_Column]):
         self.fields = fields  # the bound fields the plan was built from
         self.names = tuple(names)
-        self.represent = _generate(names, attrs, converters)
+        self.represent = _generate(names, attrs, columns)
 
     def __call__(self, instance: Any) -> dict[str, Any]:
         return self.represent(instance)
 
 
-def _generate(names: list[str], attrs: list[str], converters: list[_Convert]) -> Any:
+def _generate(names: list[str], attrs: list[str], columns: list[_Column]) -> Any:
     namespace: dict[str, Any] = {"_get": attrgetter(*attrs)}
     items = []
-    for index, (name, convert) in enumerate(zip(names, converters, strict=True)):
+    for index, (name, (convert, output_type)) in enumerate(zip(names, columns, strict=True)):
         value = f"v{index}"
         if convert is None:
             items.append(f"{name!r}: {value}")
             continue
         namespace[f"c{index}"] = convert
-        items.append(f"{name!r}: None if {value} is None else c{index}({value})")
+        if output_type is None:
+            items.append(f"{name!r}: None if {value} is None else c{index}({value})")
+            continue
+        namespace[f"t{index}"] = output_type
+        items.append(
+            f"{name!r}: {value} if {value}.__class__ is t{index} or {value} is None "
+            f"else c{index}({value})"
+        )
     unpack = ", ".join(f"v{index}" for index in range(len(attrs)))
     source = (
         f"def represent(instance):\n"
@@ -97,14 +107,8 @@ def _generate(names: list[str], attrs: list[str], converters: list[_Convert]) ->
     return namespace["represent"]
 
 
-def _boolean(field: Any) -> Callable[[Any], Any]:
-    """``BooleanField.to_representation`` with the common case (a ``bool``) short-cut."""
-    slow = field.to_representation
-    return lambda value: value if value.__class__ is bool else slow(value)
-
-
-def _column(field: Any, model: type[models.Model]) -> tuple[str, _Convert] | None:
-    """``(attribute, converter)`` when ``field`` reads one concrete column of ``model``."""
+def _column(field: Any, model: type[models.Model]) -> tuple[str, _Column] | None:
+    """``(attribute, (converter, output type))`` when ``field`` reads one concrete column of ``model``."""
     source_attrs = getattr(field, "source_attrs", None)
     if not source_attrs or len(source_attrs) != 1:
         return None
@@ -122,7 +126,7 @@ def _column(field: Any, model: type[models.Model]) -> tuple[str, _Convert] | Non
         # PrimaryKeyRelatedField: the foreign key's raw value, as DRF's pk-only optimisation
         if field.pk_field is not None or not model_field.is_relation:
             return None
-        return attname, None
+        return attname, (None, None)
     if kind.get_attribute is not _PLAIN_GET:
         return None
     if model_field.is_relation and source != attname:
@@ -130,9 +134,9 @@ def _column(field: Any, model: type[models.Model]) -> tuple[str, _Convert] | Non
     if represent in _DIRECT:
         return source, _DIRECT[represent]
     if represent is drf_fields.BooleanField.to_representation:
-        return source, _boolean(field)
+        return source, (field.to_representation, bool)
     if represent in _BOUND:
-        return source, field.to_representation
+        return source, (field.to_representation, None)
     return None
 
 
@@ -142,7 +146,7 @@ def _compile(serializer: Any, model: type) -> RowPlan | None:
     fields = serializer.fields
     names: list[str] = []
     attrs: list[str] = []
-    converters: list[_Convert] = []
+    columns: list[_Column] = []
     for name, field in fields.items():
         if field.write_only:
             continue
@@ -151,10 +155,10 @@ def _compile(serializer: Any, model: type) -> RowPlan | None:
             return None
         names.append(name)
         attrs.append(column[0])
-        converters.append(column[1])
+        columns.append(column[1])
     if not attrs:
         return None
-    return RowPlan(fields, names, attrs, converters)
+    return RowPlan(fields, names, attrs, columns)
 
 
 _ELIGIBLE: dict[type, bool] = {}
@@ -201,17 +205,14 @@ def represent_rows(child: Any, rows: Any) -> Any:
     """Every row through its plan, or :data:`NO_PLAN` when one row has none."""
     if not _class_is_eligible(type(child)):
         return NO_PLAN
-    out = []
-    last: type | None = None
-    plan: RowPlan | None = None
-    for row in rows:
-        if type(row) is not last:
-            last = type(row)
-            plan = row_plan(child, row)
-            if plan is None:
-                return NO_PLAN
-        out.append(plan(row))  # type: ignore[misc]
-    return out
+    if not rows:
+        return []
+    kind = type(rows[0])
+    plan = row_plan(child, rows[0])
+    if plan is None or not all(type(row) is kind for row in rows):
+        return NO_PLAN
+    represent = plan.represent
+    return [represent(row) for row in rows]
 
 
 def _forget(**_: Any) -> None:

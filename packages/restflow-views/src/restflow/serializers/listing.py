@@ -166,8 +166,8 @@ class ListSerializer(AsyncSurface, serializers.ListSerializer):
     def to_representation(self, data: Any) -> Any:
         """DRF's list representation; rows of a flat child serializer go through its plan."""
         rows = data.all() if isinstance(data, BaseManager) else data
-        if not isinstance(rows, (list, tuple, QuerySet)):
-            rows = list(rows)  # iterated twice when a row has no plan
+        if not isinstance(rows, (list, tuple)):
+            rows = list(rows)  # evaluated once, read twice when a row has no plan
         represented = represent_rows(self.child, rows)
         if represented is not NO_PLAN:
             return represented
