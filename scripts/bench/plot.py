@@ -58,10 +58,53 @@ def jwt_auth(data: dict[str, Any]) -> list[Series]:
     ]
 
 
+def views_list(data: dict[str, Any]) -> list[Series]:
+    listing = data["in_process"]["list"]["best"]
+    serializer = data["in_process"]["serializer"]["best"]
+    keys = ["drf-sync", "restflow-page", "restflow-fast", "floor-async", "floor-sync"]
+    series = [
+        ("list endpoint, µs per request (relative to DRF sync; adrf off the chart)",
+         _relative(listing, "drf-sync", keys)),
+        ("ModelSerializer, 50 rows (relative to DRF sync; adrf off the chart)",
+         _relative(serializer, "ser-drf-sync", ["ser-drf-sync", "ser-restflow"])),
+    ]  # fmt: skip
+    http = data.get("http")
+    if http:
+        inverse = {key: 1 / value["rps"] for key, value in http["best"].items()}
+        series.append(
+            ("over HTTP, time per request (relative to hand-written async)",
+             _relative(inverse, "hand-written", ["hand-written", "restflow-fast"]))
+        )  # fmt: skip
+    return series
+
+
+def cache_hit(data: dict[str, Any]) -> list[Series]:
+    def best(part: str) -> dict[str, float]:
+        return {key: min(rounds) for key, rounds in data["parts"][part]["rounds"].items()}
+
+    series = []
+    for part, title in (("function-default", "LocMem"), ("function-redis", "Redis")):
+        if part in data["parts"]:
+            values = best(part)
+            series.append(
+                (f"@cache_result hit on {title} (relative to a hand-written cache.get)",
+                 _relative(values, "hand-get", list(values)))
+            )  # fmt: skip
+    if "response" in data["parts"]:
+        values = best("response")
+        series.append(
+            ("cache_response hit (relative to drf-extensions)",
+             _relative(values, "drf-extensions", list(values)))
+        )  # fmt: skip
+    return series
+
+
 PLOTTERS: dict[str, Callable[[dict[str, Any]], list[Series]]] = {
     "core_dispatch": core_dispatch,
     "filters_parse": filters_parse,
     "jwt_auth": jwt_auth,
+    "views_list": views_list,
+    "cache_hit": cache_hit,
 }
 
 
