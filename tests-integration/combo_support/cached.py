@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 from restflow.caching import ArgsKeyField, InvalidationRule, KeyConstructor, cache_result
 
@@ -33,7 +34,11 @@ class PidKey(KeyConstructor):
     name = ArgsKeyField("name", partition=True)
 
     class Meta:
-        namespace = "restflow-it-shared"
+        # one namespace per test session, inherited by the second process it starts, so two
+        # sessions sharing one Redis never see each other's entries
+        namespace = "restflow-it-shared-" + os.environ.setdefault(
+            "RESTFLOW_IT_SESSION", uuid.uuid4().hex[:12]
+        )
 
 
 def computed_by(name: str) -> int:

@@ -11,7 +11,7 @@ header (``CACHE_SETTINGS.STATUS_HEADER``, default ``X-Cache-Status``) and, with
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import HttpResponse
@@ -72,6 +72,7 @@ class _ResponseCache:
         cache_errors: bool,
         timing_headers: bool,
         status_header: str | None,
+        invalidates_on: Iterable[Any],
     ) -> None:
         self.timing_headers = timing_headers
         self.status_header = status_header
@@ -131,6 +132,8 @@ class _ResponseCache:
                 return self._respond(found[0], found[1], found[3])
 
             self.view = view_sync
+        self.wrapper.serves_responses = True
+        self.wrapper._attach_rules(invalidates_on)
         setattr(self.view, "cache", self.wrapper)  # noqa: B010 (a function attribute)
 
     def _respond(self, stored: Stored, status: CacheStatus, entry: Entry | None) -> HttpResponse:
@@ -162,6 +165,7 @@ def cache_response(
     cache_errors: bool = False,
     timing_headers: bool = False,
     status_header: str | None = None,
+    invalidates_on: Iterable[Any] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Cache a view handler's rendered response (``def get(self, request, …)``, sync or async).
 
@@ -169,6 +173,11 @@ def cache_response(
     ``View.get.cache.invalidate_all()``. Key constructors for responses may use
     ``RequestValueKeyField``, ``QueryParamsKeyField``, ``ViewKwargsKeyField`` and
     ``ArgsKeyField`` on the URL kwargs.
+
+    ``invalidates_on``: ``InvalidationRule`` objects run on model writes, as for ``cache_result``.
+    Their ``field_mapping`` maps key fields to model fields and must name leading partition
+    fields (``{"pk": "id"}`` with ``ViewKwargsKeyField("pk", partition=True)`` drops every
+    cached response of that object); ``invalidate_all=True`` drops them all (list pages).
     """
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -181,6 +190,7 @@ def cache_response(
             cache_errors=cache_errors,
             timing_headers=timing_headers,
             status_header=status_header,
+            invalidates_on=invalidates_on,
         ).view
 
     return decorate

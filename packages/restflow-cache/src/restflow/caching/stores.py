@@ -11,7 +11,9 @@
   list keys. Each entry records the generation of every prefix above it (namespace,
   function, each partition); a wipe replaces the prefix's generation with a fresh random
   token, so older entries stop matching and age out by their ttl. A wipe's count is
-  unknown there (``-1``).
+  unknown there (``-1``). A previous-versions wipe replaces the generation of each old
+  version's function prefix (``namespace::old-version::function-id``), so processes still
+  running the old version miss too.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.core.cache.backends.base import default_key_func
 from django.core.exceptions import ImproperlyConfigured
 
 from restflow.caching._compat import require_redis_asyncio
+from restflow.caching.keys.versions import VersionSweep
 
 __all__ = ["Entry", "Store", "get_store", "reset_stores"]
 
@@ -84,6 +87,13 @@ class Store:
 
     async def adelete_prefix(self, prefix: str, *, dry_run: bool = False) -> int:
         return self.delete_prefix(prefix, dry_run=dry_run)
+
+    def delete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        """Delete (or count) the entries ``sweep`` names; -1 when the count is unknown."""
+        raise NotImplementedError
+
+    async def adelete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        return self.delete_versions(sweep, dry_run=dry_run)
 
     def forget_closed_loops(self) -> None:
         """Release per-event-loop resources of loops that are closed."""
@@ -145,6 +155,16 @@ class LocMemStore(Store):
         made = self._make(prefix)
         with self._lock:
             keys = [k for k in self._dict if k.startswith(made)]
+            if not dry_run:
+                for key in keys:
+                    self.cache._delete(key)  # type: ignore[attr-defined]
+        return len(keys)
+
+    def delete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        made = self._make(sweep.prefix)
+        offset = len(made) - len(sweep.prefix)  # the backend's own prefix
+        with self._lock:
+            keys = [k for k in self._dict if k.startswith(made) and sweep.matches(k[offset:])]
             if not dry_run:
                 for key in keys:
                     self.cache._delete(key)  # type: ignore[attr-defined]
@@ -300,6 +320,41 @@ class RedisStore(Store):
                 count += len(batch) if dry_run else await client.unlink(*batch)
         return count
 
+    def _sweep_pattern(self, sweep: VersionSweep) -> tuple[str, int]:
+        made = self._make(sweep.prefix)
+        pattern = f"{_glob_escape(made)}*{_glob_escape(sweep.infix)}*"
+        return pattern, len(made) - len(sweep.prefix)
+
+    def delete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        client = self._redis(True)
+        pattern, offset = self._sweep_pattern(sweep)
+        count = 0
+        batch: list[Any] = []
+        for key in client.scan_iter(match=pattern, count=self._batch):
+            if sweep.matches(key.decode()[offset:]):
+                batch.append(key)
+            if len(batch) >= self._batch:
+                count += len(batch) if dry_run else client.unlink(*batch)
+                batch = []
+        if batch:
+            count += len(batch) if dry_run else client.unlink(*batch)
+        return count
+
+    async def adelete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        pattern, offset = self._sweep_pattern(sweep)
+        count = 0
+        batch: list[Any] = []
+        async with self._aclients_of_loop().client() as client:
+            async for key in client.scan_iter(match=pattern, count=self._batch):
+                if sweep.matches(key.decode()[offset:]):
+                    batch.append(key)
+                if len(batch) >= self._batch:
+                    count += len(batch) if dry_run else await client.unlink(*batch)
+                    batch = []
+            if batch:
+                count += len(batch) if dry_run else await client.unlink(*batch)
+        return count
+
     def acquire(self, name: str, token: str, expiry: float) -> bool:
         return bool(self._redis(True).set(self._make(name), token, nx=True, px=self._px(expiry)))
 
@@ -372,6 +427,22 @@ class GenerationStore(Store):
     async def adelete_prefix(self, prefix: str, *, dry_run: bool = False) -> int:
         if not dry_run:
             await self.cache.aset(prefix.removesuffix("::") + GEN_SUFFIX, os.urandom(8).hex(), None)
+        return -1
+
+    def _version_counters(self, sweep: VersionSweep) -> dict[str, str]:
+        token = os.urandom(8).hex()
+        return {head + GEN_SUFFIX: token for head in sweep.heads()}
+
+    def delete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        counters = self._version_counters(sweep)  # ValueError first, even for a dry run
+        if not dry_run:
+            self.cache.set_many(counters, None)
+        return -1
+
+    async def adelete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        counters = self._version_counters(sweep)
+        if not dry_run:
+            await self.cache.aset_many(counters, None)
         return -1
 
 

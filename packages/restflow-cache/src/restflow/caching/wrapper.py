@@ -146,9 +146,16 @@ class CachedWrapper:
         self._refreshing: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._rt: _Runtime | None = None
-        self.rules = list(invalidates_on)
+        self.rules: list[Any] = []
         register_wrapper(self)
-        for rule in self.rules:
+        self._attach_rules(invalidates_on)
+
+    serves_responses = False
+    """``True`` for a ``cache_response`` handler (rules then name the key's fields)."""
+
+    def _attach_rules(self, rules: Iterable[Any]) -> None:
+        for rule in rules:
+            self.rules.append(rule)
             rule.attach(self)
 
     def __repr__(self) -> str:
@@ -387,6 +394,19 @@ class CachedWrapper:
         rt = self.runtime()
         return rt.store.delete_prefix(self.key.head + SEPARATOR)
 
+    def wipe_previous_versions(
+        self, versions: Iterable[Any] | None = None, *, dry_run: bool = False
+    ) -> int:
+        """Drop what this function wrote under other ``Meta.version`` values than the current.
+
+        ``versions`` limits it to those previous versions. LocMem and Redis delete (``SCAN`` +
+        ``UNLINK``) and return the count; backends that cannot list keys replace the
+        generation of each old version (``versions``, or every integer below the current
+        one) and return -1. ``dry_run`` counts (or, there, checks) without deleting.
+        """
+        rt = self.runtime()
+        return rt.store.delete_versions(self.key.version_sweep(versions), dry_run=dry_run)
+
     # --- async path ------------------------------------------------------------------------
     async def _afast(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         rt = self.runtime()
@@ -566,6 +586,13 @@ class CachedWrapper:
         rt = self.runtime()
         return await rt.store.adelete_prefix(self.key.head + SEPARATOR)
 
+    async def awipe_previous_versions(
+        self, versions: Iterable[Any] | None = None, *, dry_run: bool = False
+    ) -> int:
+        """Async twin of :meth:`wipe_previous_versions`."""
+        rt = self.runtime()
+        return await rt.store.adelete_versions(self.key.version_sweep(versions), dry_run=dry_run)
+
     def wait_for_refreshes(self, timeout: float = 5.0) -> None:
         """Block until background (STALE) refreshes of sync calls finished; for tests."""
         deadline = time.monotonic() + timeout
@@ -584,6 +611,8 @@ _BOUND_METHODS = frozenset(
     "adelete_by_prefix",
     "invalidate_all",
     "ainvalidate_all",
+    "wipe_previous_versions",
+    "awipe_previous_versions",
 }
 
 

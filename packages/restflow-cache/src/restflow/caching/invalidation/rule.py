@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 
 from restflow.caching.dispatchers import Dispatcher, Task, get_dispatcher
 from restflow.caching.invalidation import batching
+from restflow.caching.keys.constructor import field_names
 from restflow.caching.keys.fields import ArgsKeyField, ConstantKeyField, KeyField
 
 if TYPE_CHECKING:
@@ -80,6 +81,13 @@ class InvalidationRule:
     - ``invalidator``: a callable or dotted path, called (by the dispatcher) as
       ``invalidator(wrapper, instance, event)`` with ``event`` in ``"create"``, ``"update"``,
       ``"delete"``; ``instance`` is rebuilt from the row's values. Async ones are awaited.
+    - ``invalidate_all=True``: every write drops every entry of the function
+      (``invalidate_all()``), e.g. all pages of a cached list.
+
+    On a ``cache_response`` handler, ``field_mapping`` names the response key's fields (an
+    attribute, or the URL kwarg/query parameter a one-name field reads, e.g. ``{"pk": "id"}``
+    for ``ViewKwargsKeyField("pk", partition=True)``); they must be leading partition fields,
+    and the write drops that partition (every user, format and query of product 3).
 
     Options: ``watch_fields`` (fire on update only when one of them changed: the fields in
     ``save(update_fields=…)``, else compared with the values loaded), ``rewarm``,
@@ -96,6 +104,7 @@ class InvalidationRule:
         field_mapping: Mapping[str, str] | None = None,
         invalidator: Callable[..., Any] | str | None = None,
         *,
+        invalidate_all: bool = False,
         watch_fields: Iterable[str] | None = None,
         rewarm: bool = False,
         dispatcher: str | type[Dispatcher] | Dispatcher | None = None,
@@ -108,9 +117,11 @@ class InvalidationRule:
         batch: bool = True,
         raise_exception: bool = False,
     ) -> None:
-        if (field_mapping is None) == (invalidator is None):
+        given = [field_mapping is not None, invalidator is not None, bool(invalidate_all)]
+        if sum(given) != 1:
             raise ImproperlyConfigured(
-                "InvalidationRule needs exactly one of field_mapping= or invalidator=."
+                "InvalidationRule needs exactly one of field_mapping=, invalidator= or "
+                "invalidate_all=True."
             )
         if field_mapping is not None and (
             not isinstance(field_mapping, Mapping) or not field_mapping
@@ -123,12 +134,13 @@ class InvalidationRule:
                 f"InvalidationRule.invalidator must be a callable or a dotted path, got "
                 f"{invalidator!r}."
             )
-        if rewarm and invalidator is not None:
+        if rewarm and field_mapping is None:
             raise ImproperlyConfigured("InvalidationRule: rewarm=True needs field_mapping=.")
         self.model_spec = model
         self.model: type[Model] | None = None
         self.field_mapping = dict(field_mapping or {})
         self.invalidator = invalidator
+        self.invalidate_all = bool(invalidate_all)
         self.watch_fields = list(watch_fields or [])
         self.rewarm = bool(rewarm)
         self.dispatcher = dispatcher
@@ -169,16 +181,21 @@ class InvalidationRule:
         self._wrapper = wrapper
         self.id = f"{wrapper.identifier}#{wrapper.rules.index(self)}"
         where = f"InvalidationRule of {wrapper.identifier}"
-        sig = wrapper.key.sig
-        assert sig is not None
-        unknown = [a for a in [*self.field_mapping, *self.require_args] if a not in sig.names]
-        if unknown:
-            raise ImproperlyConfigured(
-                f"{where}: field_mapping/require_args name {', '.join(map(repr, unknown))}, "
-                f"which {sig.qualname}() does not take; its arguments: {', '.join(sig.names)}."
-            )
-        if self.field_mapping:
-            self.kind = self._plan(where)
+        if wrapper.serves_responses:
+            self.kind = self._plan_response(where)
+        else:
+            sig = wrapper.key.sig
+            assert sig is not None
+            unknown = [a for a in [*self.field_mapping, *self.require_args] if a not in sig.names]
+            if unknown:
+                raise ImproperlyConfigured(
+                    f"{where}: field_mapping/require_args name {', '.join(map(repr, unknown))}, "
+                    f"which {sig.qualname}() does not take; its arguments: {', '.join(sig.names)}."
+                )
+            if self.field_mapping:
+                self.kind = self._plan(where)
+        if self.invalidate_all:
+            self.kind = "all"
         previous = _RULES.get(self.id)
         if previous is not None and previous is not self:
             previous.detach()  # the function was decorated again (a reload, a test)
@@ -224,6 +241,49 @@ class InvalidationRule:
             "nor a leading partition field"
             + ("; rewarm=True needs the full key." if self.rewarm else ".")
         )
+
+    def _plan_response(self, where: str) -> str:
+        """A response cache is invalidated by partition: the mapping names leading partitions."""
+        if self.rewarm:
+            raise ImproperlyConfigured(
+                f"{where}: rewarm=True cannot rebuild a response (it needs a request); drop it."
+            )
+        constructor = self.wrapper.key.constructor
+        named: dict[str, KeyField] = {}
+        for field in constructor.key_fields.values():
+            for name in field_names(field):
+                named.setdefault(name, field)
+        unknown = [a for a in self.field_mapping if a not in named]
+        if unknown:
+            raise ImproperlyConfigured(
+                f"{where}: field_mapping names {', '.join(map(repr, unknown))}, which the "
+                f"response key {constructor.__name__} does not have; its fields: "
+                f"{', '.join(sorted(named)) or '(none)'}."
+            )
+        unmapped = [a for a in self.require_args if a not in self.field_mapping]
+        if unmapped:
+            raise ImproperlyConfigured(
+                f"{where}: require_args {', '.join(map(repr, unmapped))} must be keys of "
+                "field_mapping (the values a write gives the response key)."
+            )
+        if not self.field_mapping:
+            return ""
+        mapped = {id(named[name]) for name in self.field_mapping}
+        covered: set[int] = set()
+        for field in self.wrapper.key.partition_fields:
+            if id(field) in mapped:
+                covered.add(id(field))
+            elif not isinstance(field, ConstantKeyField):
+                break
+        if covered != mapped:
+            order = ", ".join(f.attr for f in self.wrapper.key.partition_fields) or "(none)"
+            raise ImproperlyConfigured(
+                f"{where}: a response cache is invalidated by partition, so field_mapping "
+                f"{sorted(self.field_mapping)} must name leading partition fields of "
+                f"{constructor.__name__} (declare them with partition=True, first); its "
+                f"partitions in order: {order}."
+            )
+        return "prefix"
 
     def _leading_partitions(self, partitions: list[KeyField]) -> bool:
         covered = False

@@ -10,10 +10,10 @@ __all__ = ["invalidate", "run_invalidator"]
 
 
 def invalidate(rule: str, calls: list[dict[str, Any]]) -> None:
-    """Apply rule ``rule`` to each call: ``{"kind": "key"|"prefix", "values": {...}}``.
+    """Apply rule ``rule`` to each call: ``{"kind": "key"|"prefix"|"all", "values": {...}}``.
 
     ``key`` deletes (or, for a rewarm rule, recomputes) one entry; ``prefix`` deletes every
-    entry under the given partition values.
+    entry under the given partition values; ``all`` every entry of the function.
     """
     from restflow.caching.invalidation.rule import get_rule
 
@@ -21,7 +21,9 @@ def invalidate(rule: str, calls: list[dict[str, Any]]) -> None:
     wrapper = found.wrapper
     for item in calls:
         values = found.decode_values(item["values"])
-        if item["kind"] == "prefix":
+        if item["kind"] == "all":
+            wrapper.invalidate_all()
+        elif item["kind"] == "prefix":
             wrapper.delete_by_prefix(**values)
         elif found.rewarm:
             wrapper.refresh(**values)

@@ -8,7 +8,7 @@ fields) is hashed when longer than ``max_key_suffix_length``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from restflow.caching.keys.context import KeyContext
@@ -18,9 +18,12 @@ from restflow.caching.keys.fields import (
     ConstantKeyField,
     KeyField,
     Part,
+    QueryParamsKeyField,
     RequestValueKeyField,
+    ViewKwargsKeyField,
 )
 from restflow.caching.keys.signature import SignatureInfo
+from restflow.caching.keys.versions import VersionSweep
 
 __all__ = [
     "SEPARATOR",
@@ -28,6 +31,7 @@ __all__ = [
     "DefaultKeyConstructor",
     "InlineKeyConstructor",
     "KeyConstructor",
+    "field_names",
 ]
 
 SEPARATOR = "::"
@@ -90,7 +94,8 @@ class KeyConstructor(metaclass=_KeyConstructorMeta):
     """A class whose attributes are key fields.
 
     ``Meta`` options: ``namespace`` (default: the ``NAMESPACE`` setting), ``version``
-    (default ``1``; bump it to retire every entry), ``key_identifier`` (replaces the
+    (default ``1``; bump it to retire every entry, then :meth:`wipe_previous_versions`
+    frees the old ones), ``key_identifier`` (replaces the
     function id, so several functions can share entries), ``max_key_suffix_length`` and
     ``hash_suffix_on_overflow`` (defaults from ``CACHE_SETTINGS``).
     """
@@ -122,6 +127,37 @@ class KeyConstructor(metaclass=_KeyConstructorMeta):
         total = 0
         for wrapper in wrappers_using(cls):
             count = await wrapper.ainvalidate_all()
+            total = -1 if count < 0 or total < 0 else total + count
+        return total
+
+    @classmethod
+    def wipe_previous_versions(
+        cls, versions: Iterable[Any] | None = None, *, dry_run: bool = False
+    ) -> int:
+        """Delete what every function keyed by this constructor wrote under older versions.
+
+        ``versions``: the previous ``Meta.version`` values to remove (default: every version
+        but the current one). Returns a count, or -1 when the backend cannot count (see
+        :meth:`CachedWrapper.wipe_previous_versions`). ``dry_run`` counts without deleting.
+        """
+        from restflow.caching.registry import wrappers_using
+
+        total = 0
+        for wrapper in wrappers_using(cls):
+            count = wrapper.wipe_previous_versions(versions, dry_run=dry_run)
+            total = -1 if count < 0 or total < 0 else total + count
+        return total
+
+    @classmethod
+    async def awipe_previous_versions(
+        cls, versions: Iterable[Any] | None = None, *, dry_run: bool = False
+    ) -> int:
+        """Async twin of :meth:`wipe_previous_versions`."""
+        from restflow.caching.registry import wrappers_using
+
+        total = 0
+        for wrapper in wrappers_using(cls):
+            count = await wrapper.awipe_previous_versions(versions, dry_run=dry_run)
             total = -1 if count < 0 or total < 0 else total + count
         return total
 
@@ -190,7 +226,8 @@ class BoundKey:
         """Fix the settings-dependent parts (namespace, suffix limits); called on first use."""
         meta = self.constructor._meta
         ns = encode(meta.namespace or namespace)
-        version = encode(meta.version if meta.version is not None else 1)
+        self.version = meta.version if meta.version is not None else 1
+        version = encode(self.version)
         self.namespace = ns
         self.head = SEPARATOR.join((ns, version, self.identifier))
         self.max_suffix = meta.max_key_suffix_length or max_suffix
@@ -236,6 +273,11 @@ class BoundKey:
         """The full key of one call."""
         return self._build(ctx)
 
+    def version_sweep(self, versions: Iterable[Any] | None) -> VersionSweep:
+        """What a previous-versions wipe of this function removes (``versions``: all if None)."""
+        where = f"wipe_previous_versions() of {self.identifier}"
+        return VersionSweep(self.namespace, self.identifier, self.version, versions, where)
+
     def partition_parts(self, ctx: KeyContext) -> list[str]:
         """The partition parts of one call (for generation counters)."""
         return [p(ctx) for p in self._partitions]
@@ -250,7 +292,7 @@ class BoundKey:
         remaining = dict(values)
         parts: list[str] = []
         for field in self.partition_fields:
-            names = _names_of(field)
+            names = field_names(field)
             given = [n for n in names if n in remaining]
             if given:
                 parts.append(_encode_given(field, remaining.pop(given[0])))
@@ -261,7 +303,7 @@ class BoundKey:
             else:
                 break
         if remaining:
-            order = ", ".join("/".join(_names_of(f)) for f in self.partition_fields) or "(none)"
+            order = ", ".join("/".join(field_names(f)) for f in self.partition_fields) or "(none)"
             raise TypeError(
                 f"delete_by_prefix() of {self.identifier}: {', '.join(sorted(remaining))} "
                 f"do not name a leading partition field; partitions in order: {order}."
@@ -270,11 +312,21 @@ class BoundKey:
         return prefix, len(parts)
 
 
-def _names_of(field: KeyField) -> list[str]:
+def field_names(field: KeyField) -> list[str]:
+    """The names a caller may give ``field``'s value under: its argument/kwarg name, its attribute.
+
+    Only fields reading one value can be given (``ArgsKeyField("x")``,
+    ``ViewKwargsKeyField("pk")``, ``QueryParamsKeyField("page")``, constants, request values).
+    """
     names = [field.attr]
-    if isinstance(field, ArgsKeyField) and field.single and field.names:
-        names.insert(0, field.names[0])
-    elif isinstance(field, ConstantKeyField | RequestValueKeyField):
+    read: list[str] | None = None
+    if isinstance(field, ArgsKeyField) and field.single:
+        read = field.names
+    elif isinstance(field, ViewKwargsKeyField | QueryParamsKeyField):
+        read = field.names if field.names and len(field.names) == 1 else None
+    if read:
+        names.insert(0, read[0])
+    if isinstance(field, ConstantKeyField | RequestValueKeyField):
         names.append(field.name)
     return list(dict.fromkeys(names))
 
@@ -282,5 +334,12 @@ def _names_of(field: KeyField) -> list[str]:
 def _encode_given(field: KeyField, value: Any) -> str:
     if isinstance(field, ArgsKeyField) and field.normalizer is not None and not field.path:
         value = field.normalizer(value)  # with path=, the caller gives the final value
+    elif isinstance(field, ViewKwargsKeyField | QueryParamsKeyField):
+        names = field.names or []
+        if len(names) == 1 and isinstance(field, ViewKwargsKeyField):
+            value = {names[0]: value}  # the field's own shape: {"pk": 3}
+        elif len(names) == 1:  # a query parameter reads as a list of its values
+            listed = [] if value is None else value if isinstance(value, list | tuple) else [value]
+            value = {names[0]: list(listed)}
     text = encode(value)
     return digest(text) if field.hash else text

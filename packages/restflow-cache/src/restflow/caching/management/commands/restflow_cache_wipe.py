@@ -1,4 +1,8 @@
-"""``manage.py restflow_cache_wipe``: wipe one namespace, or everything restflow wrote."""
+"""``manage.py restflow_cache_wipe``: wipe one namespace, or everything restflow wrote.
+
+``--previous-versions`` (with ``--namespace`` or ``--all``) removes only the entries cached
+functions wrote under older ``Meta.version`` values (``--old-version V`` names them).
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ def _constructor_namespaces() -> set[str]:
 class Command(BaseCommand):
     help = (
         "Delete restflow cache entries: one namespace (--namespace) or every namespace "
-        "restflow knows (--all). --dry-run counts instead of deleting."
+        "restflow knows (--all); with --previous-versions only what cached functions wrote "
+        "under older Meta.version values. --dry-run counts instead of deleting."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,6 +42,19 @@ class Command(BaseCommand):
             "--alias", action="append", help="cache alias (repeatable; default: every one used)"
         )
         parser.add_argument("--dry-run", action="store_true", help="count, do not delete")
+        parser.add_argument(
+            "--previous-versions",
+            action="store_true",
+            help="only entries of Meta.version values older than the current one, per cached "
+            "function of the namespace(s)",
+        )
+        parser.add_argument(
+            "--old-version",
+            action="append",
+            dest="versions",
+            metavar="VERSION",
+            help="with --previous-versions: the old version to wipe (repeatable; default: all)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from restflow.caching.registry import all_wrappers
@@ -53,6 +71,13 @@ class Command(BaseCommand):
             namespaces = {CACHE_SETTINGS.NAMESPACE} | _constructor_namespaces()
         dry = options["dry_run"]
         verb = "would delete" if dry else "deleted"
+        if options["versions"] and not options["previous_versions"]:
+            raise CommandError("--old-version needs --previous-versions.")
+        if options["previous_versions"]:
+            self._wipe_previous_versions(
+                wrappers, options["namespace"], options["alias"], options["versions"], dry
+            )
+            return
         for alias in aliases:
             try:
                 store = get_store(alias)
@@ -60,10 +85,42 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             for namespace in sorted(namespaces):
                 count = store.delete_prefix(encode(namespace) + SEPARATOR, dry_run=dry)
-                amount = (
-                    "an unknown number of entries (generation counters: the backend cannot "
-                    "list keys)"
-                    if count < 0
-                    else f"{count} entr{'y' if count == 1 else 'ies'}"
-                )
-                self.stdout.write(f"{alias}: namespace {namespace!r}: {verb} {amount}")
+                self.stdout.write(f"{alias}: namespace {namespace!r}: {verb} {_amount(count)}")
+
+    def _wipe_previous_versions(
+        self,
+        wrappers: list[Any],
+        namespace: str | None,
+        aliases: list[str] | None,
+        versions: list[str] | None,
+        dry: bool,
+    ) -> None:
+        verb = "would delete" if dry else "deleted"
+        seen: set[tuple[str, str, str]] = set()
+        for wrapper in sorted(wrappers, key=lambda w: w.identifier):
+            try:
+                store = wrapper.runtime().store
+            except Exception as exc:
+                raise CommandError(f"{wrapper.identifier}: {exc}") from exc
+            key = wrapper.key
+            if namespace is not None and key.namespace != encode(namespace):
+                continue
+            if aliases and store.alias not in aliases:
+                continue
+            if (store.alias, key.namespace, key.identifier) in seen:
+                continue  # functions sharing a key_identifier share entries
+            seen.add((store.alias, key.namespace, key.identifier))
+            try:
+                count = store.delete_versions(key.version_sweep(versions), dry_run=dry)
+            except (TypeError, ValueError) as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(
+                f"{store.alias}: {wrapper.identifier} (current version {key.version!r}): "
+                f"{verb} {_amount(count)} of previous versions"
+            )
+
+
+def _amount(count: int) -> str:
+    if count < 0:
+        return "an unknown number of entries (generation counters: the backend cannot list keys)"
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
