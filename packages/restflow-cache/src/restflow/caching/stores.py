@@ -294,44 +294,13 @@ class RedisStore(Store):
     def _pattern(self, prefix: str) -> str:
         return _glob_escape(self._make(prefix)) + "*"
 
-    def delete_prefix(self, prefix: str, *, dry_run: bool = False) -> int:
+    def _unlink(self, pattern: str, keep: Callable[[Any], bool] | None, *, dry_run: bool) -> int:
+        """SCAN ``pattern`` and UNLINK what ``keep`` accepts (all when ``None``), in batches."""
         client = self._redis(True)
-        count = 0
-        batch: list[Any] = []
-        for key in client.scan_iter(match=self._pattern(prefix), count=self._batch):
-            batch.append(key)
-            if len(batch) >= self._batch:
-                count += len(batch) if dry_run else client.unlink(*batch)
-                batch = []
-        if batch:
-            count += len(batch) if dry_run else client.unlink(*batch)
-        return count
-
-    async def adelete_prefix(self, prefix: str, *, dry_run: bool = False) -> int:
-        count = 0
-        batch: list[Any] = []
-        async with self._aclients_of_loop().client() as client:
-            async for key in client.scan_iter(match=self._pattern(prefix), count=self._batch):
-                batch.append(key)
-                if len(batch) >= self._batch:
-                    count += len(batch) if dry_run else await client.unlink(*batch)
-                    batch = []
-            if batch:
-                count += len(batch) if dry_run else await client.unlink(*batch)
-        return count
-
-    def _sweep_pattern(self, sweep: VersionSweep) -> tuple[str, int]:
-        made = self._make(sweep.prefix)
-        pattern = f"{_glob_escape(made)}*{_glob_escape(sweep.infix)}*"
-        return pattern, len(made) - len(sweep.prefix)
-
-    def delete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
-        client = self._redis(True)
-        pattern, offset = self._sweep_pattern(sweep)
         count = 0
         batch: list[Any] = []
         for key in client.scan_iter(match=pattern, count=self._batch):
-            if sweep.matches(key.decode()[offset:]):
+            if keep is None or keep(key):
                 batch.append(key)
             if len(batch) >= self._batch:
                 count += len(batch) if dry_run else client.unlink(*batch)
@@ -340,13 +309,15 @@ class RedisStore(Store):
             count += len(batch) if dry_run else client.unlink(*batch)
         return count
 
-    async def adelete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
-        pattern, offset = self._sweep_pattern(sweep)
+    async def _aunlink(
+        self, pattern: str, keep: Callable[[Any], bool] | None, *, dry_run: bool
+    ) -> int:
+        """Async twin of :meth:`_unlink`, on the native asyncio client."""
         count = 0
         batch: list[Any] = []
         async with self._aclients_of_loop().client() as client:
             async for key in client.scan_iter(match=pattern, count=self._batch):
-                if sweep.matches(key.decode()[offset:]):
+                if keep is None or keep(key):
                     batch.append(key)
                 if len(batch) >= self._batch:
                     count += len(batch) if dry_run else await client.unlink(*batch)
@@ -354,6 +325,26 @@ class RedisStore(Store):
             if batch:
                 count += len(batch) if dry_run else await client.unlink(*batch)
         return count
+
+    def delete_prefix(self, prefix: str, *, dry_run: bool = False) -> int:
+        return self._unlink(self._pattern(prefix), None, dry_run=dry_run)
+
+    async def adelete_prefix(self, prefix: str, *, dry_run: bool = False) -> int:
+        return await self._aunlink(self._pattern(prefix), None, dry_run=dry_run)
+
+    def _sweep(self, sweep: VersionSweep) -> tuple[str, Callable[[Any], bool]]:
+        made = self._make(sweep.prefix)
+        pattern = f"{_glob_escape(made)}*{_glob_escape(sweep.infix)}*"
+        offset = len(made) - len(sweep.prefix)
+        return pattern, lambda key: sweep.matches(key.decode()[offset:])
+
+    def delete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        pattern, keep = self._sweep(sweep)
+        return self._unlink(pattern, keep, dry_run=dry_run)
+
+    async def adelete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
+        pattern, keep = self._sweep(sweep)
+        return await self._aunlink(pattern, keep, dry_run=dry_run)
 
     def acquire(self, name: str, token: str, expiry: float) -> bool:
         return bool(self._redis(True).set(self._make(name), token, nx=True, px=self._px(expiry)))
