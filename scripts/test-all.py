@@ -65,6 +65,7 @@ COMBINATIONS = (
     "views-jwt",
     "spectacular",
     "full",
+    "example",
 )
 NEWEST = "py3.13-django6"
 # Also on Python 3.12 + Django 6.x.

@@ -1,15 +1,23 @@
 """Settings for the restflow example project.
 
-SQLite file next to manage.py, LocMem cache, and restflow's error envelope.
-Environment: ``DJANGO_DEBUG`` (default on; ``0``/``false``/``no``/``off`` turn
-it off), ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` (comma-separated,
-added to localhost/127.0.0.1), ``RESTFLOW_EXAMPLE_DB`` (SQLite file to use
-instead of ``docs/example/db.sqlite3``).
+SQLite file next to manage.py and a LocMem cache by default; Django's Redis cache when
+``REDIS_URL`` is set. Every restflow package is installed: views, filters, caching, JWT
+authentication, throttling, streaming and the OpenAPI schema (Swagger UI served offline
+from drf-spectacular-sidecar's static files).
+
+Environment: ``DJANGO_DEBUG`` (default on; ``0``/``false``/``no``/``off`` turn it off),
+``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` (comma-separated, added to
+localhost/127.0.0.1), ``RESTFLOW_EXAMPLE_DB`` (SQLite file to use instead of
+``docs/example/db.sqlite3``), ``REDIS_URL`` (use Redis for the cache, the JWT blacklist
+and the throttle counters), ``JWT_SIGNING_KEY`` (HMAC key of the tokens, >= 32 bytes),
+``RESTFLOW_EXAMPLE_CACHE_PREFIX`` (key prefix on Redis, default ``restflow-example``),
+``RESTFLOW_EXAMPLE_THROTTLE_RATE`` (rate of the throttled endpoint, default ``10/min``).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # docs/example/
@@ -24,9 +32,16 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    "django.contrib.staticfiles",
     "rest_framework",
     "restflow.core",
-    "notes",
+    "restflow.caching",
+    "restflow.authentication",
+    "restflow.throttling",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "restflow.spectacular",
+    "catalog",
 ]
 
 MIDDLEWARE = [
@@ -55,7 +70,19 @@ DATABASES = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("RESTFLOW_EXAMPLE_CACHE_PREFIX", "restflow-example"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # one process serves the example: a per-process token blacklist is what we want here
+    SILENCED_SYSTEM_CHECKS = ["restflow_jwt.W001"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
@@ -66,4 +93,37 @@ STATIC_URL = "static/"
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JWTAuthentication is set on the views (catalog/views.py), see the README
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["restflow.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "restflow.spectacular.schema.RestflowAutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "top-rated": os.environ.get("RESTFLOW_EXAMPLE_THROTTLE_RATE", "10/min"),
+    },
+}
+
+RESTFLOW_SETTINGS = {
+    "CACHE_SETTINGS": {"CACHE_ALIAS": "default", "DEFAULT_TTL": 300, "NAMESPACE": "example"},
+    "JWT": {
+        "SIGNING_KEY": os.environ.get(
+            "JWT_SIGNING_KEY", "restflow-example-jwt-signing-key-not-a-secret"
+        ),
+        "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+        "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
+    },
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "restflow example API",
+    "DESCRIPTION": (
+        "A product catalogue on restflow: filters, pagination, caching, JWT, "
+        "throttling and streaming. Log in as demo / restflow-demo at /api/auth/token/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's JavaScript and CSS come from drf-spectacular-sidecar: no CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

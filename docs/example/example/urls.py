@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from catalog import views as catalog
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
-from example import views
+from example.auth import LoginView, LogoutView, RefreshView
+from example.views import IndexView
+
+router = SimpleRouter()
+router.register("products", catalog.ProductViewSet, basename="product")
+router.register("reviews", catalog.ReviewViewSet, basename="review")
+router.register("categories", catalog.CategoryViewSet, basename="category")
+
+handler404 = "example.errors.not_found"
+handler500 = "example.errors.server_error"
 
 urlpatterns = [
-    path("", views.IndexView.as_view(), name="index"),
-    path("api/hello/", views.HelloView.as_view(), name="hello"),
-    path("api/notes/", views.NotesView.as_view(), name="notes"),
+    path("", IndexView.as_view(), name="index"),
+    path("api/auth/token/", LoginView.as_view(), name="token"),
+    path("api/auth/refresh/", RefreshView.as_view(), name="token-refresh"),
+    path("api/auth/blacklist/", LogoutView.as_view(), name="token-blacklist"),
+    path("api/stats/", catalog.StatsView.as_view(), name="stats"),
+    path("api/top-rated/", catalog.TopRatedView.as_view(), name="top-rated"),
+    path("api/events/products/", catalog.ProductEventsView.as_view(), name="product-events"),
+    path("api/export/products/", catalog.ProductExportView.as_view(), name="product-export"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/", include(router.urls)),
 ]

@@ -1,10 +1,10 @@
-"""App config of the example's notes app."""
+"""App config of the example's catalogue."""
 
 from __future__ import annotations
 
 from django.apps import AppConfig
 
 
-class NotesConfig(AppConfig):
-    name = "notes"
+class CatalogConfig(AppConfig):
+    name = "catalog"
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""The example's product catalogue: categories, products and their reviews."""

@@ -1,0 +1,1 @@
+"""Helpers for tests-integration/test_example.py: the example project served by uvicorn."""

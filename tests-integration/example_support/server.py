@@ -1,0 +1,174 @@
+"""Serve docs/example with uvicorn in a subprocess, on a free port and a throw-away database.
+
+The example has its own settings (``example.settings``), so it never runs inside the
+pytest process (which tests-integration/conftest.py configures for the package
+combinations): ``manage.py migrate`` seeds a fresh SQLite file, then uvicorn serves it,
+and the tests talk HTTP to it. The server is stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "docs" / "example"
+DEMO_USER = {"username": "demo", "password": "restflow-demo"}
+
+
+@dataclass
+class Reply:
+    """One HTTP answer: status, lower-cased headers, raw body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+@dataclass
+class ExampleServer:
+    """A running example: its base URL, its log file and its environment."""
+
+    base: str
+    log: Path
+    env: dict[str, str] = field(repr=False)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """Send one request (a JSON body when given)."""
+        sent = {"Accept": "*/*", **(headers or {})}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=sent)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                status, head, payload = resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as exc:
+            status, head, payload = exc.code, exc.headers, exc.read()
+        return Reply(status, {k.lower(): v for k, v in head.items()}, payload)
+
+    def login(self) -> dict[str, str]:
+        """The demo user's ``{"access", "refresh"}`` tokens from ``/api/auth/token/``."""
+        reply = self.request("POST", "/api/auth/token/", DEMO_USER)
+        assert reply.status == 200, reply.text
+        tokens: dict[str, str] = reply.json()
+        return tokens
+
+    def log_tail(self, size: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-size:]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def example_env(database: Path, **extra: str) -> dict[str, str]:
+    """The example's environment: a throw-away database, LocMem unless ``REDIS_URL`` is given."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "REDIS_URL")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="example.settings",
+        DJANGO_DEBUG="0",
+        RESTFLOW_EXAMPLE_DB=str(database),
+        RESTFLOW_EXAMPLE_CACHE_PREFIX=f"restflow-example-test-{uuid.uuid4().hex}",
+    )
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def serve_example(timeout: float = 60.0, **extra_env: str) -> Iterator[ExampleServer]:
+    """Migrate a fresh database, serve the example, yield it, stop it."""
+    with tempfile.TemporaryDirectory(prefix="restflow-example-test-") as tmp:
+        env = example_env(Path(tmp) / "example.sqlite3", **extra_env)
+        migrate = subprocess.run(
+            [sys.executable, str(EXAMPLE / "manage.py"), "migrate", "--noinput"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert migrate.returncode == 0, f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}"
+        port = free_port()
+        log = Path(tmp) / "uvicorn.log"
+        with log.open("wb") as out:
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--app-dir",
+                    str(EXAMPLE),
+                    "example.asgi:application",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--lifespan",
+                    "off",
+                ],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+            try:
+                _wait_listening(server, port, timeout, log)
+                yield ExampleServer(f"http://127.0.0.1:{port}", log, env)
+            finally:
+                server.send_signal(signal.SIGTERM)
+                try:
+                    server.wait(15)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+
+
+def _wait_listening(server: subprocess.Popen[bytes], port: int, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.poll() is not None:
+            raise AssertionError(
+                f"uvicorn exited with code {server.returncode}:\n{log.read_text(errors='replace')}"
+            )
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"uvicorn did not listen within {timeout:.0f}s") from None
+            time.sleep(0.1)
