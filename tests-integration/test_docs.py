@@ -30,6 +30,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "views.md": ("restflow-views",),
     "testing.md": ("restflow-views",),
     "streaming.md": ("restflow-views",),
+    "throttling.md": ("restflow-views",),
     "schema.md": ("restflow-spectacular", "restflow-views", "restflow-filters"),
     "migration.md": (),
     "benchmarks.md": (),

@@ -1,0 +1,16 @@
+"""Django app config: add ``"restflow.throttling"`` to ``INSTALLED_APPS`` for its system checks."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class RestflowThrottlingConfig(AppConfig):
+    """Registers the throttle-rate system checks (``restflow_views.E001``/``E002``)."""
+
+    name = "restflow.throttling"
+    label = "restflow_throttling"
+    verbose_name = "restflow throttling"
+
+    def ready(self) -> None:
+        from restflow.throttling import checks  # noqa: F401  (registers the checks)

@@ -1,0 +1,346 @@
+#!/usr/bin/env python3
+"""What a throttle adds to a request: restflow's throttles against DRF's, same cache, one run.
+
+    .bench-venv/bin/python scripts/bench/throttle_overhead.py [--rounds N] [--requests N] [--quick]
+
+One trivial ``GET`` answering ``{"ok": true}`` (no authentication, no
+permissions, JSON renderer), called in-process on prebuilt requests and
+rendered inline, with one ``AnonRateThrottle`` and without (the baselines:
+DRF's ``APIView`` for the sync rows, restflow's ``AsyncAPIView`` for the async rows):
+
+  drf             DRF's ``APIView`` + DRF's ``AnonRateThrottle`` (sliding log: get + set)
+  restflow-sync   DRF's ``APIView`` + restflow's ``AnonRateThrottle`` (``allow_request``)
+  restflow-async  restflow's ``AsyncAPIView`` + restflow's ``AnonRateThrottle``
+                  (``aallow_request``, awaited on the loop)
+  drf-on-async    restflow's ``AsyncAPIView`` + DRF's throttle (a thread hop per request),
+                  for reference only
+
+Overhead = throttled − unthrottled µs per request, from the best round of
+each (all six timers run interleaved in every round, the order rotating by
+one each round). The
+requests cycle through ``--clients`` client addresses and the cache is
+emptied before each timing, so each client's DRF history stays short (a few
+entries), as for a client well below its rate. The rate never refuses.
+Backends: LocMem, and Redis through Django's own ``RedisCache`` when
+``REDIS_URL`` is set (``python scripts/services.py start && source .services.env``).
+Thread hops of the async throttled view are counted in an untimed pass.
+
+Target (issue 7): restflow's overhead <= DRF's, on the sync and the async path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
+DEFAULT_OUTPUT = HERE / "results" / "throttle_overhead.json"
+RATE = "100000000/hour"
+
+Timer = Callable[[int], float]
+
+
+def _ensure_bench_python() -> None:
+    try:
+        import rest_framework  # noqa: F401
+
+        import restflow.throttling  # noqa: F401
+    except ImportError:
+        if (
+            VENV_PYTHON.exists()
+            and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve()
+        ):
+            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
+        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+
+
+def _setup_django() -> None:
+    import django
+    from django.conf import settings
+
+    caches: dict[str, Any] = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    if os.environ.get("REDIS_URL"):
+        caches["redis"] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"rf-throttle-bench-{os.getpid()}",
+        }
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="bench",
+        ALLOWED_HOSTS=["*"],
+        CACHES=caches,
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "rest_framework",
+            "restflow.core",
+        ],
+        DATABASES={},
+        REST_FRAMEWORK={
+            "DEFAULT_AUTHENTICATION_CLASSES": [],
+            "DEFAULT_PERMISSION_CLASSES": [],
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            "DEFAULT_THROTTLE_RATES": {"anon": RATE},
+            "UNAUTHENTICATED_USER": None,
+        },
+    )
+    django.setup()
+
+
+# -- thread hops ------------------------------------------------------------------------
+
+
+def _count_hops(run: Callable[[], Any]) -> int:
+    from asgiref.sync import SyncToAsync
+
+    original = SyncToAsync.__call__
+    hops = 0
+
+    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal hops
+        hops += 1
+        return await original(self, *args, **kwargs)
+
+    SyncToAsync.__call__ = counted  # type: ignore[method-assign]
+    try:
+        run()
+    finally:
+        SyncToAsync.__call__ = original  # type: ignore[method-assign]
+    return hops
+
+
+# -- the views --------------------------------------------------------------------------
+
+
+def timers_for(alias: str, clients: int) -> tuple[dict[str, Timer], Callable[[], int]]:
+    """Six timers on the cache ``alias`` (two baselines, four throttled), and a hop counter."""
+    from django.core.cache import caches
+    from django.test import RequestFactory
+    from rest_framework import throttling as drf_throttling
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    import restflow.throttling
+    from restflow.core import AsyncAPIView
+
+    cache = caches[alias]
+    drf_throttle = type("DRFAnon", (drf_throttling.AnonRateThrottle,), {"cache": cache})
+    restflow_throttle = type(
+        "RestflowAnon", (restflow.throttling.AnonRateThrottle,), {"cache_alias": alias}
+    )
+
+    def sync_view(throttles: list[type]) -> Any:
+        def get(self: Any, request: Any) -> Response:
+            return Response({"ok": True})
+
+        attrs = {"throttle_classes": throttles, "get": get}
+        return type("SyncView", (APIView,), attrs).as_view()
+
+    def async_view(throttles: list[type]) -> Any:
+        async def get(self: Any, request: Any) -> Response:
+            return Response({"ok": True})
+
+        attrs = {"throttle_classes": throttles, "get": get}
+        return type("AsyncView", (AsyncAPIView,), attrs).as_view()
+
+    factory = RequestFactory()
+    addresses = [f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}" for i in range(clients)]
+
+    def requests(n: int) -> list[Any]:
+        built = [factory.get("/ok", HTTP_ACCEPT="application/json") for _ in range(n)]
+        for index, request in enumerate(built):
+            request.META["REMOTE_ADDR"] = addresses[index % clients]
+        return built
+
+    def sync_timer(view: Any) -> Timer:
+        def run(n: int) -> float:
+            batch = requests(n)
+            cache.clear()
+            start = time.perf_counter_ns()
+            for request in batch:
+                response = view(request)
+                response.render()
+            elapsed = time.perf_counter_ns() - start
+            if response.status_code != 200:
+                raise RuntimeError(f"status {response.status_code}")
+            return elapsed / n / 1000
+
+        run(5)
+        return run
+
+    loop = asyncio.new_event_loop()
+
+    def async_timer(view: Any) -> Timer:
+        async def arun(batch: list[Any]) -> float:
+            start = time.perf_counter_ns()
+            for request in batch:
+                response = await view(request)
+                response.render()
+            elapsed = time.perf_counter_ns() - start
+            if response.status_code != 200:
+                raise RuntimeError(f"status {response.status_code}")
+            return elapsed / len(batch) / 1000
+
+        def run(n: int) -> float:
+            batch = requests(n)
+            cache.clear()
+            return loop.run_until_complete(arun(batch))
+
+        run(5)
+        return run
+
+    throttled_async = async_view([restflow_throttle])
+    timers = {
+        "sync/unthrottled": sync_timer(sync_view([])),
+        "drf": sync_timer(sync_view([drf_throttle])),
+        "restflow-sync": sync_timer(sync_view([restflow_throttle])),
+        "async/unthrottled": async_timer(async_view([])),
+        "restflow-async": async_timer(throttled_async),
+        "drf-on-async": async_timer(async_view([drf_throttle])),
+    }
+
+    def hops() -> int:
+        batch = requests(10)
+
+        async def go() -> None:
+            for request in batch:
+                (await throttled_async(request)).render()
+
+        return _count_hops(lambda: loop.run_until_complete(go())) // 10
+
+    return timers, hops
+
+
+# -- running ----------------------------------------------------------------------------
+
+
+def interleave(timers: dict[str, Timer], rounds: int, n: int) -> dict[str, list[float]]:
+    """Run every timer once per round, round-robin, starting one further each round."""
+    results: dict[str, list[float]] = {name: [] for name in timers}
+    names = list(timers)
+    for index in range(rounds):
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
+            timer = timers[name]
+            gc.collect()
+            gc.disable()
+            try:
+                results[name].append(timer(n))
+            finally:
+                gc.enable()
+    return results
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for dist in ("django", "djangorestframework", "redis", "restflow-core", "restflow-views"):
+        try:
+            found[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            found[dist] = "-"
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--requests", type=int, default=2000, help="requests per timer per round")
+    parser.add_argument(
+        "--clients", type=int, default=100, help="distinct client addresses (LocMem keeps 300 keys)"
+    )
+    parser.add_argument("--quick", action="store_true", help="smoke run: 3 rounds, 200 requests")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
+    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.requests = 3, 200
+    if not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {1})
+    _ensure_bench_python()
+    _setup_django()
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()))
+    print(
+        f"{args.rounds} rounds x {args.requests} requests, interleaved, {args.clients} clients; "
+        "µs per request (best / median), overhead = throttled - unthrottled (best rounds)\n"
+    )
+    report: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+        },
+        "versions": _versions(),
+        "settings": {"rounds": args.rounds, "requests": args.requests, "clients": args.clients},
+        "parts": {},
+        "targets": [],
+    }
+    aliases = ["default"] + (["redis"] if os.environ.get("REDIS_URL") else [])
+    if "redis" not in aliases:
+        print("(REDIS_URL unset: the Redis part is skipped; source .services.env to add it)\n")
+    targets: list[tuple[str, float, bool]] = []
+    for alias in aliases:
+        label = "LocMem" if alias == "default" else "Redis (django.core.cache RedisCache)"
+        timers, count_hops = timers_for(alias, args.clients)
+        results = interleave(timers, args.rounds, args.requests)
+        best = {k: min(v) for k, v in results.items()}
+        med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
+        baseline = {
+            "drf": "sync/unthrottled",
+            "restflow-sync": "sync/unthrottled",
+            "restflow-async": "async/unthrottled",
+            "drf-on-async": "async/unthrottled",
+        }
+        overhead = {name: best[name] - best[base] for name, base in baseline.items()}
+        hops = count_hops()
+        print(f"{label}")
+        print(f"  {'':20} {'best':>8} / {'median':>8}   overhead  x of drf's")
+        for name in timers:
+            line = f"  {name:20} {best[name]:8.2f} / {med[name]:8.2f}"
+            if name in overhead:
+                line += f"   {overhead[name]:8.2f}  x{overhead[name] / overhead['drf']:5.2f}"
+            print(line)
+        print(f"  thread hops per request, restflow-async throttled view: {hops}\n")
+        for name in ("restflow-sync", "restflow-async"):
+            ratio = overhead[name] / overhead["drf"]
+            ok = ratio <= 1.0 and (name != "restflow-async" or hops == 0)
+            extra = ", 0 thread hops" if name == "restflow-async" else ""
+            targets.append((f"{label}: {name} overhead <= drf's{extra}", ratio, ok))
+        report["parts"][alias] = {
+            "rounds": results,
+            "best": best,
+            "median": med,
+            "overhead_us": overhead,
+            "restflow_async_hops": hops,
+        }
+
+    failed = False
+    for text, ratio, ok in targets:
+        failed |= not ok
+        print(f"{'PASS' if ok else 'FAIL'}  {text}: x{ratio:.2f} (limit 1.0)")
+        report["targets"].append({"target": text, "ratio": ratio, "limit": 1.0, "pass": ok})
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2))
+    print(f"\nwrote {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")
+    return 1 if failed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
