@@ -14,7 +14,6 @@ from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from restflow.core.fallback import mark_loop_safe
 from restflow.exceptions.base import APIException
@@ -75,8 +74,20 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
         response = _api_response(exc)
     else:
         response = _internal_response(exc, context)
-    set_rollback()
+    _set_rollback()
     return response
+
+
+def _set_rollback() -> None:
+    """DRF's ``set_rollback``, imported on use.
+
+    ``rest_framework.views`` imports the classes named in DRF's settings while it
+    loads; restflow classes named there import this module, so it must not import
+    ``rest_framework.views`` back at import time.
+    """
+    from rest_framework.views import set_rollback
+
+    set_rollback()
 
 
 def _from_django(exc: Exception) -> Exception:

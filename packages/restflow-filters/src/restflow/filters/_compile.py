@@ -17,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from restflow.core.fallback import is_async_callable
 from restflow.core.typemap import resolve_annotations
 from restflow.filters import fields as ff
+from restflow.filters._bounds import Bounds, column_bounds, integer_column
 from restflow.filters._params import Param, make_parser, takes_list, value_schema
 from restflow.filters._types import field_for_annotation, field_for_model_field
 from restflow.filters.lookups import ALL, CATEGORIES, OPT_IN_CATEGORIES, POSTGRES_LOOKUPS
@@ -236,7 +237,6 @@ def _params_of(cls: type, attr: str, field: ff.Field, options: FilterSetOptions)
         variants.append((name, lookup, False))
 
     for name, lookup, is_base in variants:
-        parse, many = make_parser(field, lookup, max_list)
         if is_base and isinstance(field.filter_by, str):
             key: str | None = field.filter_by
         elif is_base and (build is not None or method is not None):
@@ -245,8 +245,12 @@ def _params_of(cls: type, attr: str, field: ff.Field, options: FilterSetOptions)
             key = db_field
         else:
             key = f"{db_field}__{_orm_lookup(field, lookup)}"
+        bounds: Bounds | None = None
         if model is not None and key is not None and method is None:
-            _resolve_path(model, key, where, strict=True)
+            column = integer_column(_resolve_path(model, key, where, strict=True))
+            if column is not None:
+                bounds = column_bounds(model, column)
+        parse, many = make_parser(field, lookup, max_list, bounds)
         help_text = field.lookup_help_text.get(name[len(attr) :].lstrip("_")) or _help(
             base_help, attr, lookup, is_base
         )

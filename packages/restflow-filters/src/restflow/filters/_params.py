@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from restflow.filters import fields as ff
+from restflow.filters._bounds import Bounds
 from restflow.filters.fields import DrfField
 from restflow.filters.lookups import BOUNDED_INTS, TEXT_VALUE_LOOKUPS
 
@@ -94,9 +95,22 @@ def takes_list(field: ff.Field, lookup: str) -> bool:
     return isinstance(field, ff.ListField) and lookup in _ARRAY_LOOKUPS
 
 
-def make_parser(field: ff.Field, lookup: str, max_list_size: int) -> tuple[Parser, bool]:
-    """Build the parser of ``field`` used with ``lookup``; also say whether it takes a list."""
-    convert = _value_field(field, lookup).run_validation
+def make_parser(
+    field: ff.Field, lookup: str, max_list_size: int, bounds: Bounds | None = None
+) -> tuple[Parser, bool]:
+    """Build the parser of ``field`` used with ``lookup``; also say whether it takes a list.
+
+    ``bounds`` is the range of the integer column the value is compared with:
+    an integer value outside it is invalid (it would overflow in the database).
+    """
+    drf_field = _value_field(field, lookup)
+    convert: Callable[[Any], Any] = drf_field.run_validation
+    if (
+        bounds is not None
+        and isinstance(drf_field, serializers.IntegerField)
+        and _lookup_value(field, lookup) is None
+    ):
+        convert = _within(convert, bounds)
     if not takes_list(field, lookup):
 
         def parse_one(raws: Sequence[Any]) -> Any:
@@ -126,6 +140,27 @@ def make_parser(field: ff.Field, lookup: str, max_list_size: int) -> tuple[Parse
         return values
 
     return parse_many, True
+
+
+_MESSAGES = serializers.IntegerField.default_error_messages
+
+
+def _within(convert: Callable[[Any], Any], bounds: Bounds) -> Callable[[Any], Any]:
+    """``convert``, then refuse a value outside ``bounds()`` (looked up on first use)."""
+    known: list[tuple[int, int]] = []
+
+    def convert_within(raw: Any) -> Any:
+        value = convert(raw)
+        if not known:
+            known.append(bounds())
+        low, high = known[0]
+        if value < low:
+            raise ValidationError([str(_MESSAGES["min_value"]).format(min_value=low)])
+        if value > high:
+            raise ValidationError([str(_MESSAGES["max_value"]).format(max_value=high)])
+        return value
+
+    return convert_within
 
 
 def _split(raws: Sequence[Any]) -> list[Any]:

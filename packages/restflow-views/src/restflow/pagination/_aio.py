@@ -7,6 +7,13 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 
+MAX_ROW = 2**63 - 1
+"""The largest ``LIMIT``/``OFFSET`` (and ``OFFSET + LIMIT``) a database takes: signed 64 bits.
+
+SQLite answers "datatype mismatch" beyond it, PostgreSQL "bigint out of range"; a
+paginator must not pass a client's page number, offset or size through unchecked.
+"""
+
 
 def count(queryset: Any) -> int:
     """``queryset.count()``, or ``len()`` for a plain sequence (as DRF does)."""

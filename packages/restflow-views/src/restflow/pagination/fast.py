@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from restflow.core import mark_loop_safe
-from restflow.pagination._aio import alist
+from restflow.pagination._aio import MAX_ROW, alist
 
 __all__ = ["FastPageNumberPagination"]
 
@@ -66,7 +66,14 @@ class FastPageNumberPagination(pagination.PageNumberPagination):
         self.page_number = number
         self._raw_number = raw
         start = (number - 1) * page_size
+        if start + page_size + 1 > MAX_ROW:  # beyond any table, and beyond the database's integers
+            self._not_found(raw, _MESSAGES["no_results"])
         return start, start + page_size + 1
+
+    def get_page_size(self, request: Request) -> int | None:
+        """DRF's page size, at most what one query can fetch (with the extra row)."""
+        page_size = super().get_page_size(request)
+        return None if page_size is None else min(page_size, MAX_ROW - 1)
 
     def _keep(self, rows: list[Any]) -> list[Any]:
         if not rows and self.page_number > 1:

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import pagination
 from rest_framework.request import Request
 
-from restflow.pagination._aio import acount, alist
+from restflow.pagination._aio import MAX_ROW, acount, alist
 
 __all__ = ["LimitOffsetPagination"]
 
@@ -36,12 +36,18 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return await alist(queryset[offset : offset + limit])
 
     def _window(self, request: Request) -> tuple[int, int] | None:
-        """Read ``limit`` and ``offset`` (``None``: no limit, so no pagination)."""
+        """Read ``limit`` and ``offset`` (``None``: no limit, so no pagination).
+
+        A ``limit`` beyond what a database takes means "every row": it is cut so
+        that ``offset + limit`` stays within that bound. An ``offset`` beyond it
+        is past any table: an empty page, as for any offset past the count.
+        """
         self.request = request
         limit = self.get_limit(request)
         if limit is None:
             return None
         offset = self.get_offset(request)
+        limit = min(limit, max(MAX_ROW - offset, 1))
         self.limit, self.offset = limit, offset
         return offset, limit
 

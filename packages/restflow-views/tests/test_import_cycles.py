@@ -1,0 +1,97 @@
+"""restflow's paginators work when DRF's settings name them (fresh interpreters).
+
+DRF's ``GenericAPIView`` reads ``DEFAULT_PAGINATION_CLASS`` in its class body,
+and ``APIView`` reads the authentication/permission/throttle classes, while
+``rest_framework.generics``/``views`` load: the modules those settings name must
+not import them back. Each case runs in a new interpreter: in this one every
+module is already imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+_SCRIPT = """
+import importlib, json, sys
+import django
+from django.conf import settings
+
+rest_framework_settings, first = (json.loads(arg) for arg in sys.argv[1:3])
+settings.configure(
+    SECRET_KEY="import-cycle-test",
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    INSTALLED_APPS=[
+        "django.contrib.contenttypes", "django.contrib.auth", "rest_framework", "restflow.core"
+    ],
+    REST_FRAMEWORK=rest_framework_settings,
+)
+django.setup()
+for module in first:
+    importlib.import_module(module)
+from rest_framework.generics import GenericAPIView
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+def name(value):
+    return None if value is None else f"{value.__module__}.{value.__qualname__}"
+
+print(json.dumps({
+    "setting": name(api_settings.DEFAULT_PAGINATION_CLASS),
+    "GenericAPIView": name(GenericAPIView.pagination_class),
+    "throttles": [name(item) for item in APIView.throttle_classes],
+}))
+"""
+
+
+def run_fresh(rest_framework: dict[str, Any], first: list[str]) -> dict[str, Any]:
+    """DRF configured with ``rest_framework`` in a new interpreter, after importing ``first``."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, json.dumps(rest_framework), json.dumps(first)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+PAGINATORS = {
+    "PageNumberPagination": "restflow.pagination.page_number.PageNumberPagination",
+    "FastPageNumberPagination": "restflow.pagination.fast.FastPageNumberPagination",
+    "LimitOffsetPagination": "restflow.pagination.limit_offset.LimitOffsetPagination",
+    "CursorPagination": "restflow.pagination.cursor.CursorPagination",
+}
+ORDERS = {
+    "drf-first": [],
+    "dispatch-first": ["restflow.core.dispatch"],
+    "restflow-views-first": ["restflow.views"],
+    "class-first": ["restflow.pagination"],
+}
+
+
+@pytest.mark.parametrize("public", sorted(PAGINATORS))
+def test_each_paginator_as_the_default_pagination_class(public: str) -> None:
+    result = run_fresh(
+        {"DEFAULT_PAGINATION_CLASS": f"restflow.pagination.{public}", "PAGE_SIZE": 10}, []
+    )
+    assert result["setting"] == result["GenericAPIView"] == PAGINATORS[public]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_the_fast_paginator_as_default_in_any_import_order(order: str) -> None:
+    result = run_fresh(
+        {
+            "DEFAULT_PAGINATION_CLASS": "restflow.pagination.FastPageNumberPagination",
+            "PAGE_SIZE": 10,
+            "DEFAULT_PERMISSION_CLASSES": ["restflow.permissions.AllowAny"],
+            "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
+        },
+        ORDERS[order],
+    )
+    assert result["GenericAPIView"] == PAGINATORS["FastPageNumberPagination"]
