@@ -3,17 +3,22 @@
 They need no authentication, allow anyone, answer errors in restflow's
 envelope, and carry ``throttle_scope = "jwt"`` so ``ScopedRateThrottle``
 (with a ``"jwt"`` rate) or any throttle in DRF's settings limits them.
+
+For schema generators they expose duck-typed hooks (no schema library is
+imported here): ``get_request_serializer_class()`` (the body they accept),
+``get_response_serializer_class()`` (the shape of the 200 body) and
+``schema_error_responses`` (the errors no authentication class implies).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth import aauthenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework import views as drf_views
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -33,7 +38,36 @@ from restflow.authentication.users import aget_user
 from restflow.core import AsyncAPIView
 from restflow.exceptions import APIException, ErrorCode, exception_handler
 
-__all__ = ["TokenBlacklistView", "TokenObtainView", "TokenRefreshView"]
+__all__ = [
+    "TokenBlacklistResponseSerializer",
+    "TokenBlacklistView",
+    "TokenObtainResponseSerializer",
+    "TokenObtainView",
+    "TokenRefreshResponseSerializer",
+    "TokenRefreshView",
+]
+
+_BAD_TOKEN = "The token is invalid, expired or revoked, or its user is inactive."
+
+
+class TokenObtainResponseSerializer(serializers.Serializer[Any]):
+    """The body ``TokenObtainView`` answers: a new token pair."""
+
+    refresh = serializers.CharField(help_text="A refresh token.")
+    access = serializers.CharField(help_text="An access token.")
+
+
+class TokenRefreshResponseSerializer(serializers.Serializer[Any]):
+    """The body ``TokenRefreshView`` answers: ``refresh`` only with ``ROTATE_REFRESH_TOKENS``."""
+
+    access = serializers.CharField(help_text="A new access token.")
+    refresh = serializers.CharField(
+        required=False, help_text="The new refresh token, when refresh tokens rotate."
+    )
+
+
+class TokenBlacklistResponseSerializer(serializers.Serializer[Any]):
+    """The body ``TokenBlacklistView`` answers: ``{}``."""
 
 
 class BlacklistDisabled(APIException):
@@ -53,6 +87,10 @@ class TokenView(AsyncAPIView):
     permission_classes: Any = [AllowAny]
     throttle_scope = "jwt"
     serializer_class: type[Serializer[Any]]
+    #: The shape of the 200 body (the view builds it; schema generators document it).
+    response_serializer_class: type[Serializer[Any]]
+    #: ``{status: description}`` of the errors no authentication class implies.
+    schema_error_responses: ClassVar[dict[int, str]] = {401: _BAD_TOKEN}
 
     def get_exception_handler(self) -> Any:
         """restflow's envelope, unless the project configured its own handler."""
@@ -64,10 +102,18 @@ class TokenView(AsyncAPIView):
         config = get_config()
         return f'{config.header_types[0]} realm="{config.realm}"'
 
+    def get_request_serializer_class(self) -> type[Serializer[Any]]:
+        """The serializer that validates the body: ``serializer_class``."""
+        return self.serializer_class
+
+    def get_response_serializer_class(self) -> type[Serializer[Any]]:
+        """The shape of the 200 body: ``response_serializer_class``."""
+        return self.response_serializer_class
+
     def get_serializer(self, *args: Any, **kwargs: Any) -> Serializer[Any]:
-        """An instance of ``serializer_class`` with the request and view in its context."""
+        """The request serializer with the request and view in its context."""
         kwargs.setdefault("context", {"request": self.request, "view": self})
-        return self.serializer_class(*args, **kwargs)
+        return self.get_request_serializer_class()(*args, **kwargs)
 
     async def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Validate the body and answer with the tokens ``ahandle`` returns."""
@@ -88,6 +134,10 @@ class TokenObtainView(TokenView):
     """``POST {username, password}`` → ``{"refresh", "access"}``; 401 for bad credentials."""
 
     serializer_class = TokenObtainSerializer
+    response_serializer_class = TokenObtainResponseSerializer
+    schema_error_responses: ClassVar[dict[int, str]] = {
+        401: "No active account found with the given credentials."
+    }
 
     @classmethod
     def get_token(cls, user: Any) -> RefreshToken:
@@ -120,6 +170,7 @@ class TokenRefreshView(TokenView):
     """
 
     serializer_class = TokenRefreshSerializer
+    response_serializer_class = TokenRefreshResponseSerializer
 
     async def ahandle(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
         """Verify the refresh token, check its user, and issue the new token(s)."""
@@ -137,6 +188,11 @@ class TokenBlacklistView(TokenView):
     """``POST {refresh[, access]}`` → ``{}``: revoke the token(s) until they expire (logout)."""
 
     serializer_class = TokenBlacklistSerializer
+    response_serializer_class = TokenBlacklistResponseSerializer
+    schema_error_responses: ClassVar[dict[int, str]] = {
+        401: _BAD_TOKEN,
+        503: "Token blacklisting is disabled.",
+    }
 
     async def ahandle(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
         """Verify the token(s) and blacklist them; an already revoked refresh token is a 401."""

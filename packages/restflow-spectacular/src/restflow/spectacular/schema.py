@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.core.exceptions import ImproperlyConfigured
+from drf_spectacular.drainage import warn
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
+from drf_spectacular.plumbing import (
+    ResolvedComponent,
+    force_instance,
+    is_list_serializer,
+    is_serializer,
+)
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import permissions as drf_permissions
+from rest_framework.mixins import CreateModelMixin
+from rest_framework.pagination import LimitOffsetPagination, PageNumberPagination
 
+from restflow import permissions as restflow_permissions
 from restflow.spectacular.errors import (
     ERROR_COMPONENT_NAME,
     ERROR_DESCRIPTIONS,
@@ -18,6 +29,11 @@ from restflow.spectacular.errors import (
 __all__ = ["RestflowAutoSchema"]
 
 _INPUT_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_ALLOW_ANY = (drf_permissions.AllowAny, restflow_permissions.AllowAny)
+_READ_ONLY_ANONYMOUS = (
+    drf_permissions.IsAuthenticatedOrReadOnly,
+    restflow_permissions.IsAuthenticatedOrReadOnly,
+)
 
 
 class RestflowAutoSchema(AutoSchema):
@@ -37,18 +53,67 @@ class RestflowAutoSchema(AutoSchema):
         return super().get_operation(*args, **kwargs)
 
     def get_request_serializer(self) -> Any:
-        """The input serializer: ``get_request_serializer_class()`` when the view has it."""
+        """The input serializer: ``get_request_serializer_class()`` when the view has it.
+
+        A view that declares none (the getter raises ``ImproperlyConfigured``) has
+        no documented request body.
+        """
         getter = getattr(self.view, "get_request_serializer_class", None)
         if callable(getter):
-            return getter()
+            try:
+                return getter()
+            except ImproperlyConfigured:
+                return OpenApiTypes.NONE
         return super().get_request_serializer()
 
     def get_response_serializers(self) -> Any:
-        """The output serializer: ``get_response_serializer_class()`` when the view has it."""
+        """The output serializer: ``get_response_serializer_class()`` when the view has it.
+
+        ``None`` when the view declares none (the getter raises ``ImproperlyConfigured``).
+        """
+        try:
+            return self._declared_response_serializer()
+        except ImproperlyConfigured:
+            return None
+
+    def _declared_response_serializer(self) -> Any:
         getter = getattr(self.view, "get_response_serializer_class", None)
         if callable(getter):
             return getter()
         return super().get_response_serializers()
+
+    def _is_create_operation(self) -> bool:
+        """POST routed to ``create``: a viewset's action, or a generic view with a create mixin.
+
+        DRF's ``CreateModelMixin`` covers restflow-views' sync and async create mixins
+        (and so ``AsyncCreateAPIView``/``AsyncListCreateAPIView``): they answer 201.
+        """
+        if self.method != "POST":
+            return False
+        if hasattr(self.view, "action"):
+            return bool(self.view.action == "create")
+        return isinstance(self.view, CreateModelMixin) or super()._is_create_operation()
+
+    def get_auth(self) -> list[dict[str, list[str]]]:
+        """drf-spectacular's security requirements; restflow's ``AllowAny`` makes auth optional.
+
+        restflow's ``IsAuthenticatedOrReadOnly`` does the same for safe methods, as DRF's does.
+        """
+        auths: list[dict[str, list[str]]] = super().get_auth()
+        if {} not in auths and self._allows_anonymous():
+            auths.append({})
+        return auths
+
+    def _allows_anonymous(self) -> bool:
+        return any(self._grants_anyone(p) for p in _classes(self.view, "get_permissions"))
+
+    def _grants_anyone(self, permission: Any) -> bool:
+        """``AllowAny``, or ``IsAuthenticatedOrReadOnly`` on a safe method (DRF's or restflow's)."""
+        if isinstance(permission, _ALLOW_ANY):
+            return True
+        return self.method in drf_permissions.SAFE_METHODS and isinstance(
+            permission, _READ_ONLY_ANONYMOUS
+        )
 
     def _get_filter_parameters(self) -> Any:
         parameters = super()._get_filter_parameters()
@@ -83,12 +148,89 @@ class RestflowAutoSchema(AutoSchema):
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"
     ) -> dict[str, Any]:
-        responses = super()._get_response_bodies(direction)
+        if direction == "response" and self._lacks_response_serializer():
+            responses: dict[str, Any] = {
+                self._success_status(): {"description": "No response body"}
+            }
+        else:
+            responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
+        for status, description in self._declared_errors().items():
+            responses.setdefault(status, self._error_response(status, description))
         for status in self._error_statuses():
             responses.setdefault(status, self._error_response(status))
         return responses
+
+    def _get_response_for_code(
+        self,
+        serializer: Any,
+        status_code: str,
+        media_types: Any = None,
+        direction: Literal["request", "response"] = "response",
+    ) -> dict[str, Any]:
+        response: dict[str, Any] = super()._get_response_for_code(
+            serializer, status_code, media_types, direction
+        )
+        if "content" not in response and self._renders_empty_object(serializer, status_code):
+            # the view's response serializer has no fields: it renders ``{}``, not nothing
+            response["description"] = ""
+            response["content"] = {
+                media_type: {"schema": {"type": "object", "additionalProperties": False}}
+                for media_type in media_types or self.map_renderers("media_type")
+            }
+        return response
+
+    def _renders_empty_object(self, serializer: Any, status_code: str) -> bool:
+        if not status_code.startswith("2") or status_code == "204":
+            return False
+        getter = getattr(self.view, "get_response_serializer_class", None)
+        if not callable(getter) or serializer is None:
+            return False
+        try:
+            declared = getter()
+        except ImproperlyConfigured:
+            return False
+        if serializer is not declared and type(serializer) is not declared:
+            return False
+        instance = force_instance(serializer)
+        return is_serializer(instance) and not is_list_serializer(instance) and not instance.fields
+
+    def _declared_errors(self) -> dict[str, str]:
+        """The view's ``schema_error_responses``: ``{status: description}`` of extra errors.
+
+        For errors the view's classes do not imply (a token view's 401 without
+        authenticators, a 503); each is documented with the error envelope.
+        """
+        declared = getattr(self.view, "schema_error_responses", None)
+        if declared is None:
+            return {}
+        if not isinstance(declared, Mapping):
+            warn(
+                f"{type(self.view).__qualname__}.schema_error_responses must be a mapping of "
+                f"status code to description, not {declared!r}: ignored."
+            )
+            return {}
+        return {str(status): str(description) for status, description in declared.items()}
+
+    def _lacks_response_serializer(self) -> bool:
+        if self.get_response_serializers() is not None:
+            return False  # declared, or given by @extend_schema
+        try:
+            self._declared_response_serializer()
+        except ImproperlyConfigured as exc:
+            warn(
+                f"{type(self.view).__qualname__} declares no serializer ({exc}): "
+                f"{self.method} {self.path} is documented without a body. Set a serializer "
+                "class or describe the operation with @extend_schema."
+            )
+            return True
+        return False
+
+    def _success_status(self) -> str:
+        if self.method == "DELETE":
+            return "204"
+        return "201" if self._is_create_operation() else "200"
 
     def _error_statuses(self) -> list[str]:
         statuses = []
@@ -96,18 +238,26 @@ class RestflowAutoSchema(AutoSchema):
             statuses.append("400")
         if _classes(self.view, "get_authenticators"):
             statuses.append("401")
-        if [p for p in _classes(self.view, "get_permissions") if not isinstance(p, AllowAny)]:
+        permission_list = _classes(self.view, "get_permissions")
+        if [p for p in permission_list if not self._grants_anyone(p)]:
             statuses.append("403")
-        if "{" in self.path and not self._is_list_view():
+        if ("{" in self.path and not self._is_list_view()) or self._pages_can_be_missing():
             statuses.append("404")
         if _classes(self.view, "get_throttles"):
             statuses.append("429")
         return statuses
 
+    def _pages_can_be_missing(self) -> bool:
+        """A paginated list answers 404 for a page out of range (or an invalid cursor)."""
+        if self.method != "GET" or not self._is_list_view():
+            return False
+        paginator = self._get_paginator()
+        return paginator is not None and not isinstance(paginator, LimitOffsetPagination)
+
     def _has_parameters(self) -> bool:
         return bool(self._get_filter_parameters()) or bool(self._get_pagination_parameters())
 
-    def _error_response(self, status: str) -> dict[str, Any]:
+    def _error_response(self, status: str, description: str | None = None) -> dict[str, Any]:
         component = ResolvedComponent(
             name=ERROR_COMPONENT_NAME,
             type=ResolvedComponent.SCHEMA,
@@ -117,7 +267,7 @@ class RestflowAutoSchema(AutoSchema):
         self.registry.register_on_missing(component)
         return {
             "content": {"application/json": {"schema": component.ref}},
-            "description": ERROR_DESCRIPTIONS[status],
+            "description": ERROR_DESCRIPTIONS[status] if description is None else description,
         }
 
 

@@ -46,7 +46,10 @@ class AsyncViewSetMixin(ActionConfigMixin, viewsets.ViewSetMixin):
     """DRF's ``ViewSetMixin`` whose ``as_view`` returns a coroutine view.
 
     Every action bound by ``as_view`` (router actions and ``@action`` methods)
-    must be ``async def``; a sync one is refused when the URL is built.
+    must be ``async def``; a sync one is refused when the URL is built. A sync
+    decorator's wrapper (``functools.wraps``, e.g. drf-spectacular's
+    ``extend_schema_view``) is accepted when its ``__wrapped__`` chain reaches an
+    ``async def``: it returns the coroutine, which dispatch awaits.
     """
 
     @classonlymethod
@@ -54,7 +57,7 @@ class AsyncViewSetMixin(ActionConfigMixin, viewsets.ViewSetMixin):
         """DRF's viewset ``as_view``, made awaitable by Django's handlers."""
         for method, action in (actions or {}).items():
             handler = getattr(cls, action, None)
-            if handler is not None and not is_async_callable(handler):
+            if handler is not None and not _is_async_handler(handler):
                 raise ImproperlyConfigured(
                     f"{cls.__module__}.{cls.__qualname__}.{action} (routed for {method.upper()}) "
                     f"is a sync method on an async viewset: declare it 'async def {action}'."
@@ -69,6 +72,17 @@ class AsyncViewSetMixin(ActionConfigMixin, viewsets.ViewSetMixin):
                 setattr(inner, name, getattr(view, name))
             view = inner
         return markcoroutinefunction(view)
+
+
+def _is_async_handler(handler: Any) -> bool:
+    """Whether ``handler``, or a function its ``__wrapped__`` chain leads to, is async."""
+    seen: set[int] = set()
+    while handler is not None and id(handler) not in seen:
+        if is_async_callable(handler):
+            return True
+        seen.add(id(handler))
+        handler = getattr(handler, "__wrapped__", None)
+    return False
 
 
 class AsyncViewSet(AsyncViewSetMixin, AsyncAPIView):
