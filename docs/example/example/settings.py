@@ -93,8 +93,7 @@ STATIC_URL = "static/"
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # JWTAuthentication is set on the views (catalog/views.py), see the README
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["restflow.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["restflow.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "restflow.spectacular.schema.RestflowAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
