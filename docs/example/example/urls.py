@@ -7,8 +7,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from example.auth import LoginView, LogoutView, RefreshView
 from example.views import IndexView
+from restflow.authentication.views import TokenBlacklistView, TokenObtainView, TokenRefreshView
 
 router = SimpleRouter()
 router.register("products", catalog.ProductViewSet, basename="product")
@@ -20,9 +20,9 @@ handler500 = "example.errors.server_error"
 
 urlpatterns = [
     path("", IndexView.as_view(), name="index"),
-    path("api/auth/token/", LoginView.as_view(), name="token"),
-    path("api/auth/refresh/", RefreshView.as_view(), name="token-refresh"),
-    path("api/auth/blacklist/", LogoutView.as_view(), name="token-blacklist"),
+    path("api/auth/token/", TokenObtainView.as_view(), name="token"),
+    path("api/auth/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
+    path("api/auth/blacklist/", TokenBlacklistView.as_view(), name="token-blacklist"),
     path("api/stats/", catalog.StatsView.as_view(), name="stats"),
     path("api/top-rated/", catalog.TopRatedView.as_view(), name="top-rated"),
     path("api/events/products/", catalog.ProductEventsView.as_view(), name="product-events"),
