@@ -20,6 +20,7 @@ from restflow.core.fallback import (
     is_async_callable,
     is_loop_safe,
     mark_loop_safe,
+    reaches_async,
 )
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ __all__ = [
     "is_async_callable",
     "is_loop_safe",
     "mark_loop_safe",
+    "reaches_async",
 ]
 
 

@@ -26,7 +26,7 @@ from restflow.core.fallback import (
     acall_hook,
     afirst_hook,
     hook_mode,
-    is_async_callable,
+    reaches_async,
 )
 
 __all__ = ["AsyncAPIView"]
@@ -130,7 +130,7 @@ class AsyncAPIView(APIView):
     def _check_handlers_are_async(cls) -> None:
         for method in cls.http_method_names:
             handler = getattr(cls, method, None)
-            if handler is not None and not is_async_callable(handler):
+            if handler is not None and not reaches_async(handler):
                 raise ImproperlyConfigured(
                     f"{cls.__module__}.{cls.__qualname__}.{method} is a sync method on an async "
                     f"view: declare it 'async def {method}(self, request, ...)', or subclass "

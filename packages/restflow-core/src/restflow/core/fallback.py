@@ -38,6 +38,7 @@ __all__ = [
     "is_async_callable",
     "is_loop_safe",
     "mark_loop_safe",
+    "reaches_async",
     "register_async_twin",
 ]
 
@@ -142,6 +143,23 @@ def _cache_key(func: object) -> object:
     if inspect.isfunction(func) or isinstance(func, type):
         return func
     return type(func) if callable(func) else func
+
+
+def reaches_async(func: object) -> bool:
+    """Whether ``func``, or a function its ``__wrapped__`` chain leads to, is async.
+
+    A sync decorator built with ``functools.wraps`` around an ``async def``
+    handler (drf-spectacular's ``extend_schema_view``, for one) returns the
+    handler's coroutine, which the dispatch loop awaits like any other.
+    """
+    seen: set[int] = set()
+    current: Any = func
+    while current is not None and id(current) not in seen:
+        if is_async_callable(current):
+            return True
+        seen.add(id(current))
+        current = getattr(current, "__wrapped__", None)
+    return False
 
 
 def is_async_callable(func: object) -> bool:

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.decorators import classonlymethod
 from rest_framework import viewsets
 
-from restflow.core import is_async_callable
+from restflow.core.fallback import reaches_async
 from restflow.views.action_config import ActionConfigMixin
 from restflow.views.apiview import APIView, AsyncAPIView
 from restflow.views.generics import AsyncGenericAPIView, GenericAPIView
@@ -57,7 +57,7 @@ class AsyncViewSetMixin(ActionConfigMixin, viewsets.ViewSetMixin):
         """DRF's viewset ``as_view``, made awaitable by Django's handlers."""
         for method, action in (actions or {}).items():
             handler = getattr(cls, action, None)
-            if handler is not None and not _is_async_handler(handler):
+            if handler is not None and not reaches_async(handler):
                 raise ImproperlyConfigured(
                     f"{cls.__module__}.{cls.__qualname__}.{action} (routed for {method.upper()}) "
                     f"is a sync method on an async viewset: declare it 'async def {action}'."
@@ -72,17 +72,6 @@ class AsyncViewSetMixin(ActionConfigMixin, viewsets.ViewSetMixin):
                 setattr(inner, name, getattr(view, name))
             view = inner
         return markcoroutinefunction(view)
-
-
-def _is_async_handler(handler: Any) -> bool:
-    """Whether ``handler``, or a function its ``__wrapped__`` chain leads to, is async."""
-    seen: set[int] = set()
-    while handler is not None and id(handler) not in seen:
-        if is_async_callable(handler):
-            return True
-        seen.add(id(handler))
-        handler = getattr(handler, "__wrapped__", None)
-    return False
 
 
 class AsyncViewSet(AsyncViewSetMixin, AsyncAPIView):
