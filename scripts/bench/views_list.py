@@ -38,15 +38,12 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import http.client
-import importlib.metadata
 import json
 import os
 import platform
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -56,6 +53,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import _http
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -533,32 +532,6 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
 # -- over HTTP -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {proc.returncode} before serving")
-        ready = 0
-        for path in ("/fast/", "/hand/"):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", f"{path}?{QUERY_STRING}")
-                ready += conn.getresponse().status == 200
-                conn.close()
-            except OSError:
-                pass
-        if ready == 2:
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"uvicorn did not answer on 127.0.0.1:{port} within {timeout:.0f}s")
-
-
 _RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
 _NON2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 _SOCKERR = re.compile(r"Socket errors:.*")
@@ -638,13 +611,14 @@ def uvicorn_servers(args: argparse.Namespace, db: Path) -> Iterator[list[int]]:
     started: list[tuple[int, subprocess.Popen[bytes]]] = []
     try:
         for _ in range(args.workers):
-            port = _free_port()
+            port = _http.free_port()
             cmd = [sys.executable, "-m", "uvicorn", "views_list:application", "--host",
                    "127.0.0.1", "--port", str(port), "--workers", "1", "--no-access-log",
                    "--log-level", "warning", "--loop", "asyncio", "--http", args.http]  # fmt: skip
             started.append((port, subprocess.Popen(cmd, env=env, cwd=HERE)))
         for port, proc in started:
-            _wait_ready(port, proc)
+            for path in ("/fast/", "/hand/"):
+                _http.wait_ready(port, f"{path}?{QUERY_STRING}", proc)
         yield [port for port, _ in started]
     finally:
         for _, proc in started:
@@ -693,15 +667,10 @@ def run_http(args: argparse.Namespace, db: Path) -> dict[str, Any]:
 # -- report --------------------------------------------------------------------------
 
 
-def _versions() -> dict[str, str]:
+def _versions() -> dict[str, Any]:
     names = ["django", "djangorestframework", "adrf", "django-filter", "uvicorn",
              "restflow-core", "restflow-views", "restflow-filters"]  # fmt: skip
-    found = {}
-    for name in names:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = "missing"
+    found: dict[str, Any] = {name: v or "missing" for name, v in _http.versions(names).items()}
     found["python"] = platform.python_version()
     found["sqlite"] = sqlite3.sqlite_version
     return found
