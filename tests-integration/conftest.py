@@ -48,6 +48,7 @@ from packaging.requirements import Requirement
 sys.path.insert(0, str(Path(__file__).parent))
 
 from combo_support import SUBPACKAGES, expected
+from combo_support.session import KEY_PREFIX
 
 SERVICES = {
     "redis": ("REDIS_URL", "a Redis server"),
@@ -167,7 +168,7 @@ def _caches() -> dict[str, Any]:
         redis = {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": url,
-            "KEY_PREFIX": "restflow-it",
+            "KEY_PREFIX": KEY_PREFIX,
         }
         caches["redis"] = redis
         if "redis" in PROMISED_SERVICES:

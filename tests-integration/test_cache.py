@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from combo_support.session import KEY_PREFIX
+
 pytestmark = [pytest.mark.requires("restflow-cache"), pytest.mark.django_db(transaction=True)]
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +62,7 @@ settings.configure(
                     "combo_support"],
     CACHES={{"default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
             "redis": {{"BACKEND": "django_redis.cache.RedisCache", "LOCATION": {url!r},
-                       "KEY_PREFIX": "restflow-it"}}}},
+                       "KEY_PREFIX": {prefix!r}}}}},
     DATABASES={{}},
 )
 django.setup()
@@ -70,7 +72,7 @@ print(shared_pid("x"))
 
 
 def _other_process() -> int:
-    script = _OTHER_PROCESS.format(here=str(HERE), url=os.environ["REDIS_URL"])
+    script = _OTHER_PROCESS.format(here=str(HERE), url=os.environ["REDIS_URL"], prefix=KEY_PREFIX)
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, check=False
     )

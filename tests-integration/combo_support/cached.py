@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 from restflow.caching import ArgsKeyField, InvalidationRule, KeyConstructor, cache_result
 
@@ -34,11 +33,7 @@ class PidKey(KeyConstructor):
     name = ArgsKeyField("name", partition=True)
 
     class Meta:
-        # one namespace per test session, inherited by the second process it starts, so two
-        # sessions sharing one Redis never see each other's entries
-        namespace = "restflow-it-shared-" + os.environ.setdefault(
-            "RESTFLOW_IT_SESSION", uuid.uuid4().hex[:12]
-        )
+        namespace = "restflow-it-shared"  # the cache's KEY_PREFIX is per session
 
 
 def computed_by(name: str) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import os
 
+from combo_support.session import KEY_PREFIX
+
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 QUEUE = os.environ.get("RF_IT_QUEUE", "restflow-it-brokers")
 
@@ -33,7 +35,7 @@ DATABASES = {
 _REDIS = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "redis": {**_REDIS, "KEY_PREFIX": "restflow-it"},
+    "redis": {**_REDIS, "KEY_PREFIX": KEY_PREFIX},
 }
 Q_CLUSTER = {
     "name": "restflow-it",  # the test process's: django-q2 signs jobs with it
