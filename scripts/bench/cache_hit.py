@@ -35,24 +35,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _venv
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 DEFAULT_OUTPUT = HERE / "results" / "cache_hit.json"
 
 
 def _ensure_bench_python() -> None:
-    try:
-        import rest_framework_extensions  # noqa: F401
-
-        import restflow.caching  # noqa: F401
-    except ImportError:
-        if (
-            VENV_PYTHON.exists()
-            and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve()
-        ):
-            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
-        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+    _venv.ensure_bench_python(__file__, "rest_framework_extensions", "restflow.caching")
 
 
 def _setup_django() -> None:

@@ -50,9 +50,10 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import _venv
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 DEFAULT_OUTPUT = HERE / "results" / "core_dispatch.json"
 
 LEAN = ["drf-sync", "adrf", "restflow", "django-async"]
@@ -62,18 +63,7 @@ ACCEPT = "application/json"
 
 
 def _ensure_bench_python(script: str = __file__) -> None:
-    """Re-run ``script`` under .bench-venv's python when started with another interpreter."""
-    try:
-        import adrf  # noqa: F401
-
-        import restflow.core  # noqa: F401
-    except ImportError:
-        if (
-            VENV_PYTHON.exists()
-            and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve()
-        ):
-            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), script, *sys.argv[1:]])
-        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+    _venv.ensure_bench_python(script, "adrf", "restflow.core")
 
 
 def _setup_django() -> None:

@@ -22,7 +22,6 @@ import datetime as dt
 import gc
 import importlib.metadata
 import json
-import os
 import platform
 import sys
 import time
@@ -31,9 +30,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import _venv
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 DEFAULT_OUTPUT = HERE / "results" / "filters_parse.json"
 TARGET = 2.5
 
@@ -44,14 +43,7 @@ QUERY = (
 
 
 def _ensure_bench_python() -> None:
-    try:
-        import django_filters  # noqa: F401
-
-        import restflow.filters  # noqa: F401
-    except ImportError:
-        if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent:
-            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
-        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+    _venv.ensure_bench_python(__file__, "django_filters", "restflow.filters")
 
 
 def _setup() -> dict[str, Callable[[Any], Any]]:

@@ -36,9 +36,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _venv
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 DEFAULT_OUTPUT = HERE / "results" / "io_bound.json"
 SETTINGS = "benchproject.io_settings"
 UPSTREAM_ENV = "RESTFLOW_BENCH_UPSTREAM"  # read by benchproject/io_views.py
@@ -60,22 +60,9 @@ import _http  # noqa: E402  (the bench directory is not a package)
 
 
 def _ensure_bench_python() -> None:
-    """Re-run this script under .bench-venv's python when started with another interpreter."""
-    needed = ("aiohttp", "urllib3", "gunicorn", "uvicorn", "restflow.views")
-    try:
-        missing = [name for name in needed if importlib.util.find_spec(name) is None]
-    except ModuleNotFoundError:
-        missing = ["restflow"]
-    if missing:
-        if (
-            VENV_PYTHON.exists()
-            and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve()
-        ):
-            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
-        sys.exit(
-            f"The bench environment lacks {', '.join(missing)}: "
-            "run `bash scripts/bench/setup.sh` first."
-        )
+    _venv.ensure_bench_python(
+        __file__, "aiohttp", "urllib3", "gunicorn", "uvicorn", "restflow.views"
+    )
 
 
 # -- the servers ---------------------------------------------------------------------------

@@ -44,9 +44,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import _venv
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 DEFAULT_OUTPUT = HERE / "results" / "jwt_auth.json"
 KEY = "restflow-jwt-bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
@@ -55,15 +55,7 @@ AUTH = ["simplejwt", "restflow-sync", "restflow-async"]
 
 
 def _ensure_bench_python() -> None:
-    """Re-run this script under .bench-venv's python when started with another interpreter."""
-    try:
-        import rest_framework_simplejwt  # noqa: F401
-
-        import restflow.authentication  # noqa: F401
-    except ImportError:
-        if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent:
-            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
-        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+    _venv.ensure_bench_python(__file__, "rest_framework_simplejwt", "restflow.authentication")
 
 
 def _setup_django(db_path: str) -> None:

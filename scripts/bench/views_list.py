@@ -55,10 +55,9 @@ from pathlib import Path
 from typing import Any
 
 import _http
+import _venv
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-VENV_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 DEFAULT_OUTPUT = HERE / "results" / "views_list.json"
 DB_ENV = "RESTFLOW_VIEWS_BENCH_DB"
 BIG_DB_ENV = "RESTFLOW_VIEWS_BENCH_BIG_DB"
@@ -73,22 +72,9 @@ SCALE_KEYS = ["fast@10k", "fast@1M", "page@10k", "page@1M"]
 
 
 def _ensure_bench_python() -> None:
-    """Re-run this script under .bench-venv's python when started with another interpreter."""
-    import importlib.util
-
-    # find_spec only: DRF's modules read settings when imported
-    needed = ("adrf", "django_filters", "restflow.views", "restflow.filters")
-    try:
-        missing = [name for name in needed if importlib.util.find_spec(name) is None]
-    except ModuleNotFoundError:
-        missing = ["restflow"]
-    if missing:
-        if (
-            VENV_PYTHON.exists()
-            and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve()
-        ):
-            os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
-        sys.exit("The bench environment is missing: run `bash scripts/bench/setup.sh` first.")
+    _venv.ensure_bench_python(
+        __file__, "adrf", "django_filters", "restflow.views", "restflow.filters"
+    )
 
 
 # -- the database -------------------------------------------------------------------
