@@ -35,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _django
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -46,61 +47,12 @@ def _ensure_bench_python() -> None:
 
 
 def _setup_django() -> None:
-    import django
-    from django.conf import settings
-
-    caches: dict[str, Any] = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
-    if os.environ.get("REDIS_URL"):
-        caches["redis"] = {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": f"rf-cache-bench-{os.getpid()}",
-        }
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="bench",
-        ALLOWED_HOSTS=["*"],
-        CACHES=caches,
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "rest_framework",
-            "restflow.core",
-            "restflow.caching",
-        ],
-        DATABASES={},
-        REST_FRAMEWORK={
-            "DEFAULT_AUTHENTICATION_CLASSES": [],
-            "DEFAULT_PERMISSION_CLASSES": [],
-            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-            "UNAUTHENTICATED_USER": None,
-        },
+    _django.configure(
+        "cache", redis_backend="django_redis.cache.RedisCache", apps=("restflow.caching",)
     )
-    django.setup()
 
 
 # -- thread hops ------------------------------------------------------------------------
-
-
-def _count_hops(run: Callable[[], Any]) -> int:
-    from asgiref.sync import SyncToAsync
-
-    original = SyncToAsync.__call__
-    hops = 0
-
-    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        nonlocal hops
-        hops += 1
-        return await original(self, *args, **kwargs)
-
-    SyncToAsync.__call__ = counted  # type: ignore[method-assign]
-    try:
-        run()
-    finally:
-        SyncToAsync.__call__ = original  # type: ignore[method-assign]
-    return hops
 
 
 # -- function hits ----------------------------------------------------------------------
@@ -165,8 +117,9 @@ def function_part(alias: str) -> tuple[dict[str, Timer], dict[str, int]]:
         return loop.run_until_complete(_aget_loop(max(1, n // 10)))
 
     hops = {
-        "restflow-async": _count_hops(lambda: loop.run_until_complete(_async_loop(10))) // 10,
-        "django-aget": _count_hops(lambda: loop.run_until_complete(_aget_loop(10))) // 10,
+        "restflow-async": _django.count_hops(lambda: loop.run_until_complete(_async_loop(10)))
+        // 10,
+        "django-aget": _django.count_hops(lambda: loop.run_until_complete(_aget_loop(10))) // 10,
     }
     timers = {
         "hand-get": t_hand,

@@ -92,7 +92,6 @@ def run_rounds(args: argparse.Namespace) -> dict[str, Any]:
         "DJANGO_SETTINGS_MODULE": SETTINGS,
         UPSTREAM_ENV: f"http://127.0.0.1:{upstream_port}/",
     }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     uvicorn_ports = [_http.free_port() for _ in range(args.workers)]
     gunicorn_ports = [_http.free_port() for _ in range(args.workers)]
     upstream = [sys.executable, str(HERE / "_http.py"), "upstream", "--port", str(upstream_port),

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _django
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -58,61 +59,14 @@ def _ensure_bench_python() -> None:
 
 
 def _setup_django() -> None:
-    import django
-    from django.conf import settings
-
-    caches: dict[str, Any] = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
-    if os.environ.get("REDIS_URL"):
-        caches["redis"] = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": f"rf-throttle-bench-{os.getpid()}",
-        }
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="bench",
-        ALLOWED_HOSTS=["*"],
-        CACHES=caches,
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "rest_framework",
-            "restflow.core",
-        ],
-        DATABASES={},
-        REST_FRAMEWORK={
-            "DEFAULT_AUTHENTICATION_CLASSES": [],
-            "DEFAULT_PERMISSION_CLASSES": [],
-            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-            "DEFAULT_THROTTLE_RATES": {"anon": RATE},
-            "UNAUTHENTICATED_USER": None,
-        },
+    _django.configure(
+        "throttle",
+        redis_backend="django.core.cache.backends.redis.RedisCache",
+        DEFAULT_THROTTLE_RATES={"anon": RATE},
     )
-    django.setup()
 
 
 # -- thread hops ------------------------------------------------------------------------
-
-
-def _count_hops(run: Callable[[], Any]) -> int:
-    from asgiref.sync import SyncToAsync
-
-    original = SyncToAsync.__call__
-    hops = 0
-
-    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        nonlocal hops
-        hops += 1
-        return await original(self, *args, **kwargs)
-
-    SyncToAsync.__call__ = counted  # type: ignore[method-assign]
-    try:
-        run()
-    finally:
-        SyncToAsync.__call__ = original  # type: ignore[method-assign]
-    return hops
 
 
 # -- the views --------------------------------------------------------------------------
@@ -212,7 +166,7 @@ def timers_for(alias: str, clients: int) -> tuple[dict[str, Timer], Callable[[],
             for request in batch:
                 (await throttled_async(request)).render()
 
-        return _count_hops(lambda: loop.run_until_complete(go())) // 10
+        return _django.count_hops(lambda: loop.run_until_complete(go())) // 10
 
     return timers, hops
 
