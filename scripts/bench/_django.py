@@ -48,20 +48,9 @@ def configure(
 
 
 def count_hops(run: Callable[[], Any]) -> int:
-    """How many ``sync_to_async`` calls ``run()`` makes (never used while timing)."""
-    from asgiref.sync import SyncToAsync
+    """How many thread hops ``run()`` makes (never used while timing)."""
+    from restflow.core.testing import count_hops as counting
 
-    original = SyncToAsync.__call__
-    hops = 0
-
-    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        nonlocal hops
-        hops += 1
-        return await original(self, *args, **kwargs)
-
-    SyncToAsync.__call__ = counted  # type: ignore[method-assign]
-    try:
+    with counting() as hops:
         run()
-    finally:
-        SyncToAsync.__call__ = original  # type: ignore[method-assign]
-    return hops
+    return len(hops)

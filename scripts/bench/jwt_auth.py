@@ -16,8 +16,9 @@ Two parts, each with the implementations interleaved round-robin in every round:
            (``USER_CACHE_TTL``: no query, no thread hop) and, when ``REDIS_URL`` is set,
            with the blacklist on Redis instead of LocMem.
 
-Thread hops (``asgiref.sync.SyncToAsync.__call__``) are counted per request in a
-separate, untimed pass. Run it with the bench venv:
+Thread hops (``sync_to_async`` and restflow's ``run_sync``, as
+``restflow.core.testing.count_hops`` sees them) are counted per request in a separate,
+untimed pass. Run it with the bench venv:
 
   .bench-venv/bin/python scripts/bench/jwt_auth.py [--quick] [--rounds N] [--json PATH]
 
@@ -110,21 +111,13 @@ def _restflow_jwt(**jwt: Any) -> Iterator[None]:
 
 @contextlib.contextmanager
 def counting_hops() -> Iterator[list[str]]:
-    """Record every ``sync_to_async`` call while active (never while timing)."""
-    from asgiref.sync import SyncToAsync
+    """Record every thread hop (``sync_to_async`` or ``run_sync``) while active, never while timing."""
+    from restflow.core.testing import count_hops
 
-    original = SyncToAsync.__call__
-    seen: list[str] = []
-
-    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(getattr(self.func, "__qualname__", None) or type(self.func).__name__)
-        return await original(self, *args, **kwargs)
-
-    SyncToAsync.__call__ = counted  # type: ignore[method-assign]
-    try:
-        yield seen
-    finally:
-        SyncToAsync.__call__ = original  # type: ignore[method-assign]
+    with count_hops() as functions:
+        names: list[str] = []
+        yield names
+    names.extend(getattr(f, "__qualname__", None) or type(f).__name__ for f in functions)
 
 
 # -- the implementations -------------------------------------------------------------------

@@ -40,19 +40,12 @@ def user(django_user_model: Any) -> Any:
 
 
 @pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every ``sync_to_async`` call (a thread hop), by the name of the function it runs."""
-    from asgiref.sync import SyncToAsync
+def hops() -> Iterator[list[Any]]:
+    """Every thread hop (``sync_to_async`` or ``run_sync``): the functions sent to a thread."""
+    from restflow.core.testing import count_hops
 
-    seen: list[str] = []
-    original = SyncToAsync.__call__
-
-    async def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(getattr(self.func, "__qualname__", None) or type(self.func).__name__)
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", counting)
-    return seen
+    with count_hops() as seen:
+        yield seen
 
 
 @pytest.fixture(autouse=True)

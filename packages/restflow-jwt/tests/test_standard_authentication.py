@@ -61,7 +61,7 @@ async def test_basic_refuses_bad_credentials_with_envelope(path: str, user: Any)
     assert response["WWW-Authenticate"] == 'Basic realm="api"'
 
 
-async def test_basic_declines_on_the_loop_without_credentials(hops: list[str]) -> None:
+async def test_basic_declines_on_the_loop_without_credentials(hops: list[Any]) -> None:
     for headers in ({}, {"Authorization": "Bearer x"}):
         assert await BasicAuthentication().aauthenticate(_drf_request(**headers)) is None
     assert hops == []
@@ -104,7 +104,7 @@ async def test_token_refuses_inactive_user(path: str, user: Any) -> None:
     assert envelope(response)["message"] == "User inactive or deleted."
 
 
-async def test_token_async_lookup_is_one_thread_hop(user: Any, hops: list[str]) -> None:
+async def test_token_async_lookup_is_one_thread_hop(user: Any, hops: list[Any]) -> None:
     key = (await Token.objects.acreate(user=user)).key
     hops.clear()
     request = _drf_request(Authorization=f"Token {key}")
@@ -198,7 +198,7 @@ async def test_remote_user_view_on_the_sync_path(user: Any) -> None:
     assert response.json()["user"] == "alice"
 
 
-async def test_remote_user_declines_on_the_loop_without_the_header(hops: list[str]) -> None:
+async def test_remote_user_declines_on_the_loop_without_the_header(hops: list[Any]) -> None:
     assert await RemoteUserAuthentication().aauthenticate(_drf_request()) is None
     assert hops == []
 

@@ -250,19 +250,11 @@ class TestObjectPermissions:
 
 class TestThreadHops:
     @pytest.fixture
-    def hops(self, monkeypatch):
-        from asgiref.sync import SyncToAsync
+    def hops(self):
+        from sertests.hops import count_hops
 
-        calls: list[str] = []
-        original = SyncToAsync.__call__
-
-        async def counted(self, *args, **kwargs):
-            func = getattr(self.func, "func", self.func)  # a partial: its function
-            calls.append(getattr(func, "__name__", type(func).__name__))
-            return await original(self, *args, **kwargs)
-
-        monkeypatch.setattr(SyncToAsync, "__call__", counted)
-        return calls
+        with count_hops() as counter:
+            yield counter
 
     def _view(self, cls, **query):
         from rest_framework.request import Request
@@ -280,7 +272,7 @@ class TestThreadHops:
 
         view = self._view(ProductSearchList, search="an", ordering="-price")
         queryset = async_to_sync(view.afilter_queryset)(Product.objects.all())
-        assert hops == ["_run_sync_backends"]
+        assert hops.names == ["_run_sync_backends"]
         assert [p.name for p in queryset] == []  # banana (the only "an") is out of stock
 
     def test_native_paginator_and_default_get_queryset_stay_on_the_loop(self, products, hops):
@@ -291,7 +283,7 @@ class TestThreadHops:
         view = self._view(ProductFastList, page=2)
         response = async_to_sync(view.list)(view.request)
         # one hop for the page query, one for the plain DRF serializer's data
-        assert hops == ["_evaluate", "_read_data"]
+        assert hops.names == ["_evaluate", "_read_data"]
         assert [row["name"] for row in response.data["results"]] == ["cherry", "date"]
 
     def test_manager_as_queryset_is_looked_up_with_aget(self, products):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from rest_framework import serializers as drf_serializers
 from rest_framework.test import APIRequestFactory
 
 from restflow.serializers import ModelSerializer
 from restflow.views import AsyncCreateAPIView, AsyncListAPIView
+from sertests.hops import HopCounter, count_hops
 from viewtests.models import Product
 
 pytestmark = pytest.mark.django_db
@@ -40,17 +42,9 @@ class TypedList(AsyncListAPIView):
 
 
 @pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    original = SyncToAsync.__call__
-
-    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        func = getattr(self.func, "func", self.func)
-        calls.append(getattr(func, "__name__", type(func).__name__))
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", counted)
-    return calls
+def hops() -> Iterator[HopCounter]:
+    with count_hops() as counter:
+        yield counter
 
 
 def _call(view_class: type, method: str, data: Any = None) -> Any:
@@ -66,14 +60,14 @@ def test_create_awaits_async_validation_and_saves_in_one_hop(hops):
     assert response.status_code == 201
     assert response.data == {"id": Product.objects.get().pk, "name": "fig", "price": 3}
     # validation ran on the loop; only the save (one hop) touched the database
-    assert hops == ["create"]
+    assert hops.names == ["create"]
 
 
 def test_async_field_validator_refusal_is_a_400(hops):
     response = _call(TypedCreate, "POST", {"name": "fig", "price": 0})
     assert response.status_code == 400
     assert response.data["error"]["details"] == {"price": ["must be positive"]}
-    assert hops == []
+    assert hops.names == []
     assert not Product.objects.exists()
 
 
@@ -82,4 +76,4 @@ def test_list_renders_on_the_loop_after_one_query_hop(hops):
     Product.objects.create(name="b", price=2)
     response = _call(TypedList, "GET")
     assert [row["name"] for row in response.data] == ["a", "b"]
-    assert hops == ["_evaluate"]
+    assert hops.names == ["_evaluate"]

@@ -1,4 +1,4 @@
-"""Count thread hops (``sync_to_async`` calls) made on the async path."""
+"""Count thread hops (``sync_to_async`` or ``run_sync`` calls) made on the async path."""
 
 from __future__ import annotations
 
@@ -6,32 +6,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from asgiref.sync import SyncToAsync
+from restflow.core.testing import count_hops as _count_hops
 
 
 class HopCounter:
-    """How many ``sync_to_async`` calls ran, and the functions they ran."""
+    """How many functions were sent to a thread, and which."""
 
-    def __init__(self) -> None:
-        self.functions: list[Any] = []
+    def __init__(self, functions: list[Any]) -> None:
+        self.functions = functions
 
     @property
     def count(self) -> int:
         return len(self.functions)
 
+    @property
+    def names(self) -> list[str]:
+        """The functions' names (a ``functools.partial`` by the function it wraps)."""
+        found = []
+        for function in self.functions:
+            function = getattr(function, "func", function)
+            found.append(getattr(function, "__name__", type(function).__name__))
+        return found
+
 
 @contextmanager
 def count_hops() -> Iterator[HopCounter]:
-    """Patch ``SyncToAsync.__call__`` for the duration of the block and count its calls."""
-    counter = HopCounter()
-    original = SyncToAsync.__call__
-
-    async def counting(self: SyncToAsync, *args: Any, **kwargs: Any) -> Any:  # type: ignore[type-arg]
-        counter.functions.append(self.func)
-        return await original(self, *args, **kwargs)
-
-    SyncToAsync.__call__ = counting  # type: ignore[method-assign]
-    try:
-        yield counter
-    finally:
-        SyncToAsync.__call__ = original  # type: ignore[method-assign]
+    """Count, for the duration of the block, every function sent to a thread."""
+    with _count_hops() as seen:
+        yield HopCounter(seen)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
 from restflow.authentication._config import Config
 from restflow.authentication.exceptions import TokenError
 from restflow.authentication.tokens import password_fingerprint
+from restflow.core.hop import run_sync
 
 __all__ = ["aget_user", "default_user_authentication_rule", "get_user", "user_cache"]
 
@@ -80,10 +80,6 @@ def _fetch(config: Config, user_id: Any) -> Any:
         raise TokenError("The user does not exist.", "user") from None
 
 
-# Built once: a SyncToAsync wrapper costs several microseconds to build per call.
-_afetch = sync_to_async(_fetch, thread_sensitive=True)
-
-
 def get_user(payload: dict[str, Any], config: Config) -> Any:
     """The active user the payload names; raises :class:`TokenError` (reason ``user``)."""
     user_id = _user_id(payload, config)
@@ -102,7 +98,7 @@ async def aget_user(payload: dict[str, Any], config: Config) -> Any:
     ttl = config.user_cache_ttl
     user = user_cache.get(user_id) if ttl else None
     if user is None:
-        user = await _afetch(config, user_id)
+        user = await run_sync(_fetch, config, user_id)
         if ttl:
             user_cache.put(user_id, user, ttl)
     return _checked(user, payload, config)
