@@ -38,9 +38,9 @@ def _evaluate(queryset: QuerySet[Any]) -> list[Any]:
 async def alist(rows: Any) -> list[Any]:
     """Evaluate a QuerySet in one thread hop; a sequence becomes a list.
 
-    Django's ``async for`` takes a hop per chunk of rows plus one to learn the
-    rows are exhausted (two for a page of 50); ``list()`` in a single hop
-    fetches the same rows and fills the queryset's result cache.
+    ``list()`` in a single :func:`~restflow.core.hop.run_sync` hop fetches the
+    rows and fills the queryset's result cache (``aiterator()`` would take a hop
+    per chunk plus one to learn the rows are exhausted).
     """
     if isinstance(rows, QuerySet):
         if rows._result_cache is not None:
