@@ -1,7 +1,8 @@
-"""Django set-up and thread-hop counting shared by the in-process cache benches."""
+"""Django set-up, thread-hop counting and interleaved timing shared by the in-process benches."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from typing import Any
@@ -54,3 +55,23 @@ def count_hops(run: Callable[[], Any]) -> int:
     with counting() as hops:
         run()
     return len(hops)
+
+
+Timer = Callable[[int], float]
+"""Runs ``n`` calls of one implementation; returns µs per call."""
+
+
+def interleave(timers: dict[str, Timer], rounds: int, n: int) -> dict[str, list[float]]:
+    """Run every timer once per round, round-robin, starting one further each round."""
+    results: dict[str, list[float]] = {name: [] for name in timers}
+    names = list(timers)
+    for index in range(rounds):
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
+            gc.collect()
+            gc.disable()
+            try:
+                results[name].append(timers[name](n))
+            finally:
+                gc.enable()
+    return results

@@ -24,18 +24,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
-import importlib.metadata
 import json
 import os
 import platform
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import _django
+import _http
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -57,7 +55,7 @@ def _setup_django() -> None:
 
 # -- function hits ----------------------------------------------------------------------
 
-Timer = Callable[[int], float]
+Timer = _django.Timer
 
 
 def function_part(alias: str) -> tuple[dict[str, Timer], dict[str, int]]:
@@ -210,23 +208,8 @@ def response_part() -> dict[str, Timer]:
 # -- running ----------------------------------------------------------------------------
 
 
-def interleave(timers: dict[str, Timer], rounds: int, n: int) -> dict[str, list[float]]:
-    """Run every implementation once per round, round-robin; µs per call of each round."""
-    results: dict[str, list[float]] = {name: [] for name in timers}
-    for _ in range(rounds):
-        for name, timer in timers.items():
-            gc.collect()
-            gc.disable()
-            try:
-                results[name].append(timer(n))
-            finally:
-                gc.enable()
-    return results
-
-
 def _versions() -> dict[str, str]:
-    found = {}
-    for dist in (
+    names = [
         "django",
         "djangorestframework",
         "drf-extensions",
@@ -234,12 +217,9 @@ def _versions() -> dict[str, str]:
         "redis",
         "restflow-core",
         "restflow-cache",
-    ):
-        try:
-            found[dist] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            found[dist] = "-"
-    return found
+        "-",
+    ]
+    return {name: version or "-" for name, version in _http.versions(names).items()}
 
 
 def main() -> int:
@@ -271,7 +251,7 @@ def main() -> int:
     for alias in aliases:
         label = "LocMem" if alias == "default" else "Redis (django-redis)"
         timers, hops = function_part(alias)
-        results = interleave(timers, args.rounds, args.calls)
+        results = _django.interleave(timers, args.rounds, args.calls)
         best = {k: min(v) for k, v in results.items()}
         med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
         print(f"function hit, {label}")
@@ -290,7 +270,7 @@ def main() -> int:
         report["parts"][f"function-{alias}"] = {"rounds": results, "hops": hops}
 
     timers = response_part()
-    results = interleave(timers, args.rounds, args.requests)
+    results = _django.interleave(timers, args.rounds, args.requests)
     best = {k: min(v) for k, v in results.items()}
     med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
     print("response hit, LocMem (DRF APIView, 10-item JSON body)")

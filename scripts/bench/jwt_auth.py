@@ -33,7 +33,6 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import importlib.metadata
 import json
 import os
 import platform
@@ -45,6 +44,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import _http
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -270,11 +270,7 @@ def _django_caches() -> dict[str, Any]:
 def _versions() -> dict[str, str]:
     names = ["Django", "djangorestframework", "PyJWT", "djangorestframework-simplejwt"]
     names += ["restflow-core", "restflow-jwt", "redis"]
-    found = {}
-    for name in names:
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            found[name] = importlib.metadata.version(name)
-    return found
+    return {name: version for name, version in _http.versions(names).items() if version}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
-import importlib.metadata
 import json
 import os
 import platform
@@ -44,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import _django
+import _http
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -51,7 +50,7 @@ ROOT = HERE.parent.parent
 DEFAULT_OUTPUT = HERE / "results" / "throttle_overhead.json"
 RATE = "100000000/hour"
 
-Timer = Callable[[int], float]
+Timer = _django.Timer
 
 
 def _ensure_bench_python() -> None:
@@ -174,31 +173,9 @@ def timers_for(alias: str, clients: int) -> tuple[dict[str, Timer], Callable[[],
 # -- running ----------------------------------------------------------------------------
 
 
-def interleave(timers: dict[str, Timer], rounds: int, n: int) -> dict[str, list[float]]:
-    """Run every timer once per round, round-robin, starting one further each round."""
-    results: dict[str, list[float]] = {name: [] for name in timers}
-    names = list(timers)
-    for index in range(rounds):
-        shift = index % len(names)
-        for name in names[shift:] + names[:shift]:
-            timer = timers[name]
-            gc.collect()
-            gc.disable()
-            try:
-                results[name].append(timer(n))
-            finally:
-                gc.enable()
-    return results
-
-
 def _versions() -> dict[str, str]:
-    found = {}
-    for dist in ("django", "djangorestframework", "redis", "restflow-core", "restflow-views"):
-        try:
-            found[dist] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            found[dist] = "-"
-    return found
+    names = ["django", "djangorestframework", "redis", "restflow-core", "restflow-views", "-"]
+    return {name: version or "-" for name, version in _http.versions(names).items()}
 
 
 def main() -> int:
@@ -244,7 +221,7 @@ def main() -> int:
     for alias in aliases:
         label = "LocMem" if alias == "default" else "Redis (django.core.cache RedisCache)"
         timers, count_hops = timers_for(alias, args.clients)
-        results = interleave(timers, args.rounds, args.requests)
+        results = _django.interleave(timers, args.rounds, args.requests)
         best = {k: min(v) for k, v in results.items()}
         med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
         baseline = {
