@@ -203,8 +203,6 @@ def row_plan(serializer: Any, instance: Any) -> RowPlan | None:
 
 def represent_rows(child: Any, rows: Any) -> Any:
     """Every row through its plan, or :data:`NO_PLAN` when one row has none."""
-    if not _class_is_eligible(type(child)):
-        return NO_PLAN
     if not rows:
         return []
     kind = type(rows[0])

@@ -174,7 +174,11 @@ class ListSerializer(AsyncSurface, serializers.ListSerializer):
         return serializers.ListSerializer.to_representation(self, rows)
 
     async def ato_representation(self, data: Any) -> Any:
-        """Async list representation: on the loop unless the child may block."""
+        """Async list representation: on the loop unless the child may block.
+
+        Declared beside ``to_representation`` on purpose: the more derived of a
+        hook and its ``a``-twin is the one the async path runs.
+        """
         return await super().ato_representation(data)
 
     def _fast_representation(self, rows: Any) -> Any:
