@@ -27,6 +27,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 
 from restflow.throttling import _compat
@@ -162,17 +163,9 @@ def counter_for(cache: BaseCache) -> Counter:
 def _decide(cls: type) -> Counter:
     if issubclass(cls, (LocMemCache, DummyCache)):
         return _IN_PROCESS
-    if _is_django_redis_cache(cls):
+    if issubclass(cls, RedisCache):
         return REDIS_COUNTER
     return _COUNTER
-
-
-def _is_django_redis_cache(cls: type) -> bool:
-    try:
-        from django.core.cache.backends.redis import RedisCache
-    except ImportError:  # pragma: no cover - Django < 4 only
-        return False
-    return issubclass(cls, RedisCache)
 
 
 # In-process caches hold no connection and share their storage (and lock) by

@@ -1,4 +1,8 @@
-"""Django app config: add ``"restflow.throttling"`` to ``INSTALLED_APPS`` for its system checks."""
+"""Django app config: add ``"restflow.throttling"`` to ``INSTALLED_APPS`` for its system checks.
+
+Importing the package registers them (``restflow/throttling/__init__.py``);
+installing the app makes Django import it at start-up.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,3 @@ class RestflowThrottlingConfig(AppConfig):
     name = "restflow.throttling"
     label = "restflow_throttling"
     verbose_name = "restflow throttling"
-
-    def ready(self) -> None:
-        from restflow.throttling import checks  # noqa: F401  (registers the checks)

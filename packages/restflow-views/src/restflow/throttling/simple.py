@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import inspect
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from asgiref.sync import async_to_sync
 from django.core.cache.backends.base import BaseCache
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 
-from restflow.core.fallback import HookMode, acall_hook, hook_mode, mark_loop_safe
+from restflow.core.fallback import HookMode, acall_hook, call, hook_mode, mark_loop_safe
 from restflow.throttling._counters import cache_for, counter_for
 from restflow.throttling._rates import parse_rate
 from restflow.throttling.base import BaseThrottle
 
 __all__ = ["SimpleRateThrottle"]
-
-
-async def _awaited(awaitable: Awaitable[Any]) -> Any:
-    return await awaitable
 
 
 def rate_error(scope: str | None, owner: str, reason: str) -> ImproperlyConfigured:
@@ -102,13 +96,9 @@ class SimpleRateThrottle(BaseThrottle):
         """Count this request and say whether it is within the rate."""
         if not self._applies(view):
             return True
-        key = self.get_cache_key(request, view)
+        key = call(self.get_cache_key, request, view)  # bridges ``async def get_cache_key``
         if key is None:
             return True
-        if type(key) is not str and inspect.isawaitable(key):  # ``async def get_cache_key``
-            key = async_to_sync(_awaited)(key)
-            if key is None:
-                return True
         cache = self._cache()
         window_key, timeout = self._window(key)
         return self._admit(counter_for(cache).hit(cache, window_key, timeout))
@@ -126,7 +116,7 @@ class SimpleRateThrottle(BaseThrottle):
         cache = self._cache()
         window_key, timeout = self._window(key)
         counter = counter_for(cache)
-        if counter.in_process:  # LocMem/Dummy: the sync hit does no I/O
+        if counter.in_process:  # LocMem/Dummy: the sync hit does no I/O, spare a coroutine
             return self._admit(counter.hit(cache, window_key, timeout))
         return self._admit(await counter.ahit(cache, window_key, timeout))
 
