@@ -82,6 +82,16 @@ class _ResponseCache:
         def cacheable(stored: Stored, *args: Any, **kwargs: Any) -> bool:
             return cache_errors or 200 <= stored[1] < 300
 
+        options: dict[str, Any] = {
+            "key_constructor": key_constructor,
+            "ttl": ttl,
+            "stale_ttl": stale_ttl,
+            "cache_alias": cache_alias,
+            "cache_if": cacheable,
+            "invalidates_on": invalidates_on,
+            "serves_responses": True,
+        }
+
         if is_async_callable(handler):
 
             @functools.wraps(handler)
@@ -94,14 +104,7 @@ class _ResponseCache:
                     response = view.finalize_response(request, response, *args, **kwargs)
                 return _store(response)
 
-            self.wrapper = CachedWrapper(
-                produce,
-                key_constructor=key_constructor,
-                ttl=ttl,
-                stale_ttl=stale_ttl,
-                cache_alias=cache_alias,
-                cache_if=cacheable,
-            )
+            self.wrapper = CachedWrapper(produce, **options)
 
             @functools.wraps(handler)
             async def aview(view: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
@@ -117,14 +120,7 @@ class _ResponseCache:
                 response = view.finalize_response(request, response, *args, **kwargs)
                 return _store(response)
 
-            self.wrapper = CachedWrapper(
-                produce_sync,
-                key_constructor=key_constructor,
-                ttl=ttl,
-                stale_ttl=stale_ttl,
-                cache_alias=cache_alias,
-                cache_if=cacheable,
-            )
+            self.wrapper = CachedWrapper(produce_sync, **options)
 
             @functools.wraps(handler)
             def view_sync(view: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
@@ -132,8 +128,6 @@ class _ResponseCache:
                 return self._respond(found[0], found[1], found[3])
 
             self.view = view_sync
-        self.wrapper.serves_responses = True
-        self.wrapper._attach_rules(invalidates_on)
         setattr(self.view, "cache", self.wrapper)  # noqa: B010 (a function attribute)
 
     def _respond(self, stored: Stored, status: CacheStatus, entry: Entry | None) -> HttpResponse:

@@ -152,19 +152,19 @@ class LocMemStore(Store):
         return self.delete(key)
 
     def delete_prefix(self, prefix: str, *, dry_run: bool = False) -> int:
-        made = self._make(prefix)
-        with self._lock:
-            keys = [k for k in self._dict if k.startswith(made)]
-            if not dry_run:
-                for key in keys:
-                    self.cache._delete(key)  # type: ignore[attr-defined]
-        return len(keys)
+        return self._delete_under(prefix, None, dry_run)
 
     def delete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
-        made = self._make(sweep.prefix)
-        offset = len(made) - len(sweep.prefix)  # the backend's own prefix
+        return self._delete_under(sweep.prefix, sweep.matches, dry_run)
+
+    def _delete_under(self, prefix: str, keep: Callable[[str], bool] | None, dry_run: bool) -> int:
+        """Delete (or count) the entries under ``prefix`` whose key ``keep`` accepts."""
+        made = self._make(prefix)
+        offset = len(made) - len(prefix)  # the backend's own prefix
         with self._lock:
-            keys = [k for k in self._dict if k.startswith(made) and sweep.matches(k[offset:])]
+            keys = [
+                k for k in self._dict if k.startswith(made) and (keep is None or keep(k[offset:]))
+            ]
             if not dry_run:
                 for key in keys:
                     self.cache._delete(key)  # type: ignore[attr-defined]

@@ -116,6 +116,7 @@ class CachedWrapper:
         cache_unless: Callable[..., bool] | None = None,
         stampede_protection: bool | None = None,
         invalidates_on: Iterable[Any] = (),
+        serves_responses: bool = False,
     ) -> None:
         if not callable(func):
             raise TypeError(f"cache_result() needs a callable, got {func!r}.")
@@ -146,16 +147,11 @@ class CachedWrapper:
         self._refreshing: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._rt: _Runtime | None = None
-        self.rules: list[Any] = []
+        self.serves_responses = serves_responses
+        """``True`` for a ``cache_response`` handler (rules then name the key's fields)."""
+        self.rules: list[Any] = list(invalidates_on)
         register_wrapper(self)
-        self._attach_rules(invalidates_on)
-
-    serves_responses = False
-    """``True`` for a ``cache_response`` handler (rules then name the key's fields)."""
-
-    def _attach_rules(self, rules: Iterable[Any]) -> None:
-        for rule in rules:
-            self.rules.append(rule)
+        for rule in self.rules:
             rule.attach(self)
 
     def __repr__(self) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from restflow.caching.keys.context import KeyContext
-from restflow.caching.keys.encoding import digest, encode
+from restflow.caching.keys.encoding import SEPARATOR, digest, encode
 from restflow.caching.keys.fields import (
     ArgsKeyField,
     ConstantKeyField,
@@ -34,7 +34,6 @@ __all__ = [
     "field_names",
 ]
 
-SEPARATOR = "::"
 _EMPTY_SUFFIX = "_"
 _META_OPTIONS = (
     "namespace",
@@ -113,22 +112,14 @@ class KeyConstructor(metaclass=_KeyConstructorMeta):
         """Delete the entries of every function keyed by this constructor; returns a count or -1."""
         from restflow.caching.registry import wrappers_using
 
-        total = 0
-        for wrapper in wrappers_using(cls):
-            count = wrapper.invalidate_all()
-            total = -1 if count < 0 or total < 0 else total + count
-        return total
+        return _sum_counts(wrapper.invalidate_all() for wrapper in wrappers_using(cls))
 
     @classmethod
     async def awipe(cls) -> int:
         """Async twin of :meth:`wipe`."""
         from restflow.caching.registry import wrappers_using
 
-        total = 0
-        for wrapper in wrappers_using(cls):
-            count = await wrapper.ainvalidate_all()
-            total = -1 if count < 0 or total < 0 else total + count
-        return total
+        return _sum_counts([await wrapper.ainvalidate_all() for wrapper in wrappers_using(cls)])
 
     @classmethod
     def wipe_previous_versions(
@@ -142,11 +133,10 @@ class KeyConstructor(metaclass=_KeyConstructorMeta):
         """
         from restflow.caching.registry import wrappers_using
 
-        total = 0
-        for wrapper in wrappers_using(cls):
-            count = wrapper.wipe_previous_versions(versions, dry_run=dry_run)
-            total = -1 if count < 0 or total < 0 else total + count
-        return total
+        return _sum_counts(
+            wrapper.wipe_previous_versions(versions, dry_run=dry_run)
+            for wrapper in wrappers_using(cls)
+        )
 
     @classmethod
     async def awipe_previous_versions(
@@ -155,11 +145,20 @@ class KeyConstructor(metaclass=_KeyConstructorMeta):
         """Async twin of :meth:`wipe_previous_versions`."""
         from restflow.caching.registry import wrappers_using
 
-        total = 0
-        for wrapper in wrappers_using(cls):
-            count = await wrapper.awipe_previous_versions(versions, dry_run=dry_run)
-            total = -1 if count < 0 or total < 0 else total + count
-        return total
+        return _sum_counts(
+            [
+                await wrapper.awipe_previous_versions(versions, dry_run=dry_run)
+                for wrapper in wrappers_using(cls)
+            ]
+        )
+
+
+def _sum_counts(counts: Iterable[int]) -> int:
+    """The total of the wrappers' counts; -1 (unknown) as soon as one of them is -1."""
+    total = 0
+    for count in counts:
+        total = -1 if count < 0 or total < 0 else total + count
+    return total
 
 
 def InlineKeyConstructor(

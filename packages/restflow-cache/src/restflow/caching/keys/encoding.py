@@ -20,7 +20,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["digest", "encode"]
+__all__ = ["SEPARATOR", "digest", "encode"]
+
+SEPARATOR = "::"
+"""Between the parts of a key: namespace, version, function id, then the fields."""
 
 _SAFE = "-_.@+/"  # everything else outside [A-Za-z0-9] is percent-encoded, including '%', ':', '!'
 

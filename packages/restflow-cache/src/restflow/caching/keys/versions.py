@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from restflow.caching.keys.encoding import encode
+from restflow.caching.keys.encoding import SEPARATOR, encode
 
 __all__ = ["MAX_ENUMERATED_VERSIONS", "VersionSweep"]
 
-SEPARATOR = "::"
 MAX_ENUMERATED_VERSIONS = 1000
 """Backends that cannot list keys enumerate integer versions below the current one, up to this."""
 

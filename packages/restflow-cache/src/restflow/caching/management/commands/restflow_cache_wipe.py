@@ -111,7 +111,7 @@ class Command(BaseCommand):
                 continue  # functions sharing a key_identifier share entries
             seen.add((store.alias, key.namespace, key.identifier))
             try:
-                count = store.delete_versions(key.version_sweep(versions), dry_run=dry)
+                count = wrapper.wipe_previous_versions(versions, dry_run=dry)
             except (TypeError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(
