@@ -132,7 +132,6 @@ def function_part(alias: str) -> tuple[dict[str, Timer], dict[str, int]]:
 
 
 def response_part() -> dict[str, Timer]:
-    from asgiref.sync import async_to_sync
     from rest_framework.response import Response
     from rest_framework.test import APIRequestFactory
     from rest_framework.views import APIView
@@ -165,41 +164,28 @@ def response_part() -> dict[str, Timer]:
     }
     async_view = RestflowAsyncView.as_view()
 
+    def requests(n: int) -> list[Any]:
+        return [factory.get("/items", HTTP_ACCEPT="application/json") for _ in range(n)]
+
     def sync_timer(view: Any) -> Timer:
         def run(n: int) -> float:
-            requests = [factory.get("/items", HTTP_ACCEPT="application/json") for _ in range(n)]
-            start = time.perf_counter_ns()
-            for request in requests:
-                response = view(request)
-                if hasattr(response, "render"):
-                    response.render()
-            elapsed = time.perf_counter_ns() - start
+            us, response = _django.time_view(view, requests(n))
             if response.status_code != 200:
                 raise RuntimeError(f"status {response.status_code}")
-            return elapsed / n / 1000
+            return us
 
         run(5)
         return run
 
     loop = asyncio.new_event_loop()
 
-    async def _async_run(n: int) -> float:
-        requests = [factory.get("/items", HTTP_ACCEPT="application/json") for _ in range(n)]
-        start = time.perf_counter_ns()
-        for request in requests:
-            response = await async_view(request)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
-        elapsed = time.perf_counter_ns() - start
+    def async_timer(n: int) -> float:
+        us, response = loop.run_until_complete(_django.atime_view(async_view, requests(n)))
         if response.status_code != 200 or response["X-Cache-Status"] != "HIT":
             raise RuntimeError("the async view did not hit")
-        return elapsed / n / 1000
-
-    def async_timer(n: int) -> float:
-        return loop.run_until_complete(_async_run(n))
+        return us
 
     async_timer(5)
-    _ = async_to_sync
     timers = {name: sync_timer(view) for name, view in views.items()}
     timers["restflow-async"] = async_timer
     return timers

@@ -36,7 +36,6 @@ import json
 import os
 import platform
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,18 +110,17 @@ def timers_for(alias: str, clients: int) -> tuple[dict[str, Timer], Callable[[],
             request.META["REMOTE_ADDR"] = addresses[index % clients]
         return built
 
+    def checked(timed: tuple[float, Any]) -> float:
+        us, response = timed
+        if response.status_code != 200:
+            raise RuntimeError(f"status {response.status_code}")
+        return us
+
     def sync_timer(view: Any) -> Timer:
         def run(n: int) -> float:
             batch = requests(n)
             cache.clear()
-            start = time.perf_counter_ns()
-            for request in batch:
-                response = view(request)
-                response.render()
-            elapsed = time.perf_counter_ns() - start
-            if response.status_code != 200:
-                raise RuntimeError(f"status {response.status_code}")
-            return elapsed / n / 1000
+            return checked(_django.time_view(view, batch))
 
         run(5)
         return run
@@ -130,20 +128,10 @@ def timers_for(alias: str, clients: int) -> tuple[dict[str, Timer], Callable[[],
     loop = asyncio.new_event_loop()
 
     def async_timer(view: Any) -> Timer:
-        async def arun(batch: list[Any]) -> float:
-            start = time.perf_counter_ns()
-            for request in batch:
-                response = await view(request)
-                response.render()
-            elapsed = time.perf_counter_ns() - start
-            if response.status_code != 200:
-                raise RuntimeError(f"status {response.status_code}")
-            return elapsed / len(batch) / 1000
-
         def run(n: int) -> float:
             batch = requests(n)
             cache.clear()
-            return loop.run_until_complete(arun(batch))
+            return checked(loop.run_until_complete(_django.atime_view(view, batch)))
 
         run(5)
         return run
