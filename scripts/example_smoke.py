@@ -261,6 +261,9 @@ def check_caching(base: str, token: str) -> None:
 
 
 def check_throttle_streams_and_docs(base: str) -> None:
+    left = 60 - time.time() % 60  # the rate's one-minute window restarts each minute
+    if left < 5:
+        time.sleep(left + 0.1)  # else the last request may count in the next window
     statuses = [request(base, "GET", "/api/top-rated/")[0] for _ in range(THROTTLE_LIMIT)]
     status, head, body = request(base, "GET", "/api/top-rated/")
     expect(
