@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 from rest_framework import serializers as drf_serializers
+from rest_framework.serializers import BaseSerializer
 from rest_framework.test import APIRequestFactory
 
+from restflow.pagination import FastPageNumberPagination
 from restflow.serializers import ModelSerializer
 from restflow.views import AsyncCreateAPIView, AsyncListAPIView
 from sertests.hops import HopCounter, count_hops
@@ -39,6 +42,14 @@ class TypedList(AsyncListAPIView):
     queryset = Product.objects.all()
     serializer_class = TypedProductSerializer
     pagination_class = None
+
+
+class TwoPerPage(FastPageNumberPagination):
+    page_size = 2
+
+
+class TypedFastList(TypedList):
+    pagination_class = TwoPerPage
 
 
 @pytest.fixture
@@ -77,3 +88,25 @@ def test_list_renders_on_the_loop_after_one_query_hop(hops):
     response = _call(TypedList, "GET")
     assert [row["name"] for row in response.data] == ["a", "b"]
     assert hops.names == ["_evaluate"]
+
+
+@pytest.mark.parametrize("view_class", [TypedList, TypedFastList])
+def test_a_list_response_leaves_nothing_for_the_cycle_collector(view_class):
+    Product.objects.bulk_create(Product(name=name, price=1) for name in "abc")
+    assert _call(view_class, "GET").status_code == 200  # first use: the row plan is built
+    gc.collect()
+    gc.disable()
+    try:
+        response = _call(view_class, "GET")
+        assert response.status_code == 200
+        response.close()  # as Django's handlers do once the response is sent
+        del response
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kept = [o for o in gc.garbage if isinstance(o, (Product, BaseSerializer))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    # the page's rows and the serializers were freed by reference counting
+    assert kept == []

@@ -17,6 +17,7 @@ from rest_framework.fields import empty
 
 from restflow.core.fallback import HookMode, acall_hook, hook_mode
 from restflow.serializers._methods import refuse_on_sync_path
+from restflow.serializers._parent import ParentLink
 from restflow.serializers._plan import NO_PLAN
 from restflow.serializers._steps import Mode, Plan, Step, run_async, run_sync
 
@@ -44,6 +45,9 @@ class AsyncSurface:
     ``state.result``), the empty values and the DRF defaults they compare
     against; the validators and ``validate`` steps are common.
     """
+
+    # A ListSerializer's child holds its list weakly: no cycle per list response.
+    parent = ParentLink()
 
     # Provided by the DRF serializer classes this is mixed into.
     initial_data: Any
