@@ -15,7 +15,7 @@ from rest_framework.test import APIRequestFactory
 
 from restflow.pagination import FastPageNumberPagination
 from restflow.serializers import ModelSerializer
-from restflow.views import AsyncCreateAPIView, AsyncListAPIView
+from restflow.views import AsyncCreateAPIView, AsyncListAPIView, GenericAPIView, ListModelMixin
 from sertests.hops import HopCounter, count_hops
 from viewtests.models import Product
 
@@ -52,6 +52,19 @@ class TypedFastList(TypedList):
     pagination_class = TwoPerPage
 
 
+class SyncTypedList(ListModelMixin, GenericAPIView):
+    queryset = Product.objects.all()
+    serializer_class = TypedProductSerializer
+    pagination_class = None
+
+    def get(self, request: Any) -> Any:
+        return self.list(request)
+
+
+class SyncTypedFastList(SyncTypedList):
+    pagination_class = TwoPerPage
+
+
 @pytest.fixture
 def hops() -> Iterator[HopCounter]:
     with count_hops() as counter:
@@ -63,7 +76,8 @@ def _call(view_class: type, method: str, data: Any = None) -> Any:
     django_request = APIRequestFactory().generic(
         method, "/", data=body, content_type="application/json"
     )
-    return async_to_sync(view_class.as_view())(django_request)
+    view = view_class.as_view()
+    return async_to_sync(view)(django_request) if view_class.view_is_async else view(django_request)
 
 
 def test_create_awaits_async_validation_and_saves_in_one_hop(hops):
@@ -90,7 +104,7 @@ def test_list_renders_on_the_loop_after_one_query_hop(hops):
     assert hops.names == ["_evaluate"]
 
 
-@pytest.mark.parametrize("view_class", [TypedList, TypedFastList])
+@pytest.mark.parametrize("view_class", [TypedList, TypedFastList, SyncTypedList, SyncTypedFastList])
 def test_a_list_response_leaves_nothing_for_the_cycle_collector(view_class):
     Product.objects.bulk_create(Product(name=name, price=1) for name in "abc")
     assert _call(view_class, "GET").status_code == 200  # first use: the row plan is built

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, ClassVar
 
 from asgiref.sync import markcoroutinefunction, sync_to_async
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 from restflow.core import _drf  # noqa: F401  (marks DRF's I/O-free callables loop-safe)
 from restflow.core._negotiation import negotiate
 from restflow.core._render import render_json
+from restflow.core.cycles import release_on_close
 from restflow.core.fallback import (
     HookMode,
     acall,
@@ -80,24 +80,6 @@ class _RenderedOnLoop:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_RenderedOnLoop, (self.response,))
-
-
-def _release(view: APIView, request: Request, response: HttpResponseBase) -> None:
-    """Break the view/request/response reference cycles once Django has closed the response.
-
-    Without this every request leaves a few dozen objects (the ASGI request and
-    its body among them) for the cycle collector; with it, reference counting
-    frees them at once.
-    """
-    parser_context = getattr(request, "parser_context", None)
-    if parser_context:
-        parser_context.pop("view", None)
-        parser_context.pop("request", None)
-    renderer_context = getattr(response, "renderer_context", None)
-    if renderer_context:
-        renderer_context.pop("response", None)
-    view.__dict__.pop("response", None)
-    view.__dict__.pop("head", None)  # Django's View.setup binds self.get here
 
 
 class AsyncAPIView(APIView):
@@ -189,7 +171,7 @@ class AsyncAPIView(APIView):
 
         final = await self.afinalize_response(drf_request, response, *args, **kwargs)
         self.response = final  # type: ignore[assignment]
-        final._resource_closers.append(partial(_release, self, drf_request, final))  # type: ignore[attr-defined]
+        release_on_close(self, drf_request, final)
         return await self.arender_response(drf_request, final)
 
     async def ainitial(self, request: Request, *args: Any, **kwargs: Any) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from rest_framework import views
+from typing import Any
 
+from rest_framework import views
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from restflow.core.cycles import release_on_close
 from restflow.core.dispatch import AsyncAPIView as _CoreAsyncAPIView
 from restflow.views.helpers import AsyncViewHelpers, ViewHelpers
 from restflow.views.timeout import TimeoutMixin
@@ -11,8 +16,22 @@ from restflow.views.timeout import TimeoutMixin
 __all__ = ["APIView", "AsyncAPIView"]
 
 
-class APIView(ViewHelpers, views.APIView):
-    """DRF's ``APIView`` (sync dispatch, unchanged) with the serializer and pagination helpers."""
+class SyncDispatchMixin:
+    """DRF's sync dispatch, leaving no view/request/response cycle once the response is closed."""
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        """DRF's ``finalize_response``; the back links go when Django closes the response."""
+        final: Response = super().finalize_response(  # type: ignore[misc]
+            request, response, *args, **kwargs
+        )
+        release_on_close(self, request, final)
+        return final
+
+
+class APIView(SyncDispatchMixin, ViewHelpers, views.APIView):
+    """DRF's ``APIView`` (sync dispatch) with the serializer and pagination helpers."""
 
 
 class AsyncAPIView(TimeoutMixin, AsyncViewHelpers, _CoreAsyncAPIView):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from restflow.core import HookMode, acall_hook, hook_mode
 from restflow.views import _drf  # noqa: F401  (GenericAPIView.get_queryset runs on the loop)
-from restflow.views.apiview import AsyncAPIView
+from restflow.views.apiview import AsyncAPIView, SyncDispatchMixin
 from restflow.views.helpers import ViewHelpers
 from restflow.views.mixins import (
     AsyncCreateModelMixin,
@@ -47,7 +47,7 @@ class _PostFetches:
         return self.post_fetches
 
 
-class GenericAPIView(_PostFetches, ViewHelpers, generics.GenericAPIView):
+class GenericAPIView(_PostFetches, SyncDispatchMixin, ViewHelpers, generics.GenericAPIView):
     """DRF's ``GenericAPIView`` with the restflow helpers (sync)."""
 
 
