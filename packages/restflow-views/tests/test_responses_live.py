@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from uvicorn_support import uvicorn_subprocess
 
 try:
     import httpx
@@ -58,39 +56,15 @@ class Server:
         return self.log.stat().st_size
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("stream")
     marks, log = root / "marks", root / "server.log"
     marks.mkdir()
-    port = _free_port()
-    env = {**os.environ, "RESTFLOW_STREAM_MARKS": str(marks)}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, str(TESTS_DIR / "viewtests" / "stream_views.py"),
-             str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"uvicorn did not start:\n{log.read_text()}")
-                time.sleep(0.05)
-        yield Server(f"http://127.0.0.1:{port}", marks, log)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    app_file = str(TESTS_DIR / "viewtests" / "stream_views.py")
+    env = {"RESTFLOW_STREAM_MARKS": str(marks)}
+    with uvicorn_subprocess(_LAUNCH, [app_file], log, env) as base:
+        yield Server(base, marks, log)
 
 
 def _name() -> str:
