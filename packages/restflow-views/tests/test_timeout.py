@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from restflow.views import AsyncAPIView, AsyncViewSet
 from restflow.views.timeout import GatewayTimeout
+from viewtests.timeout_views import TextRenderer
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -52,10 +53,19 @@ class SlowViewSet(AsyncViewSet):
         return Response({})
 
 
-async def _get(view: Any, delay: float = 0) -> tuple[int, Any]:
-    request = RequestFactory().get("/", {"delay": delay}, HTTP_ACCEPT="application/json")
+class TextOnlyView(SlowView):
+    renderer_classes = [TextRenderer]
+
+
+async def _call(view: Any, delay: float, accept: str) -> Any:
+    request = RequestFactory().get("/", {"delay": delay}, HTTP_ACCEPT=accept)
     response = await view(request)
     response.render()
+    return response
+
+
+async def _get(view: Any, delay: float = 0) -> tuple[int, Any]:
+    response = await _call(view, delay, "application/json")
     return response.status_code, json.loads(response.content)
 
 
@@ -82,6 +92,18 @@ class TestTimeout:
             status, body = await _get(SlowViewSet.as_view(actions), 0)
             assert status == 504, actions
             assert body["error"]["code"] == "service_unavailable"
+
+    async def test_overrun_renders_with_a_loop_safe_renderer_not_the_browsable_api(self) -> None:
+        # the browsable API renders in the request's sync thread, which may still be blocked
+        response = await _call(SlowView.as_view(), 1, "text/html")
+        assert response.status_code == 504
+        assert response["Content-Type"] == "application/json"
+        assert json.loads(response.content)["error"]["details"] == {"timeout": 0.05}
+
+    async def test_overrun_keeps_the_renderer_of_a_view_without_a_loop_safe_one(self) -> None:
+        response = await _call(TextOnlyView.as_view(), 1, "text/plain")
+        assert response.status_code == 504
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
 
     def test_extra_action_keeps_its_routing_metadata(self) -> None:
         assert [a.url_path for a in SlowViewSet.get_extra_actions()] == ["stats"]

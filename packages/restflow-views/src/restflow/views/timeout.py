@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
+from restflow.core.fallback import HookMode, hook_mode
 from restflow.exceptions import ServiceUnavailable
 
 __all__ = ["GatewayTimeout", "TimeoutMixin"]
@@ -26,12 +27,32 @@ class GatewayTimeout(ServiceUnavailable):
     default_detail = _("The request took too long to process.")
 
 
+def _render_on_the_loop(view: Any) -> None:
+    """Have the 504 rendered on the event loop, not in the request's sync thread.
+
+    That thread may still run the call the handler was blocked in. The negotiated
+    renderer stays when it is loop-safe (``JSONRenderer``); otherwise (the browsable
+    API, a template renderer) the view's first loop-safe renderer takes over. A view
+    without one keeps its renderer, which then waits for the thread.
+    """
+    request = getattr(view, "request", None)
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or hook_mode(renderer, "render") is HookMode.LOOP:
+        return
+    for candidate in view.get_renderers():
+        if hook_mode(candidate, "render") is HookMode.LOOP:
+            request.accepted_renderer = candidate  # type: ignore[union-attr]
+            request.accepted_media_type = candidate.media_type  # type: ignore[union-attr]
+            return
+
+
 def _with_timeout(handler: Callable[..., Any], seconds: float) -> Callable[..., Any]:
     @functools.wraps(handler)
     async def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return await asyncio.wait_for(handler(self, *args, **kwargs), seconds)
         except TimeoutError:
+            _render_on_the_loop(self)
             raise GatewayTimeout(details={"timeout": seconds}) from None
 
     timed.__restflow_untimed__ = handler  # type: ignore[attr-defined]
