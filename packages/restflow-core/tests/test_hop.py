@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import gc
 import threading
 from typing import Any
 
@@ -86,28 +88,44 @@ async def test_arguments_and_exceptions_reach_the_caller() -> None:
         await run_sync(int, "x")
 
 
-async def test_a_cancelled_caller_stops_waiting_and_the_call_finishes() -> None:
+@pytest.mark.parametrize("outcome", ["returns", "raises"])
+@pytest.mark.parametrize("path", ["own", "asgiref"])
+async def test_a_cancelled_caller_stops_waiting_and_the_late_outcome_is_dropped_quietly(
+    path: str, outcome: str
+) -> None:
+    """As when a view's timeout fires: the caller goes on at once, the call runs to its end.
+
+    ``own``: run_sync's own hop (asgiref's shared thread); ``asgiref``: the first hop of a
+    ``ThreadSensitiveContext``, which run_sync hands to ``sync_to_async``.
+    """
     started, release, finished = threading.Event(), threading.Event(), threading.Event()
 
     def slow() -> str:
         started.set()
         release.wait(5)
         finished.set()
+        if outcome == "raises":
+            raise RuntimeError("the late failure nobody waits for")
         return "done"
 
     errors: list[dict[str, Any]] = []
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _loop, context: errors.append(context))
-    task = asyncio.ensure_future(run_sync(slow))
-    await asyncio.to_thread(started.wait, 5)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    release.set()
-    await asyncio.to_thread(finished.wait, 5)
-    assert finished.is_set()
-    assert await run_sync(threading.get_ident)  # the thread is free again
-    assert errors == []  # the late result was dropped quietly
+    async with contextlib.AsyncExitStack() as stack:
+        if path == "asgiref":
+            await stack.enter_async_context(ThreadSensitiveContext())
+        task = asyncio.ensure_future(run_sync(slow))
+        await asyncio.to_thread(started.wait, 5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert not finished.is_set()  # the caller did not wait for the call
+        release.set()
+        await asyncio.to_thread(finished.wait, 5)
+        assert await run_sync(threading.get_ident)  # the thread is free again
+    gc.collect()  # an unretrieved exception would be reported now
+    await asyncio.sleep(0)
+    assert errors == []  # the late result or exception was dropped quietly
 
 
 async def test_count_hops_sees_run_sync_and_sync_to_async() -> None:
