@@ -35,14 +35,14 @@ def _render_on_the_loop(view: Any) -> None:
     API, a template renderer) the view's first loop-safe renderer takes over. A view
     without one keeps its renderer, which then waits for the thread.
     """
-    request = getattr(view, "request", None)
+    request: Any = getattr(view, "request", None)
     renderer = getattr(request, "accepted_renderer", None)
     if renderer is None or hook_mode(renderer, "render") is HookMode.LOOP:
         return
     for candidate in view.get_renderers():
         if hook_mode(candidate, "render") is HookMode.LOOP:
-            request.accepted_renderer = candidate  # type: ignore[union-attr]
-            request.accepted_media_type = candidate.media_type  # type: ignore[union-attr]
+            request.accepted_renderer = candidate
+            request.accepted_media_type = candidate.media_type
             return
 
 
@@ -76,9 +76,19 @@ class TimeoutMixin:
     """Declare ``timeout = <seconds>`` on an async view to bound its handlers.
 
     Each handler (HTTP methods, viewset actions, ``@action`` methods) is wrapped once,
-    at class creation; an overrun cancels the handler and answers 504 with the
-    ``service_unavailable`` envelope (``details.timeout`` = the limit). Authentication,
-    permission and throttle checks are not counted.
+    at class creation. At the deadline the handler is cancelled and the view answers
+    504 with the ``service_unavailable`` envelope (``details.timeout`` = the limit),
+    rendered on the event loop. Authentication, permission and throttle checks are
+    not counted.
+
+    A call the handler awaits in a thread (``sync_to_async``, the async ORM,
+    ``run_sync``) is not interrupted: it runs to its end and its outcome is dropped.
+    When it runs in the request's sync thread (``thread_sensitive=True``), whatever
+    else needs that thread waits for it: with a ``MiddlewareMixin`` middleware that
+    has ``process_response`` (Django's default list) or any sync-only middleware,
+    the 504 leaves only when the call returns. Without such middleware, or with the
+    call off that thread (``thread_sensitive=False``, an async client), it leaves at
+    the deadline. See "Per-view timeout" in docs/streaming.md.
     """
 
     timeout: float | None = None
