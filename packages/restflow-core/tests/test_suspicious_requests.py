@@ -16,34 +16,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.core import exceptions as django_exceptions
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import got_request_exception
-from django.http import HttpResponse
-from django.test import AsyncClient, Client, override_settings
+from django.test import override_settings
 
+from coretests.both_paths import PATHS, send
 from restflow.exceptions import ErrorCode, exception_handler
 
 pytestmark = pytest.mark.urls("coretests.urls_hostile")
-
-PATHS = ["sync", "async"]  # DRF's APIView with restflow's handler; core's AsyncAPIView
 
 TOO_MANY_FIELDS = "The request has too many fields."
 TOO_MANY_FILES = "The request has too many files."
 TOO_LARGE = "The request body is too large."
 BAD_REQUEST = "Bad request."
-
-
-def send(path: str, method: str, url: str, **kwargs: Any) -> HttpResponse:
-    """One request through Django's test client: WSGI for sync views, ASGI for async ones."""
-    if path == "async":
-        response: HttpResponse = async_to_sync(getattr(AsyncClient(), method))(
-            f"/async{url}", **kwargs
-        )
-        return response
-    response = getattr(Client(), method)(f"/sync{url}", **kwargs)
-    return response
 
 
 def _many_files(count: int) -> dict[str, Any]:

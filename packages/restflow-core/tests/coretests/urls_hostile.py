@@ -9,4 +9,6 @@ urlpatterns = [
     path("async/echo/", views.AsyncEcho.as_view()),
     path("sync/suspicious/", views.SyncSuspicious.as_view()),
     path("async/suspicious/", views.AsyncSuspicious.as_view()),
+    path("sync/reject/", views.SyncReject.as_view()),
+    path("async/reject/", views.AsyncReject.as_view()),
 ]

@@ -1,7 +1,8 @@
 """The same small views on DRF's sync ``APIView`` and core's ``AsyncAPIView``, for hostile input.
 
-Both keep DRF's default parsers (JSON, form, multipart) and renderers; the
-sync ones are plain DRF views answering through restflow's exception handler.
+The sync ones are plain DRF views answering through restflow's exception
+handler, configured with restflow's JSON parser as the docs say; the async
+ones keep DRF's default parsers, which ``AsyncAPIView`` substitutes.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import SuspiciousFileOperation
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from restflow.core import AsyncAPIView
+from restflow.parsers import JSONParser
 
 
 def _fields(request: Request) -> dict[str, Any]:
@@ -23,6 +27,10 @@ def _fields(request: Request) -> dict[str, Any]:
 def _echo(request: Request) -> Any:
     data = request.data
     return data if isinstance(data, (list, dict)) and not hasattr(data, "getlist") else dict(data)
+
+
+def _reject(request: Request) -> None:
+    raise ValidationError({"payload": request.data})
 
 
 def _suspicious() -> None:
@@ -46,6 +54,8 @@ class AsyncQuery(Open, AsyncAPIView):
 
 
 class SyncEcho(Open, APIView):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
     def post(self, request: Request) -> Response:
         return Response(_echo(request))
 
@@ -64,4 +74,18 @@ class SyncSuspicious(Open, APIView):
 class AsyncSuspicious(Open, AsyncAPIView):
     async def get(self, request: Request) -> Response:
         _suspicious()
+        return Response({})
+
+
+class SyncReject(SyncEcho):
+    """Hands the body back inside a validation error: DRF and restflow walk it recursively."""
+
+    def post(self, request: Request) -> Response:
+        _reject(request)
+        return Response({})
+
+
+class AsyncReject(Open, AsyncAPIView):
+    async def post(self, request: Request) -> Response:
+        _reject(request)
         return Response({})

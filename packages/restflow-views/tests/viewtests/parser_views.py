@@ -1,0 +1,23 @@
+"""Echo views on restflow-views' sync and async view families, with DRF's default parsers."""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from restflow.views import APIView, AsyncAPIView, GenericAPIView
+
+
+class SyncEcho(APIView):
+    def post(self, request: Request) -> Response:
+        return Response(request.data)
+
+
+class AsyncEcho(AsyncAPIView):
+    async def post(self, request: Request) -> Response:
+        return Response(request.data)
+
+
+class SyncGenericEcho(GenericAPIView):
+    def post(self, request: Request) -> Response:
+        return Response(request.data)
