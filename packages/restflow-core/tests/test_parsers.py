@@ -8,6 +8,7 @@ parser, and core's ``AsyncAPIView`` with DRF's default parsers (substituted).
 
 from __future__ import annotations
 
+import bz2
 import io
 import json
 import logging
@@ -180,6 +181,12 @@ def test_a_body_in_a_charset_that_hides_brackets_is_still_measured() -> None:
     with pytest.raises(ParseError, match="nested too deeply"):
         parse(body, encoding="cp500")
     assert parse(nested_list(LIMIT).encode("cp500"), encoding="cp500") is not None
+
+
+def test_a_charset_that_is_not_a_text_encoding_is_refused_before_decoding() -> None:
+    body = bz2.compress(b"[" + b"0," * 100_000 + b"0]")
+    with pytest.raises(ParseError, match="'bz2_codec' is not a text encoding"):
+        parse(body, encoding="bz2_codec")
 
 
 def test_an_empty_body_is_drfs_parse_error() -> None:
