@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.db import connections, transaction
 from django.http import Http404
@@ -100,6 +101,24 @@ CASES: list[tuple[str, Callable[[], Exception], int, ErrorCode, str, Any, dict[s
         {},
     ),
     ("parse_error", drf.ParseError, 400, ErrorCode.PARSE_ERROR, "Malformed request.", None, {}),
+    (
+        "bad_request",
+        lambda: SuspiciousOperation("secret-internal-detail"),
+        400,
+        ErrorCode.BAD_REQUEST,
+        "Bad request.",
+        None,
+        {},
+    ),
+    (
+        "payload_too_large",
+        lambda: RequestDataTooBig("secret-internal-detail"),
+        413,
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        "The request body is too large.",
+        None,
+        {},
+    ),
     ("not_found", drf.NotFound, 404, ErrorCode.NOT_FOUND, "Not found.", None, {}),
     (
         "method_not_allowed",
@@ -187,7 +206,7 @@ CASES: list[tuple[str, Callable[[], Exception], int, ErrorCode, str, Any, dict[s
 
 def test_the_table_covers_every_error_code() -> None:
     assert {case[3] for case in CASES} == set(ErrorCode)
-    assert len(ErrorCode) == 13
+    assert len(ErrorCode) == 15
 
 
 @pytest.mark.parametrize(
@@ -458,7 +477,11 @@ def atomic_requests() -> Iterator[None]:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("exc", [drf.NotFound(), KeyError("x")], ids=["4xx", "500"])
+@pytest.mark.parametrize(
+    "exc",
+    [drf.NotFound(), SuspiciousOperation("x"), KeyError("x")],
+    ids=["4xx", "suspicious", "500"],
+)
 def test_handler_marks_the_atomic_request_for_rollback(
     atomic_requests: None, exc: Exception
 ) -> None:

@@ -79,7 +79,11 @@ PERMISSIONS = [
     "restflow.permissions.standard.DjangoObjectPermissions",
 ]
 # Import orders: DRF's views first, restflow's async dispatch first, the classes first.
-ORDERS = [[], ["restflow.core.dispatch"], ["restflow.permissions", "restflow.exceptions"]]
+ORDERS = [
+    [],
+    ["restflow.core.dispatch"],
+    ["restflow.permissions", "restflow.exceptions", "restflow.parsers"],
+]
 
 
 @pytest.mark.parametrize("first", ORDERS, ids=["drf-first", "dispatch-first", "classes-first"])
@@ -101,6 +105,23 @@ def test_the_exception_handler_and_permissions_together(first: list[str]) -> Non
     )
     assert resolved["EXCEPTION_HANDLER"] == "restflow.exceptions.handler.exception_handler"
     assert resolved["APIView.permission_classes"] == [PERMISSIONS[1]]
+
+
+@pytest.mark.parametrize("first", ORDERS, ids=["drf-first", "dispatch-first", "classes-first"])
+def test_default_parser_classes_name_restflows_json_parser(first: list[str]) -> None:
+    resolved = _resolve(
+        {
+            "DEFAULT_PARSER_CLASSES": [
+                "restflow.parsers.JSONParser",
+                "rest_framework.parsers.FormParser",
+            ]
+        },
+        first,
+    )
+    assert resolved["DEFAULT_PARSER_CLASSES"] == [
+        "restflow.parsers.json.JSONParser",
+        "rest_framework.parsers.FormParser",
+    ]
 
 
 def test_a_settings_class_importing_restflow_exceptions_does_not_cycle(tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ import pkgutil
 
 import restflow.core
 import restflow.exceptions
+import restflow.parsers
 import restflow.permissions
 
-for _package in (restflow.core, restflow.exceptions, restflow.permissions):
+for _package in (restflow.core, restflow.exceptions, restflow.parsers, restflow.permissions):
     for _module in pkgutil.walk_packages(_package.__path__, _package.__name__ + "."):
         importlib.import_module(_module.name)

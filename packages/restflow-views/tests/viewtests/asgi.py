@@ -51,11 +51,16 @@ def request(
     data: Any = None,
     query: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    body: bytes | None = None,
 ) -> Result:
-    """Send one request through ``ASGIHandler``; the JSON body is decoded when there is one."""
-    body = b"" if data is None else json.dumps(data).encode()
+    """Send one request through ``ASGIHandler``; the JSON body is decoded when there is one.
+
+    ``data`` is sent as JSON; ``body`` sends those bytes as they are (as JSON).
+    """
+    if body is None:
+        body = b"" if data is None else json.dumps(data).encode()
     raw_headers = [(b"host", b"testserver")]
-    if data is not None:
+    if body:
         raw_headers.append((b"content-type", b"application/json"))
         raw_headers.append((b"content-length", str(len(body)).encode()))
     for name, value in (headers or {}).items():

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
-from viewtests import views
+from viewtests import hostile_views, views
 
 router = DefaultRouter()
 router.register("vs/products", views.ProductViewSet, basename="vsproduct")
@@ -47,6 +47,9 @@ urlpatterns = [
     path("by-name/<str:product_name>/", views.ProductBySlug.as_view()),
     path("sync-overrides/", views.SyncOverridesList.as_view()),
     path("sync-get-object/<str:name>/", views.SyncGetObjectDetail.as_view()),
+    path("parsers/sync/", hostile_views.SyncEcho.as_view()),
+    path("parsers/async/", hostile_views.AsyncEcho.as_view()),
+    path("parsers/sync-generic/", hostile_views.SyncGenericEcho.as_view()),
     path("", include(router.urls)),
     path("", include(sync_router.urls)),
 ]

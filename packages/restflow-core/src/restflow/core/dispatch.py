@@ -28,6 +28,7 @@ from restflow.core.fallback import (
     hook_mode,
     reaches_async,
 )
+from restflow.parsers import ParsersMixin
 
 __all__ = ["AsyncAPIView"]
 
@@ -82,14 +83,16 @@ class _RenderedOnLoop:
         return (_RenderedOnLoop, (self.response,))
 
 
-class AsyncAPIView(APIView):
+class AsyncAPIView(ParsersMixin, APIView):
     """DRF's ``APIView`` with an async dispatch loop.
 
     Handlers (``get``, ``post``, …) are ``async def``. Sync DRF authentication,
     permission, throttle and renderer classes work unchanged through the
     fall-back contract; native async ones (``aauthenticate``,
     ``ahas_permission``, ``aallow_request``, …) are awaited on the loop.
-    Authentication runs eagerly, before the handler.
+    Authentication runs eagerly, before the handler. DRF's ``JSONParser`` is
+    replaced by :class:`restflow.parsers.JSONParser` (a too deeply nested body
+    is a 400).
     """
 
     view_is_async: ClassVar[bool] = True  # type: ignore[misc]

@@ -15,6 +15,8 @@ class ErrorCode(enum.StrEnum):
     PERMISSION_DENIED = "permission_denied"
     VALIDATION_ERROR = "validation_error"
     PARSE_ERROR = "parse_error"
+    BAD_REQUEST = "bad_request"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"

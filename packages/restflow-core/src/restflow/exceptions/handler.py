@@ -12,6 +12,7 @@ from django.core.signals import got_request_exception
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
+from django.utils.log import log_response
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
@@ -26,6 +27,17 @@ logger = logging.getLogger("restflow.exceptions")
 
 VALIDATION_MESSAGE = "Request validation failed."
 _INTERNAL_MESSAGE = "A server error occurred."
+
+# Django's own client errors, answered as Django answers them (400; 413 for a
+# body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``). Their messages name settings and
+# may repeat client input, so the client gets a fixed one (unless ``DEBUG``).
+_CLIENT_ERRORS = (django_exceptions.SuspiciousOperation, django_exceptions.BadRequest)
+_CLIENT_MESSAGES: tuple[tuple[type[Exception], str], ...] = (
+    (django_exceptions.RequestDataTooBig, "The request body is too large."),
+    (django_exceptions.TooManyFieldsSent, "The request has too many fields."),
+    (django_exceptions.TooManyFilesSent, "The request has too many files."),
+)
+_BAD_REQUEST_MESSAGE = "Bad request."
 
 # Looked up along the exception's MRO, so DRF subclasses map like their parent.
 _CODE_BY_CLASS: dict[type[BaseException], ErrorCode] = {
@@ -50,6 +62,7 @@ _CODE_BY_STATUS: dict[int, ErrorCode] = {
     406: ErrorCode.NOT_ACCEPTABLE,
     409: ErrorCode.CONFLICT,
     410: ErrorCode.NOT_FOUND,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
     415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     429: ErrorCode.THROTTLED,
     503: ErrorCode.SERVICE_UNAVAILABLE,
@@ -63,7 +76,12 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     DRF exceptions, Django's ``Http404`` and ``PermissionDenied`` and
     restflow's :class:`APIException` keep their status and map to an
     :class:`ErrorCode`; ``WWW-Authenticate`` and ``Retry-After`` are set as
-    DRF's own handler sets them. Any other exception becomes a 500
+    DRF's own handler sets them. Django's ``SuspiciousOperation`` family
+    (too many fields or files, a body over the size limit, ...) and
+    ``BadRequest`` are client errors, as in Django: a 400 ``bad_request``, or
+    a 413 ``payload_too_large`` for ``RequestDataTooBig``, with a fixed
+    message; a ``SuspiciousOperation`` is logged where Django logs it, on
+    ``django.security.<ClassName>``. Any other exception becomes a 500
     ``internal_error`` whose message hides the exception unless ``DEBUG``;
     it is logged on ``restflow.exceptions`` with its traceback, and Django's
     ``got_request_exception`` is sent, as for an uncaught exception. The
@@ -72,6 +90,8 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     exc = _from_django(exc)
     if isinstance(exc, drf_exceptions.APIException):
         response = _api_response(exc)
+    elif isinstance(exc, _CLIENT_ERRORS):
+        response = _client_error_response(exc, context)
     else:
         response = _internal_response(exc, context)
     _set_rollback()
@@ -140,9 +160,46 @@ def _api_response(exc: drf_exceptions.APIException) -> Response:
     return Response(error_envelope(code, message, details), status=exc.status_code, headers=headers)
 
 
+def _django_request(context: Mapping[str, Any]) -> Any:
+    return getattr(context.get("request"), "_request", None)
+
+
+def _debug_message(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _client_error_response(exc: Exception, context: Mapping[str, Any]) -> Response:
+    """A Django client error: never a server error, never ``got_request_exception``."""
+    if isinstance(exc, django_exceptions.RequestDataTooBig):
+        code, status = ErrorCode.PAYLOAD_TOO_LARGE, 413
+    else:
+        code, status = ErrorCode.BAD_REQUEST, 400
+    if settings.DEBUG:
+        message = _debug_message(exc)
+    else:
+        message = next(
+            (text for klass, text in _CLIENT_MESSAGES if isinstance(exc, klass)),
+            _BAD_REQUEST_MESSAGE,
+        )
+    response = Response(error_envelope(code, message), status=status)
+    if isinstance(exc, django_exceptions.SuspiciousOperation):
+        # As Django's own handler does: a project's django.security logging applies,
+        # and marking the response logged keeps Django from logging it again.
+        log_response(
+            "%s",
+            str(exc),
+            response=response,
+            request=_django_request(context),
+            logger=logging.getLogger(f"django.security.{type(exc).__name__}"),
+            level="error",
+            exception=exc,
+        )
+    return response
+
+
 def _internal_response(exc: Exception, context: Mapping[str, Any]) -> Response:
     view = context.get("view")
-    request = getattr(context.get("request"), "_request", None)
+    request = _django_request(context)
     where = type(view).__qualname__ if view is not None else "a view"
     logger.error(
         "Unhandled %s in %s",
@@ -153,5 +210,5 @@ def _internal_response(exc: Exception, context: Mapping[str, Any]) -> Response:
     )
     if request is not None:
         got_request_exception.send(sender=None, request=request)
-    message = f"{type(exc).__name__}: {exc}" if settings.DEBUG else _INTERNAL_MESSAGE
+    message = _debug_message(exc) if settings.DEBUG else _INTERNAL_MESSAGE
     return Response(error_envelope(ErrorCode.INTERNAL_ERROR, message), status=500)

@@ -10,14 +10,20 @@ from rest_framework.response import Response
 
 from restflow.core.cycles import release_on_close
 from restflow.core.dispatch import AsyncAPIView as _CoreAsyncAPIView
+from restflow.parsers import ParsersMixin
 from restflow.views.helpers import AsyncViewHelpers, ViewHelpers
 from restflow.views.timeout import TimeoutMixin
 
 __all__ = ["APIView", "AsyncAPIView"]
 
 
-class SyncDispatchMixin:
-    """DRF's sync dispatch, leaving no view/request/response cycle once the response is closed."""
+class SyncDispatchMixin(ParsersMixin):
+    """DRF's sync dispatch as restflow runs it on every sync view.
+
+    DRF's ``JSONParser`` is replaced by :class:`restflow.parsers.JSONParser` (as
+    on the async views), and no view/request/response cycle is left once the
+    response is closed.
+    """
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
