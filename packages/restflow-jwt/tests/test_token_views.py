@@ -12,7 +12,7 @@ from conftest import PASSWORD
 from django.test import AsyncClient, Client, override_settings
 from jwt_settings import SIGNING_KEY
 
-from jwttests.helpers import bearer, envelope
+from jwttests.helpers import bearer, envelope, nested_token
 from restflow.authentication import AccessToken, RefreshToken
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -159,6 +159,22 @@ async def test_refresh_with_an_invalid_token_is_401(user: Any, make: Any) -> Non
     response = await _post("/token/refresh/", {"refresh": make(user)})
     assert response.status_code == 401
     assert envelope(response)["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize("url", ["/token/refresh/", "/token/blacklist/"])
+@pytest.mark.parametrize("where", ["header", "payload"])
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+async def test_a_deeply_nested_token_in_the_body_is_401_malformed_like_any_bad_token(
+    user: Any, url: str, where: str, depth: int
+) -> None:
+    with _settings(MAX_TOKEN_LENGTH=1_000_000):
+        nested = await _post(url, {"refresh": nested_token(where, depth)})
+        garbage = await _post(url, {"refresh": "not-a-token"})
+    for response in (nested, garbage):
+        assert response.status_code == 401, response.content
+        error = envelope(response)
+        assert error["code"] == "authentication_failed"
+        assert error["details"]["reason"] == "malformed"
 
 
 async def test_refresh_for_a_deleted_or_inactive_user_is_401(user: Any) -> None:
