@@ -14,10 +14,11 @@ __all__ = ["ModelBlacklistBackend"]
 class ModelBlacklistBackend(BlacklistBackend):
     """Entries in the database (needs ``"restflow.authentication"`` in ``INSTALLED_APPS``).
 
-    ``jti`` is unique, so ``add`` is atomic across processes. Expired rows
-    stay until ``manage.py purge_blacklisted_tokens`` (or
-    ``BlacklistedToken.cleanup_expired()``) removes them. The async twins
-    run the query in a thread (one hop).
+    ``jti`` is unique, so ``add`` is atomic across processes. A row keeps the
+    token's ``exp``; ``manage.py purge_blacklisted_tokens`` (or
+    ``BlacklistedToken.cleanup_expired()``) removes rows once their token is
+    no longer valid even within ``LEEWAY``. The async twins run the query in
+    a thread (one hop).
     """
 
     def add(self, jti: str, expires_at: float) -> bool:
@@ -39,7 +40,7 @@ class ModelBlacklistBackend(BlacklistBackend):
         return BlacklistedToken.objects.filter(jti=jti).exists()
 
     def purge_expired(self) -> int:
-        """Delete rows of expired tokens; returns how many."""
+        """Delete the rows of tokens past ``exp + LEEWAY`` (+1 s); returns how many."""
         from restflow.authentication.models import BlacklistedToken
 
         return BlacklistedToken.cleanup_expired()
