@@ -181,7 +181,7 @@ async def test_no_header_is_401_not_authenticated(path: str, user: Any) -> None:
 @pytest.mark.parametrize("path", PATHS)
 async def test_blacklisted_access_token_is_refused(path: str, user: Any) -> None:
     token = AccessToken.for_user(user)
-    assert token.blacklist() is True
+    assert await token.ablacklist() is True
     _assert_refused(await get(path, _url(path), **bearer(token)), "blacklisted")
 
 

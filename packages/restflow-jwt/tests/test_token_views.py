@@ -18,6 +18,10 @@ from restflow.authentication import AccessToken, RefreshToken
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MODEL_BACKEND = "restflow.authentication.blacklist.ModelBlacklistBackend"
+LOCMEM_BLACKLIST = {
+    "BLACKLIST_BACKEND": "restflow.authentication.blacklist.CacheBlacklistBackend",
+    "BLACKLIST_ALLOW_LOCMEM": True,
+}
 
 
 def _settings(**jwt: Any) -> Any:
@@ -129,7 +133,7 @@ async def test_refresh_returns_a_new_access_token(user: Any) -> None:
     body = response.json()
     assert set(body) == {"access"}
     assert AccessToken(body["access"])["user_id"] == user.pk
-    assert not refresh.is_blacklisted()
+    assert not await refresh.ais_blacklisted()
 
 
 async def test_refresh_with_rotation_returns_a_new_pair_and_revokes_the_old(user: Any) -> None:
@@ -204,7 +208,7 @@ async def test_refresh_of_a_blacklisted_token_is_401(user: Any) -> None:
 async def test_concurrent_async_refreshes_with_one_token_at_most_one_wins(
     user: Any, backend: str
 ) -> None:
-    extra = {"BLACKLIST_BACKEND": MODEL_BACKEND} if backend == "model" else {}
+    extra = {"BLACKLIST_BACKEND": MODEL_BACKEND} if backend == "model" else LOCMEM_BLACKLIST
     with _settings(ROTATE_REFRESH_TOKENS=True, **extra):
         refresh = str(RefreshToken.for_user(user))
         responses = await asyncio.gather(
@@ -217,7 +221,7 @@ async def test_concurrent_async_refreshes_with_one_token_at_most_one_wins(
 def test_concurrent_sync_refreshes_in_threads_at_most_one_wins(user: Any) -> None:
     # The cache backend only: SQLite's shared in-memory test database locks a table for
     # concurrent writers from threads; the model backend's race runs on the async path above.
-    with _settings(ROTATE_REFRESH_TOKENS=True):
+    with _settings(ROTATE_REFRESH_TOKENS=True, **LOCMEM_BLACKLIST):
         refresh = str(RefreshToken.for_user(user))
 
         def post(_: int) -> int:
@@ -232,7 +236,11 @@ def test_concurrent_sync_refreshes_in_threads_at_most_one_wins(user: Any) -> Non
 
 
 async def test_rotation_race_on_redis(user: Any, redis_alias: str) -> None:
-    with _settings(ROTATE_REFRESH_TOKENS=True, BLACKLIST_CACHE_ALIAS=redis_alias):
+    with _settings(
+        ROTATE_REFRESH_TOKENS=True,
+        BLACKLIST_BACKEND=LOCMEM_BLACKLIST["BLACKLIST_BACKEND"],
+        BLACKLIST_CACHE_ALIAS=redis_alias,
+    ):
         refresh = str(RefreshToken.for_user(user))
         responses = await asyncio.gather(
             *(_post("/token/refresh/", {"refresh": refresh}) for _ in range(5))
@@ -272,7 +280,7 @@ async def test_blacklist_view_refuses_invalid_tokens(user: Any) -> None:
         response = await _post("/token/blacklist/", data)
         assert response.status_code == 401
         assert envelope(response)["details"]["reason"] == "token_type"
-    assert not RefreshToken(refresh).is_blacklisted()  # nothing revoked when one is invalid
+    assert not await RefreshToken(refresh).ais_blacklisted()  # nothing revoked when one is invalid
 
 
 async def test_blacklist_view_when_blacklisting_is_disabled_is_503(user: Any) -> None:

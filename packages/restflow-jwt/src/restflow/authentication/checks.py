@@ -5,13 +5,17 @@
 - ``restflow_jwt.E002``: an asymmetric algorithm without keys, or keys that
   cannot be loaded.
 - ``restflow_jwt.E003``: an asymmetric algorithm without ``cryptography``.
-- ``restflow_jwt.E004``: ``ModelBlacklistBackend`` without
+- ``restflow_jwt.E004``: ``ModelBlacklistBackend`` (the default) without
   ``"restflow.authentication"`` in ``INSTALLED_APPS``.
 - ``restflow_jwt.E005``: ``USER_ID_FIELD`` is not a unique field of the user model.
 - ``restflow_jwt.E006``: ``BLACKLIST_CACHE_ALIAS`` names no cache.
-- ``restflow_jwt.W001``: ``CacheBlacklistBackend`` on a per-process LocMem
-  cache: revocations do not reach other worker processes (fine in development,
-  where it is only this warning; silence it with ``SILENCED_SYSTEM_CHECKS``).
+- ``restflow_jwt.E007`` (``W001`` in DEBUG): ``CacheBlacklistBackend`` on a
+  cache that can lose revocations: per-process LocMem (unless
+  ``BLACKLIST_ALLOW_LOCMEM``), a culling file or database cache, Memcached
+  (LRU eviction) or the dummy cache.
+- ``restflow_jwt.E008`` (``W002`` in DEBUG): ``CacheBlacklistBackend`` on an
+  alias that requests fill with keys clients choose (restflow-cache's
+  responses, Django's cache middleware, cached sessions, throttles).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 
 from restflow.authentication import _compat
+from restflow.authentication._cache_safety import Kind, cache_kind, client_filled_caches
 from restflow.authentication.settings import HMAC_ALGORITHMS, HMAC_MIN_KEY_BYTES, jwt_settings
 
 __all__ = ["check_blacklist", "check_keys", "check_user_id_field"]
@@ -104,7 +109,7 @@ def _loadable() -> list[checks.CheckMessage]:
 def check_blacklist(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    """E004, E006, W001: the blacklist backend can work and is shared between processes."""
+    """E004, E006–E008, W001–W002: the blacklist backend works and cannot lose revocations."""
     if not _section_is_valid() or not jwt_settings.BLACKLIST_ENABLED:
         return []
     from restflow.authentication.blacklist import CacheBlacklistBackend, ModelBlacklistBackend
@@ -117,8 +122,8 @@ def check_blacklist(
         if not apps.is_installed("restflow.authentication"):
             return [
                 checks.Error(
-                    f"{_WHERE}['BLACKLIST_BACKEND'] is ModelBlacklistBackend, but "
-                    "'restflow.authentication' is not in INSTALLED_APPS.",
+                    f"{_WHERE}['BLACKLIST_BACKEND'] is ModelBlacklistBackend (the default), but "
+                    "'restflow.authentication' is not in INSTALLED_APPS: revoking a token fails.",
                     hint="Add 'restflow.authentication' to INSTALLED_APPS and run migrate.",
                     id="restflow_jwt.E004",
                 )
@@ -135,21 +140,56 @@ def check_blacklist(
                 id="restflow_jwt.E006",
             )
         ]
-    from django.core.cache import caches
+    return [*_losing_cache(alias), *_shared_cache(alias)]
 
-    from restflow.authentication.blacklist.cache import is_local_memory_cache
 
-    if is_local_memory_cache(caches[alias]):
-        return [
-            checks.Warning(
-                f"JWT blacklist entries are kept in the per-process LocMem cache {alias!r}: a "
-                "token revoked in one worker process stays valid in the others.",
-                hint="Fine for development. In production point BLACKLIST_CACHE_ALIAS at a "
-                "shared cache (Redis) or use ModelBlacklistBackend.",
-                id="restflow_jwt.W001",
-            )
-        ]
-    return []
+_SAFE_CHOICES = (
+    "Use ModelBlacklistBackend (the default), or a Redis cache alias of its own whose server "
+    "runs maxmemory-policy noeviction"
+)
+
+
+def _severity(problem: str, error_id: str, warning_id: str, hint: str) -> checks.CheckMessage:
+    """An Error outside DEBUG, a Warning (saying so) in DEBUG."""
+    if settings.DEBUG:
+        return checks.Warning(
+            f"{problem} (a warning while DEBUG is on; an error otherwise).",
+            hint=hint,
+            id=warning_id,
+        )
+    return checks.Error(f"{problem}.", hint=hint, id=error_id)
+
+
+def _losing_cache(alias: str) -> list[checks.CheckMessage]:
+    kind = cache_kind(alias)
+    if kind in (Kind.REDIS, Kind.OTHER):
+        return []
+    if kind is Kind.LOCMEM and jwt_settings.BLACKLIST_ALLOW_LOCMEM:
+        return []
+    hint = _SAFE_CHOICES + "."
+    if kind is Kind.LOCMEM:
+        hint = (
+            f"{_SAFE_CHOICES}. A single-process deployment may keep revocations in its "
+            f"own memory: set {_WHERE}['BLACKLIST_ALLOW_LOCMEM'] = True."
+        )
+    problem = (
+        f"CacheBlacklistBackend keeps revocations in the cache {alias!r}, which can lose "
+        f"them: {kind.value}, and a revoked token is then accepted again"
+    )
+    return [_severity(problem, "restflow_jwt.E007", "restflow_jwt.W001", hint)]
+
+
+def _shared_cache(alias: str) -> list[checks.CheckMessage]:
+    sharing = [writer.what for writer in client_filled_caches() if writer.alias == alias]
+    if not sharing:
+        return []
+    problem = (
+        f"CacheBlacklistBackend keeps revocations in the cache {alias!r}, which also holds "
+        f"{'; '.join(sharing)}: entries anyone's requests create crowd revocations out of a "
+        "culling or evicting cache, and clearing that cache clears them"
+    )
+    hint = f"{_SAFE_CHOICES} (not shared with response caches, sessions or throttles)."
+    return [_severity(problem, "restflow_jwt.E008", "restflow_jwt.W002", hint)]
 
 
 @checks.register("restflow")
