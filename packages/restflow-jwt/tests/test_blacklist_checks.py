@@ -149,6 +149,10 @@ _SHARED: dict[str, tuple[dict[str, Any], str]] = {
         {"REST_FRAMEWORK": {"DEFAULT_THROTTLE_CLASSES": ["jwttests.views.CountersThrottle"]}},
         "CountersThrottle",
     ),
+    "login_throttle": (
+        {"JWT_EXTRA": {"LOGIN_THROTTLE_CACHE_ALIAS": "blacklist"}},
+        "LOGIN_THROTTLE_CACHE_ALIAS",
+    ),
     "sessions": (
         {
             "SESSION_ENGINE": "django.contrib.sessions.backends.cache",
@@ -171,6 +175,7 @@ def _shared_messages(case: str, *, debug: bool = False) -> list[Any]:
     extra = dict(extra)
     restflow = extra.pop("RESTFLOW_SETTINGS_EXTRA", {})
     jwt = {"SIGNING_KEY": SIGNING_KEY, "BLACKLIST_BACKEND": CACHE_BACKEND}
+    jwt.update(extra.pop("JWT_EXTRA", {}))
     jwt["BLACKLIST_CACHE_ALIAS"] = "default" if case == "drf_throttles" else "blacklist"
     caches_ = {"default": REDIS, "blacklist": REDIS}
     with override_settings(

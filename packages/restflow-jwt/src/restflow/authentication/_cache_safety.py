@@ -16,6 +16,9 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from rest_framework.settings import api_settings
 
+from restflow.authentication.settings import jwt_settings
+from restflow.authentication.throttling import login_throttling_enabled
+
 __all__ = ["Kind", "Writer", "cache_kind", "client_filled_caches"]
 
 
@@ -72,7 +75,7 @@ def client_filled_caches() -> list[Writer]:
     ["CACHE_ALIAS"]``, ``"default"`` when only the app is installed), Django's
     cache middleware, cached sessions, the throttles of
     ``DEFAULT_THROTTLE_CLASSES`` (their ``cache_alias``; DRF's use
-    ``"default"``). Throttles and caches
+    ``"default"``) and restflow-jwt's login throttle. Throttles and caches
     that views declare themselves are not visible here.
     """
     writers = _response_caches()
@@ -90,6 +93,13 @@ def client_filled_caches() -> list[Writer]:
             Writer(
                 alias if isinstance(alias, str) else "default",
                 f"the counters of {name} (DEFAULT_THROTTLE_CLASSES)",
+            )
+        )
+    if login_throttling_enabled():
+        writers.append(
+            Writer(
+                jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS,
+                "the login throttle's counters (LOGIN_THROTTLE_CACHE_ALIAS)",
             )
         )
     return writers

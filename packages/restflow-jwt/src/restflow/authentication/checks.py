@@ -16,6 +16,13 @@
 - ``restflow_jwt.E008`` (``W002`` in DEBUG): ``CacheBlacklistBackend`` on an
   alias that requests fill with keys clients choose (restflow-cache's
   responses, Django's cache middleware, cached sessions, throttles).
+- ``restflow_jwt.E009``: ``LOGIN_THROTTLE_CACHE_ALIAS`` names no cache.
+- ``restflow_jwt.E010``: a login throttle rate (``jwt_login_address``,
+  ``jwt_login_username`` in ``DEFAULT_THROTTLE_RATES``) is not a rate.
+- ``restflow_jwt.W003`` (outside DEBUG): the login throttle counts in a cache
+  that also holds cached responses, which can evict its counters.
+- ``restflow_jwt.W004`` (outside DEBUG): the login throttle counts in a
+  per-process (LocMem), non-atomic and culling (file, database) or dummy cache.
 """
 
 from __future__ import annotations
@@ -31,8 +38,14 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from restflow.authentication import _compat
 from restflow.authentication._cache_safety import Kind, cache_kind, client_filled_caches
 from restflow.authentication.settings import HMAC_ALGORITHMS, HMAC_MIN_KEY_BYTES, jwt_settings
+from restflow.authentication.throttling import (
+    LOGIN_THROTTLES,
+    login_throttle_rate,
+    login_throttling_enabled,
+    parse_rate,
+)
 
-__all__ = ["check_blacklist", "check_keys", "check_user_id_field"]
+__all__ = ["check_blacklist", "check_keys", "check_login_throttle", "check_user_id_field"]
 
 _WHERE = "RESTFLOW_SETTINGS['JWT']"
 
@@ -190,6 +203,75 @@ def _shared_cache(alias: str) -> list[checks.CheckMessage]:
     )
     hint = f"{_SAFE_CHOICES} (not shared with response caches, sessions or throttles)."
     return [_severity(problem, "restflow_jwt.E008", "restflow_jwt.W002", hint)]
+
+
+_COUNTING_FLAWS = {
+    Kind.LOCMEM: "counts per process (each worker allows the whole rate) and culls counters at "
+    "MAX_ENTRIES, which a flood of usernames forces",
+    Kind.CULLING: "its incr is a get then a set (concurrent attempts are lost) and it culls "
+    "counters at MAX_ENTRIES",
+    Kind.DUMMY: "nothing is kept, so logins are not limited",
+}
+
+
+@checks.register("restflow")
+def check_login_throttle(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """E009, E010, W003, W004: the login throttle's rates and the cache it counts in."""
+    if not _section_is_valid():
+        return []
+    errors: list[checks.CheckMessage] = []
+    for throttle in LOGIN_THROTTLES:
+        rate = login_throttle_rate(throttle.scope, throttle.default_rate)
+        try:
+            if rate is not None:
+                parse_rate(rate)
+        except ValueError as exc:
+            errors.append(
+                checks.Error(
+                    f"REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'][{throttle.scope!r}]: {exc}.",
+                    hint=f"Use '<count>/<period>' (default {throttle.default_rate!r}); None "
+                    "turns this login limit off.",
+                    id="restflow_jwt.E010",
+                )
+            )
+    if errors or not login_throttling_enabled():
+        return errors
+    alias = jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS
+    if alias not in settings.CACHES:
+        return [
+            checks.Error(
+                f"{_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] is {alias!r}, which is not in CACHES.",
+                hint=f"Use one of: {', '.join(sorted(settings.CACHES))}.",
+                id="restflow_jwt.E009",
+            )
+        ]
+    if settings.DEBUG:
+        return []
+    where = f"The login throttle counts attempts in the cache {alias!r}"
+    warnings: list[checks.CheckMessage] = []
+    sharing = [w.what for w in client_filled_caches() if w.responses and w.alias == alias]
+    if sharing:
+        warnings.append(
+            checks.Warning(
+                f"{where}, which also holds {'; '.join(sharing)}: responses anyone can "
+                "request crowd out the counters, and the limits start again from zero.",
+                hint=f"Point {_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] at a cache of its own.",
+                id="restflow_jwt.W003",
+            )
+        )
+    flaw = _COUNTING_FLAWS.get(cache_kind(alias))
+    if flaw is not None:
+        warnings.append(
+            checks.Warning(
+                f"{where}, where {flaw}.",
+                hint=f"Point {_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] at a cache shared by "
+                "every worker with an atomic incr: Redis or Memcached.",
+                id="restflow_jwt.W004",
+            )
+        )
+    return warnings
 
 
 @checks.register("restflow")
