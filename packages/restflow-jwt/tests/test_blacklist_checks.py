@@ -208,3 +208,23 @@ def test_restflow_caching_installed_without_its_section_caches_responses_in_defa
         [error] = checks.check_blacklist()
     assert error.id == "restflow_jwt.E008"
     assert "restflow-cache" in error.msg
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_the_database_blacklist_without_its_app_names_the_fix_at_first_use(
+    path: str, user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``manage.py check`` runs the E004 check only when the app is installed; use says it too."""
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    token = AccessToken.for_user(user)
+    monkeypatch.setattr(apps, "is_installed", lambda name: name != "restflow.authentication")
+    with (
+        override_settings(RESTFLOW_SETTINGS={"JWT": {"SIGNING_KEY": SIGNING_KEY}}),
+        pytest.raises(ImproperlyConfigured, match="INSTALLED_APPS.*migrate"),
+    ):
+        if path == "sync":
+            await sync_to_async(token.is_blacklisted)()
+        else:
+            await token.ais_blacklisted()

@@ -23,6 +23,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 
 from jwttests.helpers import PATHS, envelope
+from restflow.authentication import checks
 from restflow.authentication.throttling import LoginAddressThrottle, LoginUsernameThrottle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -223,8 +224,6 @@ REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "
 def _throttle_ids(
     caches: dict[str, Any], *, debug: bool = False, rates: Any = None, **restflow: Any
 ) -> list[str]:
-    from restflow.authentication import checks
-
     jwt = {"SIGNING_KEY": SIGNING_KEY, **restflow.pop("jwt", {})}
     drf = {"DEFAULT_THROTTLE_RATES": rates or {}}
     with override_settings(

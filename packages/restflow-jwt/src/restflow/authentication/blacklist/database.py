@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 
 from restflow.authentication.blacklist.base import BlacklistBackend
@@ -20,6 +22,16 @@ class ModelBlacklistBackend(BlacklistBackend):
     no longer valid even within ``LEEWAY``. The async twins run the query in
     a thread (one hop).
     """
+
+    def __init__(self) -> None:
+        # Check restflow_jwt.E004 says the same, but only an installed app registers the checks.
+        if not apps.is_installed("restflow.authentication"):
+            raise ImproperlyConfigured(
+                "RESTFLOW_SETTINGS['JWT']['BLACKLIST_BACKEND'] is ModelBlacklistBackend (the "
+                "default), which needs 'restflow.authentication' in INSTALLED_APPS and its "
+                "table: add the app and run migrate (or choose CacheBlacklistBackend on a "
+                "Redis cache alias of its own)."
+            )
 
     def add(self, jti: str, expires_at: float) -> bool:
         """Insert a row for ``jti``; ``False`` when it is already there."""
