@@ -220,11 +220,9 @@ async def test_the_database_blacklist_without_its_app_names_the_fix_at_first_use
 
     token = AccessToken.for_user(user)
     monkeypatch.setattr(apps, "is_installed", lambda name: name != "restflow.authentication")
+    check = sync_to_async(token.is_blacklisted) if path == "sync" else token.ais_blacklisted
     with (
         override_settings(RESTFLOW_SETTINGS={"JWT": {"SIGNING_KEY": SIGNING_KEY}}),
-        pytest.raises(ImproperlyConfigured, match="INSTALLED_APPS.*migrate"),
+        pytest.raises(ImproperlyConfigured, match=r"INSTALLED_APPS.*migrate"),
     ):
-        if path == "sync":
-            await sync_to_async(token.is_blacklisted)()
-        else:
-            await token.ais_blacklisted()
+        await check()
