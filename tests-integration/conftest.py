@@ -215,7 +215,13 @@ def pytest_configure(config: pytest.Config) -> None:
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         Q_CLUSTER={"name": "restflow-it", "redis": redis_url or "redis://127.0.0.1:6379/0"},
-        RESTFLOW_SETTINGS={"JWT": {"SIGNING_KEY": "integration-tests-signing-key-" + "x" * 32}},
+        RESTFLOW_SETTINGS={
+            "JWT": {
+                "SIGNING_KEY": "integration-tests-signing-key-" + "x" * 32,
+                # revocations in the database (the app is installed with restflow-jwt)
+                "BLACKLIST_BACKEND": "restflow.authentication.blacklist.ModelBlacklistBackend",
+            }
+        },
     )
     django.setup()
 

@@ -59,6 +59,7 @@ def test_a_blacklisted_token_is_refused_through_a_redis_cache(alice: Any) -> Non
 
     jwt = {
         "SIGNING_KEY": "integration-tests-signing-key-" + "x" * 32,
+        "BLACKLIST_BACKEND": "restflow.authentication.blacklist.CacheBlacklistBackend",
         "BLACKLIST_CACHE_ALIAS": "redis",
         "BLACKLIST_KEY_PREFIX": "restflow-it:blacklist:",
     }

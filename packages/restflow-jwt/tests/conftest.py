@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,29 @@ def _fresh_blacklist_and_user_cache() -> Iterator[None]:
     user_cache.clear()
     yield
     user_cache.clear()
+
+
+class Clock:
+    """A settable clock standing in for ``restflow.authentication._clock.now``."""
+
+    def __init__(self) -> None:
+        self.at = time.time()
+
+    def __call__(self) -> float:
+        return self.at
+
+    def advance(self, seconds: float) -> None:
+        self.at += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """restflow-jwt's clock, starting at the real time and moved only by ``advance``."""
+    from restflow.authentication import _clock
+
+    frozen = Clock()
+    monkeypatch.setattr(_clock, "now", frozen)
+    return frozen
 
 
 _REDIS_PACKAGES = {"redis": "redis", "django_redis": "django-redis"}

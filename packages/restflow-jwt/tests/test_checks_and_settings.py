@@ -15,6 +15,7 @@ from restflow.authentication import checks
 from restflow.authentication.settings import jwt_settings
 
 MODEL_BACKEND = "restflow.authentication.blacklist.ModelBlacklistBackend"
+CACHE_BACKEND = "restflow.authentication.blacklist.CacheBlacklistBackend"
 
 
 def _jwt(**jwt: Any) -> Any:
@@ -25,7 +26,12 @@ def _ids(**jwt: Any) -> list[str]:
     with _jwt(**jwt):
         return sorted(
             message.id or ""
-            for check in (checks.check_keys, checks.check_blacklist, checks.check_user_id_field)
+            for check in (
+                checks.check_keys,
+                checks.check_blacklist,
+                checks.check_login_throttle,
+                checks.check_user_id_field,
+            )
             for message in check()
         )
 
@@ -81,9 +87,10 @@ def test_defaults_are_usable_with_a_signing_key() -> None:
 
 
 def test_good_settings_pass_every_check() -> None:
-    assert _ids(SIGNING_KEY=SIGNING_KEY) == ["restflow_jwt.W001"]  # the LocMem warning only
+    # outside DEBUG the only remark: login attempts counted in the per-process LocMem cache
+    assert _ids(SIGNING_KEY=SIGNING_KEY) == ["restflow_jwt.W004"]
     with override_settings(DEBUG=True):
-        assert _ids(SIGNING_KEY=SIGNING_KEY) == ["restflow_jwt.W001"]  # development works too
+        assert _ids(SIGNING_KEY=SIGNING_KEY) == []  # development works too
 
 
 def test_missing_signing_key_is_e001() -> None:
@@ -136,33 +143,20 @@ def test_invalid_section_is_left_to_restflow_core_check() -> None:
 # -- blacklist ----------------------------------------------------------------------------
 
 
-def test_locmem_blacklist_in_production_is_w001() -> None:
-    [warning] = _messages(checks.check_blacklist, SIGNING_KEY=SIGNING_KEY)
-    assert warning.id == "restflow_jwt.W001"
-    assert "LocMem" in warning.msg
-    assert _messages(checks.check_blacklist, SIGNING_KEY=SIGNING_KEY, BLACKLIST_ENABLED=False) == []
-
-
 def test_unknown_blacklist_cache_alias_is_e006() -> None:
     [error] = _messages(
-        checks.check_blacklist, SIGNING_KEY=SIGNING_KEY, BLACKLIST_CACHE_ALIAS="nope"
+        checks.check_blacklist,
+        SIGNING_KEY=SIGNING_KEY,
+        BLACKLIST_BACKEND=CACHE_BACKEND,
+        BLACKLIST_CACHE_ALIAS="nope",
     )
     assert error.id == "restflow_jwt.E006"
     assert "'nope'" in error.msg
 
 
-def test_shared_cache_gives_no_warning() -> None:
-    caches = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"},
-    }
-    with override_settings(CACHES=caches):
-        assert (
-            _messages(
-                checks.check_blacklist, SIGNING_KEY=SIGNING_KEY, BLACKLIST_CACHE_ALIAS="shared"
-            )
-            == []
-        )
+def test_a_disabled_blacklist_is_not_checked() -> None:
+    jwt = {"SIGNING_KEY": SIGNING_KEY, "BLACKLIST_ENABLED": False}
+    assert _messages(checks.check_blacklist, BLACKLIST_BACKEND=CACHE_BACKEND, **jwt) == []
 
 
 def test_model_backend_passes_when_the_app_is_installed() -> None:
@@ -180,6 +174,9 @@ def test_model_backend_without_the_app_is_e004(monkeypatch: pytest.MonkeyPatch) 
         checks.check_blacklist, SIGNING_KEY=SIGNING_KEY, BLACKLIST_BACKEND=MODEL_BACKEND
     )
     assert error.id == "restflow_jwt.E004"
+    assert "INSTALLED_APPS" in error.hint
+    assert "migrate" in error.hint
+    assert _messages(checks.check_blacklist, SIGNING_KEY=SIGNING_KEY) == [error]  # the default
 
 
 # -- user id field ----------------------------------------------------------------------

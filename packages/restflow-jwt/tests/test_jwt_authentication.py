@@ -58,11 +58,26 @@ async def test_configured_header_types_and_header_name(path: str, user: Any) -> 
         assert JWTAuthentication().authenticate_header(_request()) == 'JWT realm="api"'
 
 
+LOCMEM_BLACKLIST = {
+    "BLACKLIST_BACKEND": "restflow.authentication.blacklist.CacheBlacklistBackend",
+    "BLACKLIST_ALLOW_LOCMEM": True,
+}
+
+
 async def test_async_path_makes_one_thread_hop_the_user_query(user: Any, hops: list[Any]) -> None:
     token = AccessToken.for_user(user)
-    assert (await _authenticate("async", _request(f"Bearer {token}")))[0].pk == user.pk
+    with _settings(**LOCMEM_BLACKLIST):  # a cache blacklist costs no hop (Redis neither)
+        assert (await _authenticate("async", _request(f"Bearer {token}")))[0].pk == user.pk
     assert len(hops) == 1, hops
     assert hops[0].__name__ == "_fetch"  # the user query
+
+
+async def test_the_database_blacklist_adds_one_hop_for_its_query(
+    user: Any, hops: list[Any]
+) -> None:
+    token = AccessToken.for_user(user)
+    assert (await _authenticate("async", _request(f"Bearer {token}")))[0].pk == user.pk
+    assert [getattr(hop, "__name__", None) for hop in hops] == ["contains", "_fetch"]
 
 
 async def test_async_path_declines_and_refuses_without_thread_hops(hops: list[Any]) -> None:
@@ -74,7 +89,7 @@ async def test_async_path_declines_and_refuses_without_thread_hops(hops: list[An
 
 async def test_user_cache_skips_the_query_within_its_ttl(user: Any, hops: list[Any]) -> None:
     token = AccessToken.for_user(user)
-    with _settings(USER_CACHE_TTL=30):
+    with _settings(USER_CACHE_TTL=30, **LOCMEM_BLACKLIST):
         for _ in range(3):
             assert (await _authenticate("async", _request(f"Bearer {token}")))[0].pk == user.pk
     assert len(hops) == 1, hops

@@ -14,7 +14,18 @@ import pytest
 from django.test import override_settings
 from jwt_settings import SIGNING_KEY
 
-from jwttests.helpers import PATHS, b64, bearer, claims, envelope, forge, get
+from jwttests.helpers import (
+    HS256_HEADER,
+    PATHS,
+    b64,
+    bearer,
+    claims,
+    envelope,
+    forge,
+    get,
+    nested_token,
+    raw_hs256,
+)
 from jwttests.keys import key_pair
 from restflow.authentication import AccessToken, RefreshToken
 
@@ -92,8 +103,8 @@ _CASES: dict[str, Callable[[Any], tuple[str, str]]] = {
     "stray_characters_in_signature": lambda user: (_signed(claims(user)) + "!", "malformed"),
     "standard_base64_alphabet": lambda user: (_signed(claims(user))[:-4] + "+/+/", "malformed"),
     "header_not_json": lambda user: (f"{b64(b'nope')}.{b64(b'{}')}.{b64(b'x')}", "malformed"),
-    "payload_not_an_object": lambda user: (_raw_hs256(b"[1, 2]"), "malformed"),
-    "payload_not_json": lambda user: (_raw_hs256(b"not json"), "malformed"),
+    "payload_not_an_object": lambda user: (raw_hs256(b"[1, 2]"), "malformed"),
+    "payload_not_json": lambda user: (raw_hs256(b"not json"), "malformed"),
     "oversized": lambda user: ("a" * 5000 + ".b.c", "too_long"),
     "crit_header": lambda user: (
         pyjwt.encode(claims(user), SIGNING_KEY, algorithm="HS256", headers={"crit": ["x"]}),
@@ -102,18 +113,9 @@ _CASES: dict[str, Callable[[Any], tuple[str, str]]] = {
 }
 
 
-_HS256_HEADER = b64(b'{"alg":"HS256","typ":"JWT"}')
-
-
 def _tamper(token: str, payload: dict[str, Any]) -> str:
     header, _, signature = token.split(".")
     return f"{header}.{b64(json.dumps(payload).encode())}.{signature}"
-
-
-def _raw_hs256(payload: bytes) -> str:
-    signing_input = f"{_HS256_HEADER}.{b64(payload)}".encode()
-    signature = hmac.new(SIGNING_KEY.encode(), signing_input, hashlib.sha256).digest()
-    return f"{signing_input.decode()}.{b64(signature)}"
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -122,6 +124,24 @@ async def test_bad_token_is_refused_with_401_and_envelope(path: str, case: str, 
     token, reason = _CASES[case](user)
     response = await get(path, _url(path), **bearer(token))
     _assert_refused(response, reason)
+
+
+# 1,000 levels fits under the default MAX_TOKEN_LENGTH (and is too deep for Python 3.11's JSON
+# decoder); 100,000 is too deep for every supported Python, with the length limit raised.
+NESTING = {"1000_levels": (1_000, 4096), "100000_levels": (100_000, 1_000_000)}
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("where", ["header", "payload"])
+@pytest.mark.parametrize("nesting", sorted(NESTING))
+async def test_deeply_nested_json_in_a_token_is_malformed_not_a_500(
+    path: str, where: str, nesting: str, user: Any
+) -> None:
+    depth, max_length = NESTING[nesting]
+    jwt = {"SIGNING_KEY": SIGNING_KEY, "MAX_TOKEN_LENGTH": max_length}
+    with override_settings(RESTFLOW_SETTINGS={"JWT": jwt}):
+        response = await get(path, _url(path), **bearer(nested_token(where, depth)))
+    _assert_refused(response, "malformed")
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -161,7 +181,7 @@ async def test_no_header_is_401_not_authenticated(path: str, user: Any) -> None:
 @pytest.mark.parametrize("path", PATHS)
 async def test_blacklisted_access_token_is_refused(path: str, user: Any) -> None:
     token = AccessToken.for_user(user)
-    assert token.blacklist() is True
+    assert await token.ablacklist() is True
     _assert_refused(await get(path, _url(path), **bearer(token)), "blacklisted")
 
 
@@ -231,7 +251,7 @@ async def test_hs256_token_signed_with_the_rsa_public_key_is_refused(path: str, 
     with override_settings(RESTFLOW_SETTINGS={"JWT": jwt}):
         good = AccessToken.for_user(user)
         assert (await get(path, _url(path), **bearer(good))).status_code == 200
-        signing_input = f"{_HS256_HEADER}.{b64(json.dumps(claims(user)).encode())}".encode()
+        signing_input = f"{HS256_HEADER}.{b64(json.dumps(claims(user)).encode())}".encode()
         signature = hmac.new(public.encode(), signing_input, hashlib.sha256).digest()
         confused = f"{signing_input.decode()}.{b64(signature)}"
         _assert_refused(await get(path, _url(path), **bearer(confused)), "algorithm")

@@ -12,12 +12,16 @@ from conftest import PASSWORD
 from django.test import AsyncClient, Client, override_settings
 from jwt_settings import SIGNING_KEY
 
-from jwttests.helpers import bearer, envelope
+from jwttests.helpers import bearer, envelope, nested_token
 from restflow.authentication import AccessToken, RefreshToken
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MODEL_BACKEND = "restflow.authentication.blacklist.ModelBlacklistBackend"
+LOCMEM_BLACKLIST = {
+    "BLACKLIST_BACKEND": "restflow.authentication.blacklist.CacheBlacklistBackend",
+    "BLACKLIST_ALLOW_LOCMEM": True,
+}
 
 
 def _settings(**jwt: Any) -> Any:
@@ -129,7 +133,7 @@ async def test_refresh_returns_a_new_access_token(user: Any) -> None:
     body = response.json()
     assert set(body) == {"access"}
     assert AccessToken(body["access"])["user_id"] == user.pk
-    assert not refresh.is_blacklisted()
+    assert not await refresh.ais_blacklisted()
 
 
 async def test_refresh_with_rotation_returns_a_new_pair_and_revokes_the_old(user: Any) -> None:
@@ -161,6 +165,22 @@ async def test_refresh_with_an_invalid_token_is_401(user: Any, make: Any) -> Non
     assert envelope(response)["code"] == "authentication_failed"
 
 
+@pytest.mark.parametrize("url", ["/token/refresh/", "/token/blacklist/"])
+@pytest.mark.parametrize("where", ["header", "payload"])
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+async def test_a_deeply_nested_token_in_the_body_is_401_malformed_like_any_bad_token(
+    user: Any, url: str, where: str, depth: int
+) -> None:
+    with _settings(MAX_TOKEN_LENGTH=1_000_000):
+        nested = await _post(url, {"refresh": nested_token(where, depth)})
+        garbage = await _post(url, {"refresh": "not-a-token"})
+    for response in (nested, garbage):
+        assert response.status_code == 401, response.content
+        error = envelope(response)
+        assert error["code"] == "authentication_failed"
+        assert error["details"]["reason"] == "malformed"
+
+
 async def test_refresh_for_a_deleted_or_inactive_user_is_401(user: Any) -> None:
     refresh = str(RefreshToken.for_user(user))
     user.is_active = False
@@ -188,7 +208,7 @@ async def test_refresh_of_a_blacklisted_token_is_401(user: Any) -> None:
 async def test_concurrent_async_refreshes_with_one_token_at_most_one_wins(
     user: Any, backend: str
 ) -> None:
-    extra = {"BLACKLIST_BACKEND": MODEL_BACKEND} if backend == "model" else {}
+    extra = {"BLACKLIST_BACKEND": MODEL_BACKEND} if backend == "model" else LOCMEM_BLACKLIST
     with _settings(ROTATE_REFRESH_TOKENS=True, **extra):
         refresh = str(RefreshToken.for_user(user))
         responses = await asyncio.gather(
@@ -201,7 +221,7 @@ async def test_concurrent_async_refreshes_with_one_token_at_most_one_wins(
 def test_concurrent_sync_refreshes_in_threads_at_most_one_wins(user: Any) -> None:
     # The cache backend only: SQLite's shared in-memory test database locks a table for
     # concurrent writers from threads; the model backend's race runs on the async path above.
-    with _settings(ROTATE_REFRESH_TOKENS=True):
+    with _settings(ROTATE_REFRESH_TOKENS=True, **LOCMEM_BLACKLIST):
         refresh = str(RefreshToken.for_user(user))
 
         def post(_: int) -> int:
@@ -216,7 +236,11 @@ def test_concurrent_sync_refreshes_in_threads_at_most_one_wins(user: Any) -> Non
 
 
 async def test_rotation_race_on_redis(user: Any, redis_alias: str) -> None:
-    with _settings(ROTATE_REFRESH_TOKENS=True, BLACKLIST_CACHE_ALIAS=redis_alias):
+    with _settings(
+        ROTATE_REFRESH_TOKENS=True,
+        BLACKLIST_BACKEND=LOCMEM_BLACKLIST["BLACKLIST_BACKEND"],
+        BLACKLIST_CACHE_ALIAS=redis_alias,
+    ):
         refresh = str(RefreshToken.for_user(user))
         responses = await asyncio.gather(
             *(_post("/token/refresh/", {"refresh": refresh}) for _ in range(5))
@@ -256,7 +280,7 @@ async def test_blacklist_view_refuses_invalid_tokens(user: Any) -> None:
         response = await _post("/token/blacklist/", data)
         assert response.status_code == 401
         assert envelope(response)["details"]["reason"] == "token_type"
-    assert not RefreshToken(refresh).is_blacklisted()  # nothing revoked when one is invalid
+    assert not await RefreshToken(refresh).ais_blacklisted()  # nothing revoked when one is invalid
 
 
 async def test_blacklist_view_when_blacklisting_is_disabled_is_503(user: Any) -> None:

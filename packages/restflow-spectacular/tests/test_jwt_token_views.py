@@ -83,6 +83,12 @@ def test_token_views_document_401_and_400_with_the_envelope(route: str) -> None:
     assert "403" not in operation["responses"]
 
 
+def test_obtain_documents_the_429_of_its_login_throttles() -> None:
+    schema = _schema()
+    assert error_ref(schema["paths"]["/token/"]["post"], "429") == ENVELOPE
+    assert "429" not in schema["paths"]["/token/refresh/"]["post"]["responses"]
+
+
 def test_obtain_401_uses_the_views_description() -> None:
     responses = _schema()["paths"]["/token/"]["post"]["responses"]
     assert responses["401"]["description"] == TokenObtainView.schema_error_responses[401]

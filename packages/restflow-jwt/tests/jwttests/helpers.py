@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import time
 from typing import Any
@@ -43,6 +45,32 @@ def forge(header: dict[str, Any], payload: dict[str, Any], signature: bytes = b"
     return ".".join(
         (b64(json.dumps(header).encode()), b64(json.dumps(payload).encode()), b64(signature))
     )
+
+
+HS256_HEADER = b64(b'{"alg":"HS256","typ":"JWT"}')
+
+
+def raw_hs256(payload: bytes, key: str | None = None) -> str:
+    """A token with any payload bytes, validly signed with HS256 (the test key by default)."""
+    if key is None:
+        from jwt_settings import SIGNING_KEY
+
+        key = SIGNING_KEY
+    signing_input = f"{HS256_HEADER}.{b64(payload)}".encode()
+    signature = hmac.new(key.encode(), signing_input, hashlib.sha256).digest()
+    return f"{signing_input.decode()}.{b64(signature)}"
+
+
+def nested_json(depth: int) -> bytes:
+    """``[[[…]]]``: a JSON array nested ``depth`` levels deep."""
+    return b"[" * depth + b"]" * depth
+
+
+def nested_token(where: str, depth: int) -> str:
+    """A token whose ``header`` or (validly signed) ``payload`` is JSON nested ``depth`` deep."""
+    if where == "header":
+        return f"{b64(nested_json(depth))}.{b64(b'{}')}.{b64(b'signature')}"
+    return raw_hs256(nested_json(depth))
 
 
 def claims(user: Any, **extra: Any) -> dict[str, Any]:

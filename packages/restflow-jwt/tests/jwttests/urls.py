@@ -8,6 +8,7 @@ _simplejwt_sync, _simplejwt_async = views.simplejwt_views()
 urlpatterns = [
     path("token/", TokenObtainView.as_view()),
     path("token/throttled/", views.ThrottledTokenObtainView.as_view()),
+    path("token/unthrottled/", TokenObtainView.as_view(throttle_classes=[])),
     path("token/refresh/", TokenRefreshView.as_view()),
     path("token/blacklist/", TokenBlacklistView.as_view()),
     path("jwt/sync/", views.JWTSyncView.as_view()),

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from restflow.authentication import (
@@ -89,6 +89,15 @@ class JWTScopedThrottle(ScopedRateThrottle):
     """``ScopedRateThrottle`` with a ``jwt`` rate of 2/minute (the token views' scope)."""
 
     THROTTLE_RATES = {"jwt": "2/min"}
+
+
+class CountersThrottle(BaseThrottle):
+    """A project's throttle counting in the ``blacklist`` cache alias (``cache_alias``, duck-typed)."""
+
+    cache_alias = "blacklist"
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        return True
 
 
 class ThrottledTokenObtainView(TokenObtainView):

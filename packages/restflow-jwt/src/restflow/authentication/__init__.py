@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         SessionAuthentication,
         TokenAuthentication,
     )
+    from restflow.authentication.throttling import LoginAddressThrottle, LoginUsernameThrottle
     from restflow.authentication.tokens import AccessToken, RefreshToken, Token
 
 _LAZY = {
@@ -41,6 +42,8 @@ _LAZY = {
     "BlacklistBackend": "restflow.authentication.blacklist",
     "CacheBlacklistBackend": "restflow.authentication.blacklist",
     "ModelBlacklistBackend": "restflow.authentication.blacklist",
+    "LoginAddressThrottle": "restflow.authentication.throttling",
+    "LoginUsernameThrottle": "restflow.authentication.throttling",
 }
 
 __all__ = [
@@ -50,6 +53,8 @@ __all__ = [
     "CacheBlacklistBackend",
     "InvalidToken",
     "JWTAuthentication",
+    "LoginAddressThrottle",
+    "LoginUsernameThrottle",
     "ModelBlacklistBackend",
     "RefreshToken",
     "RemoteUserAuthentication",

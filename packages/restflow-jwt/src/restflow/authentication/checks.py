@@ -5,13 +5,24 @@
 - ``restflow_jwt.E002``: an asymmetric algorithm without keys, or keys that
   cannot be loaded.
 - ``restflow_jwt.E003``: an asymmetric algorithm without ``cryptography``.
-- ``restflow_jwt.E004``: ``ModelBlacklistBackend`` without
+- ``restflow_jwt.E004``: ``ModelBlacklistBackend`` (the default) without
   ``"restflow.authentication"`` in ``INSTALLED_APPS``.
 - ``restflow_jwt.E005``: ``USER_ID_FIELD`` is not a unique field of the user model.
 - ``restflow_jwt.E006``: ``BLACKLIST_CACHE_ALIAS`` names no cache.
-- ``restflow_jwt.W001``: ``CacheBlacklistBackend`` on a per-process LocMem
-  cache: revocations do not reach other worker processes (fine in development,
-  where it is only this warning; silence it with ``SILENCED_SYSTEM_CHECKS``).
+- ``restflow_jwt.E007`` (``W001`` in DEBUG): ``CacheBlacklistBackend`` on a
+  cache that can lose revocations: per-process LocMem (unless
+  ``BLACKLIST_ALLOW_LOCMEM``), a culling file or database cache, Memcached
+  (LRU eviction) or the dummy cache.
+- ``restflow_jwt.E008`` (``W002`` in DEBUG): ``CacheBlacklistBackend`` on an
+  alias that requests fill with keys clients choose (restflow-cache's
+  responses, Django's cache middleware, cached sessions, throttles).
+- ``restflow_jwt.E009``: ``LOGIN_THROTTLE_CACHE_ALIAS`` names no cache.
+- ``restflow_jwt.E010``: a login throttle rate (``jwt_login_address``,
+  ``jwt_login_username`` in ``DEFAULT_THROTTLE_RATES``) is not a rate.
+- ``restflow_jwt.W003`` (outside DEBUG): the login throttle counts in a cache
+  that also holds cached responses, which can evict its counters.
+- ``restflow_jwt.W004`` (outside DEBUG): the login throttle counts in a
+  per-process (LocMem), non-atomic and culling (file, database) or dummy cache.
 """
 
 from __future__ import annotations
@@ -25,9 +36,16 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 
 from restflow.authentication import _compat
+from restflow.authentication._cache_safety import Kind, cache_kind, client_filled_caches
 from restflow.authentication.settings import HMAC_ALGORITHMS, HMAC_MIN_KEY_BYTES, jwt_settings
+from restflow.authentication.throttling import (
+    LOGIN_THROTTLES,
+    login_throttle_rate,
+    login_throttling_enabled,
+    parse_rate,
+)
 
-__all__ = ["check_blacklist", "check_keys", "check_user_id_field"]
+__all__ = ["check_blacklist", "check_keys", "check_login_throttle", "check_user_id_field"]
 
 _WHERE = "RESTFLOW_SETTINGS['JWT']"
 
@@ -104,7 +122,7 @@ def _loadable() -> list[checks.CheckMessage]:
 def check_blacklist(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    """E004, E006, W001: the blacklist backend can work and is shared between processes."""
+    """E004, E006–E008, W001–W002: the blacklist backend works and cannot lose revocations."""
     if not _section_is_valid() or not jwt_settings.BLACKLIST_ENABLED:
         return []
     from restflow.authentication.blacklist import CacheBlacklistBackend, ModelBlacklistBackend
@@ -117,8 +135,8 @@ def check_blacklist(
         if not apps.is_installed("restflow.authentication"):
             return [
                 checks.Error(
-                    f"{_WHERE}['BLACKLIST_BACKEND'] is ModelBlacklistBackend, but "
-                    "'restflow.authentication' is not in INSTALLED_APPS.",
+                    f"{_WHERE}['BLACKLIST_BACKEND'] is ModelBlacklistBackend (the default), but "
+                    "'restflow.authentication' is not in INSTALLED_APPS: revoking a token fails.",
                     hint="Add 'restflow.authentication' to INSTALLED_APPS and run migrate.",
                     id="restflow_jwt.E004",
                 )
@@ -135,21 +153,125 @@ def check_blacklist(
                 id="restflow_jwt.E006",
             )
         ]
-    from django.core.cache import caches
+    return [*_losing_cache(alias), *_shared_cache(alias)]
 
-    from restflow.authentication.blacklist.cache import is_local_memory_cache
 
-    if is_local_memory_cache(caches[alias]):
+_SAFE_CHOICES = (
+    "Use ModelBlacklistBackend (the default), or a Redis cache alias of its own whose server "
+    "runs maxmemory-policy noeviction"
+)
+
+
+def _severity(problem: str, error_id: str, warning_id: str, hint: str) -> checks.CheckMessage:
+    """An Error outside DEBUG, a Warning (saying so) in DEBUG."""
+    if settings.DEBUG:
+        return checks.Warning(
+            f"{problem} (a warning while DEBUG is on; an error otherwise).",
+            hint=hint,
+            id=warning_id,
+        )
+    return checks.Error(f"{problem}.", hint=hint, id=error_id)
+
+
+def _losing_cache(alias: str) -> list[checks.CheckMessage]:
+    kind = cache_kind(alias)
+    if kind in (Kind.REDIS, Kind.OTHER):
+        return []
+    if kind is Kind.LOCMEM and jwt_settings.BLACKLIST_ALLOW_LOCMEM:
+        return []
+    hint = _SAFE_CHOICES + "."
+    if kind is Kind.LOCMEM:
+        hint = (
+            f"{_SAFE_CHOICES}. A single-process deployment may keep revocations in its "
+            f"own memory: set {_WHERE}['BLACKLIST_ALLOW_LOCMEM'] = True."
+        )
+    problem = (
+        f"CacheBlacklistBackend keeps revocations in the cache {alias!r}, which can lose "
+        f"them: {kind.value}, and a revoked token is then accepted again"
+    )
+    return [_severity(problem, "restflow_jwt.E007", "restflow_jwt.W001", hint)]
+
+
+def _shared_cache(alias: str) -> list[checks.CheckMessage]:
+    sharing = [writer.what for writer in client_filled_caches() if writer.alias == alias]
+    if not sharing:
+        return []
+    problem = (
+        f"CacheBlacklistBackend keeps revocations in the cache {alias!r}, which also holds "
+        f"{'; '.join(sharing)}: entries anyone's requests create crowd revocations out of a "
+        "culling or evicting cache, and clearing that cache clears them"
+    )
+    hint = f"{_SAFE_CHOICES} (not shared with response caches, sessions or throttles)."
+    return [_severity(problem, "restflow_jwt.E008", "restflow_jwt.W002", hint)]
+
+
+_COUNTING_FLAWS = {
+    Kind.LOCMEM: "counts per process (each worker allows the whole rate) and culls counters at "
+    "MAX_ENTRIES, which a flood of usernames forces",
+    Kind.CULLING: "its incr is a get then a set (concurrent attempts are lost) and it culls "
+    "counters at MAX_ENTRIES",
+    Kind.DUMMY: "nothing is kept, so logins are not limited",
+}
+
+
+@checks.register("restflow")
+def check_login_throttle(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """E009, E010, W003, W004: the login throttle's rates and the cache it counts in."""
+    if not _section_is_valid():
+        return []
+    errors: list[checks.CheckMessage] = []
+    for throttle in LOGIN_THROTTLES:
+        rate = login_throttle_rate(throttle.scope, throttle.default_rate)
+        try:
+            if rate is not None:
+                parse_rate(rate)
+        except ValueError as exc:
+            errors.append(
+                checks.Error(
+                    f"REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'][{throttle.scope!r}]: {exc}.",
+                    hint=f"Use '<count>/<period>' (default {throttle.default_rate!r}); None "
+                    "turns this login limit off.",
+                    id="restflow_jwt.E010",
+                )
+            )
+    if errors or not login_throttling_enabled():
+        return errors
+    alias = jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS
+    if alias not in settings.CACHES:
         return [
-            checks.Warning(
-                f"JWT blacklist entries are kept in the per-process LocMem cache {alias!r}: a "
-                "token revoked in one worker process stays valid in the others.",
-                hint="Fine for development. In production point BLACKLIST_CACHE_ALIAS at a "
-                "shared cache (Redis) or use ModelBlacklistBackend.",
-                id="restflow_jwt.W001",
+            checks.Error(
+                f"{_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] is {alias!r}, which is not in CACHES.",
+                hint=f"Use one of: {', '.join(sorted(settings.CACHES))}.",
+                id="restflow_jwt.E009",
             )
         ]
-    return []
+    if settings.DEBUG:
+        return []
+    where = f"The login throttle counts attempts in the cache {alias!r}"
+    warnings: list[checks.CheckMessage] = []
+    sharing = [w.what for w in client_filled_caches() if w.responses and w.alias == alias]
+    if sharing:
+        warnings.append(
+            checks.Warning(
+                f"{where}, which also holds {'; '.join(sharing)}: responses anyone can "
+                "request crowd out the counters, and the limits start again from zero.",
+                hint=f"Point {_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] at a cache of its own.",
+                id="restflow_jwt.W003",
+            )
+        )
+    flaw = _COUNTING_FLAWS.get(cache_kind(alias))
+    if flaw is not None:
+        warnings.append(
+            checks.Warning(
+                f"{where}, where {flaw}.",
+                hint=f"Point {_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] at a cache shared by "
+                "every worker with an atomic incr: Redis or Memcached.",
+                id="restflow_jwt.W004",
+            )
+        )
+    return warnings
 
 
 @checks.register("restflow")

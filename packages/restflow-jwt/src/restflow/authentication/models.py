@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
 
+from restflow.authentication import _clock
+from restflow.authentication._config import get_config
+from restflow.authentication.blacklist.base import MARGIN
+
 __all__ = ["BlacklistedToken"]
 
 
 class BlacklistedToken(models.Model):
-    """A revoked token id, kept until the token would have expired."""
+    """A revoked token id and its token's ``exp``, kept while the token could validate."""
 
     jti = models.CharField(max_length=255, unique=True)
     expires_at = models.DateTimeField(db_index=True)
@@ -29,6 +34,13 @@ class BlacklistedToken(models.Model):
 
     @classmethod
     def cleanup_expired(cls) -> int:
-        """Delete the rows of tokens that have expired; returns how many."""
-        deleted, _ = cls.objects.filter(expires_at__lte=timezone.now()).delete()
+        """Delete the rows of tokens no longer valid even within ``LEEWAY``; returns how many.
+
+        A row goes once ``exp + LEEWAY`` and a second have passed, never while
+        its token can still be accepted.
+        """
+        # the rows whose keep_until(exp) = exp + LEEWAY + MARGIN has passed
+        latest_exp = _clock.now() - get_config().leeway - MARGIN
+        cutoff = dt.datetime.fromtimestamp(latest_exp, tz=dt.UTC)
+        deleted, _ = cls.objects.filter(expires_at__lte=cutoff).delete()
         return deleted

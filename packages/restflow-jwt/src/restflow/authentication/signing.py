@@ -39,6 +39,21 @@ def b64decode(data: bytes) -> bytes:
         raise TokenError("The token is not valid base64url.", "malformed") from exc
 
 
+def _json_object(segment: bytes, what: str) -> dict[str, Any]:
+    """Decode a base64url JSON object segment (``what``: header or payload); raises ``TokenError``.
+
+    JSON nested deeper than the decoder's recursion limit (``[[[…]]]``) is
+    malformed like any other bad JSON, not an error of the server.
+    """
+    try:
+        value = json.loads(b64decode(segment))
+    except (ValueError, RecursionError):
+        raise TokenError(f"The token {what} is not JSON.", "malformed") from None
+    if not isinstance(value, dict):
+        raise TokenError(f"The token {what} must be a JSON object.", "malformed")
+    return value
+
+
 def _as_bytes(key: str | bytes) -> bytes:
     return key.encode() if isinstance(key, str) else key
 
@@ -136,21 +151,10 @@ class Signer:
             self._check_header(header)
         if not self._alg.verify(signing_input, self._verify_key, b64decode(signature)):
             raise TokenError("The token signature is invalid.", "signature")
-        try:
-            claims = json.loads(b64decode(payload))
-        except ValueError:
-            raise TokenError("The token payload is not JSON.", "malformed") from None
-        if not isinstance(claims, dict):
-            raise TokenError("The token payload must be a JSON object.", "malformed")
-        return claims
+        return _json_object(payload, "payload")
 
     def _check_header(self, segment: bytes) -> None:
-        try:
-            header = json.loads(b64decode(segment))
-        except ValueError:
-            raise TokenError("The token header is not JSON.", "malformed") from None
-        if not isinstance(header, dict):
-            raise TokenError("The token header must be a JSON object.", "malformed")
+        header = _json_object(segment, "header")
         if header.get("alg") != self.algorithm:
             raise TokenError(f"The token's algorithm must be {self.algorithm}.", "algorithm")
         if "crit" in header:

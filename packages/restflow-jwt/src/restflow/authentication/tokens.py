@@ -7,13 +7,13 @@ only in how they reach the blacklist backend.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any, ClassVar, TypeVar
 from uuid import uuid4
 
 from django.utils.crypto import salted_hmac
 
+from restflow.authentication import _clock
 from restflow.authentication._config import Config, get_config
 from restflow.authentication.exceptions import TokenError
 
@@ -91,7 +91,7 @@ class Token:
             raise TypeError(f"{type(self).__qualname__} must set 'token_type'.")
         config = self.config = get_config()
         if token is None:
-            now = int(time.time())
+            now = int(_clock.now())
             lifetime = getattr(config, self.lifetime_attr)
             payload = {
                 config.type_claim: self.token_type,
@@ -108,7 +108,7 @@ class Token:
             self._encoded: str | None = None
         else:
             self.payload = config.signer.decode(token)
-            validate_claims(self.payload, config, self.token_type, time.time())
+            validate_claims(self.payload, config, self.token_type, _clock.now())
             self._encoded = token if isinstance(token, str) else token.decode("ascii")
 
     @classmethod
@@ -178,7 +178,7 @@ class Token:
     # -- blacklist ----------------------------------------------------------------
 
     def blacklist(self) -> bool:
-        """Revoke this token until it expires; ``False`` when it was already revoked."""
+        """Revoke this token while it can validate; ``False`` when it was already revoked."""
         return bool(self.config.blacklist.add(self.jti, self.exp))
 
     async def ablacklist(self) -> bool:

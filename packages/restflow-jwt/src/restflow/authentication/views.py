@@ -3,6 +3,8 @@
 They need no authentication, allow anyone, answer errors in restflow's
 envelope, and carry ``throttle_scope = "jwt"`` so ``ScopedRateThrottle``
 (with a ``"jwt"`` rate) or any throttle in DRF's settings limits them.
+``TokenObtainView`` also limits login attempts per client address and per
+username (``restflow.authentication.throttling``).
 
 For schema generators they expose duck-typed hooks (no schema library is
 imported here): ``get_request_serializer_class()`` (the body they accept),
@@ -33,6 +35,7 @@ from restflow.authentication.serializers import (
     TokenRefreshSerializer,
 )
 from restflow.authentication.settings import jwt_settings
+from restflow.authentication.throttling import DefaultThrottlesAndLogin
 from restflow.authentication.tokens import AccessToken, RefreshToken
 from restflow.authentication.users import aget_user
 from restflow.core import AsyncAPIView
@@ -131,8 +134,14 @@ class TokenView(AsyncAPIView):
 
 
 class TokenObtainView(TokenView):
-    """``POST {username, password}`` → ``{"refresh", "access"}``; 401 for bad credentials."""
+    """``POST {username, password}`` → ``{"refresh", "access"}``; 401 for bad credentials.
 
+    Throttled by ``DEFAULT_THROTTLE_CLASSES`` and the login throttles (per
+    address, per username): a 429 ``throttled`` with ``Retry-After`` beyond
+    the rate. Replace ``throttle_classes`` to choose otherwise.
+    """
+
+    throttle_classes: Any = DefaultThrottlesAndLogin()
     serializer_class = TokenObtainSerializer
     response_serializer_class = TokenObtainResponseSerializer
     schema_error_responses: ClassVar[dict[int, str]] = {

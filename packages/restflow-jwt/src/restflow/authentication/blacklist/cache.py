@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import enum
 import math
-import time
 import weakref
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 
-from restflow.authentication import _compat
+from restflow.authentication import _clock, _compat
 from restflow.authentication.blacklist.base import BlacklistBackend
 from restflow.authentication.settings import jwt_settings
 
@@ -50,7 +49,7 @@ class _Mode(enum.Enum):
 
 
 class CacheBlacklistBackend(BlacklistBackend):
-    """The default backend: entries in ``caches[BLACKLIST_CACHE_ALIAS]``, TTL = remaining lifetime.
+    """Entries in ``caches[BLACKLIST_CACHE_ALIAS]``, each living until ``exp + LEEWAY`` (+1 s).
 
     On the async path a LocMem cache is read on the event loop and a Redis
     cache (Django's ``RedisCache`` or django-redis) through ``redis.asyncio``
@@ -79,12 +78,11 @@ class CacheBlacklistBackend(BlacklistBackend):
         """The cache key (before the cache's own prefix and version) for ``jti``."""
         return self.key_prefix + jti
 
-    @staticmethod
-    def _timeout(expires_at: float) -> int:
-        return max(1, math.ceil(expires_at - time.time()))
+    def _timeout(self, expires_at: float) -> int:
+        return max(1, math.ceil(self.keep_until(expires_at) - _clock.now()))
 
     def add(self, jti: str, expires_at: float) -> bool:
-        """Revoke ``jti`` until ``expires_at`` with the cache's atomic ``add``."""
+        """Revoke ``jti`` until :meth:`keep_until` with the cache's atomic ``add``."""
         return bool(self.cache.add(self.key(jti), 1, self._timeout(expires_at)))
 
     def contains(self, jti: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 
 from restflow.authentication.blacklist.base import BlacklistBackend
@@ -14,11 +16,22 @@ __all__ = ["ModelBlacklistBackend"]
 class ModelBlacklistBackend(BlacklistBackend):
     """Entries in the database (needs ``"restflow.authentication"`` in ``INSTALLED_APPS``).
 
-    ``jti`` is unique, so ``add`` is atomic across processes. Expired rows
-    stay until ``manage.py purge_blacklisted_tokens`` (or
-    ``BlacklistedToken.cleanup_expired()``) removes them. The async twins
-    run the query in a thread (one hop).
+    ``jti`` is unique, so ``add`` is atomic across processes. A row keeps the
+    token's ``exp``; ``manage.py purge_blacklisted_tokens`` (or
+    ``BlacklistedToken.cleanup_expired()``) removes rows once their token is
+    no longer valid even within ``LEEWAY``. The async twins run the query in
+    a thread (one hop).
     """
+
+    def __init__(self) -> None:
+        # Check restflow_jwt.E004 says the same, but only an installed app registers the checks.
+        if not apps.is_installed("restflow.authentication"):
+            raise ImproperlyConfigured(
+                "RESTFLOW_SETTINGS['JWT']['BLACKLIST_BACKEND'] is ModelBlacklistBackend (the "
+                "default), which needs 'restflow.authentication' in INSTALLED_APPS and its "
+                "table: add the app and run migrate (or choose CacheBlacklistBackend on a "
+                "Redis cache alias of its own)."
+            )
 
     def add(self, jti: str, expires_at: float) -> bool:
         """Insert a row for ``jti``; ``False`` when it is already there."""
@@ -39,7 +52,7 @@ class ModelBlacklistBackend(BlacklistBackend):
         return BlacklistedToken.objects.filter(jti=jti).exists()
 
     def purge_expired(self) -> int:
-        """Delete rows of expired tokens; returns how many."""
+        """Delete the rows of tokens past ``exp + LEEWAY`` (+1 s); returns how many."""
         from restflow.authentication.models import BlacklistedToken
 
         return BlacklistedToken.cleanup_expired()

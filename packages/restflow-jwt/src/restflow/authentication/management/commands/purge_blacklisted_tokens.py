@@ -1,4 +1,4 @@
-"""``manage.py purge_blacklisted_tokens``: delete blacklist rows of expired tokens."""
+"""``manage.py purge_blacklisted_tokens``: delete blacklist rows of tokens past ``exp + LEEWAY``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from restflow.authentication.models import BlacklistedToken
 
 
 class Command(BaseCommand):
-    """Delete ``BlacklistedToken`` rows whose token has expired (run it daily from cron)."""
+    """Delete ``BlacklistedToken`` rows whose token can no longer validate (run it daily from cron)."""
 
-    help = "Delete blacklisted JWT ids whose token has expired (ModelBlacklistBackend)."
+    help = (
+        "Delete blacklisted JWT ids whose token has expired, LEEWAY included "
+        "(ModelBlacklistBackend)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         deleted = BlacklistedToken.cleanup_expired()
