@@ -14,7 +14,7 @@ imported here): ``get_request_serializer_class()`` (the body they accept),
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth import aauthenticate
@@ -51,6 +51,9 @@ __all__ = [
 ]
 
 _BAD_TOKEN = "The token is invalid, expired or revoked, or its user is inactive."
+#: Reasons that say a body field is not a token at all: a 400 on that field, not a 401.
+_MALFORMED = frozenset({"malformed", "too_long"})
+_T = TypeVar("_T", AccessToken, RefreshToken)
 
 
 class TokenObtainResponseSerializer(serializers.Serializer[Any]):
@@ -132,6 +135,22 @@ class TokenView(AsyncAPIView):
         """The view's work on validated input; returns the response body."""
         raise NotImplementedError
 
+    @staticmethod
+    def read_token(token_class: type[_T], data: dict[str, Any], field: str) -> _T:
+        """Verify ``data[field]`` as a ``token_class``.
+
+        A value that is not a token at all (not three base64url JSON segments,
+        nested too deeply to decode, over ``MAX_TOKEN_LENGTH``) is a 400
+        ``validation_error`` on ``field``; a token that fails verification
+        raises :class:`TokenError` (the view's 401).
+        """
+        try:
+            return token_class(data[field])
+        except TokenError as error:
+            if error.reason in _MALFORMED:
+                raise drf_exceptions.ValidationError({field: [error.message]}) from None
+            raise
+
 
 class TokenObtainView(TokenView):
     """``POST {username, password}`` → ``{"refresh", "access"}``; 401 for bad credentials.
@@ -184,7 +203,7 @@ class TokenRefreshView(TokenView):
     async def ahandle(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
         """Verify the refresh token, check its user, and issue the new token(s)."""
         config = get_config()
-        refresh = RefreshToken(data["refresh"])
+        refresh = self.read_token(RefreshToken, data, "refresh")
         await refresh.acheck_blacklist()
         await aget_user(refresh.payload, config)
         if not config.rotate:
@@ -207,8 +226,8 @@ class TokenBlacklistView(TokenView):
         """Verify the token(s) and blacklist them; an already revoked refresh token is a 401."""
         if not get_config().blacklist_enabled:
             raise BlacklistDisabled()
-        refresh = RefreshToken(data["refresh"])
-        access = AccessToken(data["access"]) if data.get("access") else None
+        refresh = self.read_token(RefreshToken, data, "refresh")
+        access = self.read_token(AccessToken, data, "access") if data.get("access") else None
         if not await refresh.ablacklist():
             raise TokenError("The token has been revoked.", "blacklisted")
         if access is not None:
