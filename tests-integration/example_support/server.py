@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -188,17 +189,17 @@ def manage(app_dir: Path, env: Mapping[str, str], *args: str) -> None:
 
 
 def worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
-    """The PIDs of the worker processes ``uvicorn --workers`` started (its children)."""
+    """The PIDs of the worker processes ``uvicorn --workers`` started (its spawned children)."""
     children = []
-    for status in Path("/proc").glob("[0-9]*/status"):
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            fields = dict(
-                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
-            )
+            status = (proc / "status").read_text()
+            command = (proc / "cmdline").read_bytes()
         except OSError:  # the process ended meanwhile
             continue
-        if fields.get("PPid", "").strip() == str(server.pid) and "python" in fields.get("Name", ""):
-            children.append(int(status.parent.name))
+        parent = re.search(r"^PPid:\s*(\d+)", status, re.M)
+        if parent and int(parent[1]) == server.pid and b"spawn_main" in command:
+            children.append(int(proc.name))
     return sorted(children)
 
 
