@@ -52,14 +52,14 @@ def assert_refused(reply: wire.Reply, status: int, code: str) -> None:
 # --------------------------------------------------------------------------- item 2
 
 
-def _past_expiry(token: str, purge: Probe) -> None:
+def _past_expiry(token: str, probe: Probe) -> None:
     """Sleep until ``token`` expired (inside the leeway), then run the blacklist purge.
 
     The server is another process whose tokens read the real clock: no clock to inject,
     so the lifetimes are one second and this waits about two and a half.
     """
     time.sleep(max(0.0, jwtcraft.payload_of(token)["exp"] - time.time()) + 1.5)
-    manage(purge.target, "purge_blacklisted_tokens")
+    manage(probe.target, "purge_blacklisted_tokens")
 
 
 @scenario("2", "leeway_default", "leeway_database")

@@ -176,7 +176,7 @@ def hostile_target(name: str = "hostile", **env: str) -> Iterator[Target]:
     """``hostile_project``: RS256 with issuer and audience, rotating refresh tokens."""
     private, public = jwtcraft.rsa_key_pair()
     with tempfile.TemporaryDirectory(prefix="restflow-hostile-") as tmp:
-        server_env = {
+        server_env = {  # the example's environment (DEBUG off, no PYTHONPATH), other settings
             **example_env(Path(tmp) / "unused.sqlite3"),
             "DJANGO_SETTINGS_MODULE": "hostile_project.settings",
             "HOSTILE_DB": str(Path(tmp) / "hostile.sqlite3"),
