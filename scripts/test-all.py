@@ -66,6 +66,7 @@ COMBINATIONS = (
     "spectacular",
     "full",
     "example",
+    "hostile",
 )
 NEWEST = "py3.13-django6"
 # Also on Python 3.12 + Django 6.x.

@@ -34,6 +34,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "schema.md": ("restflow-spectacular", "restflow-views", "restflow-filters"),
     "migration.md": (),
     "benchmarks.md": (),
+    "security.md": (),
 }
 
 

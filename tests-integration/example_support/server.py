@@ -1,15 +1,18 @@
-"""Serve docs/example with uvicorn in a subprocess, on a free port and a throw-away database.
+"""Serve docs/example (or another test project) with uvicorn in a subprocess.
 
 The example has its own settings (``example.settings``), so it never runs inside the
 pytest process (which tests-integration/conftest.py configures for the package
-combinations): ``manage.py migrate`` seeds a fresh SQLite file, then uvicorn serves it,
-and the tests talk HTTP to it. The server is stopped by its PID.
+combinations): ``manage.py migrate`` seeds a fresh SQLite file, then uvicorn serves it on
+a free port, and the tests talk HTTP to it. ``serve_project`` does the same for any
+project directory (tests-integration/hostile_support has one). The server is stopped by
+its PID.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -53,6 +56,11 @@ class ExampleServer:
     base: str
     log: Path
     env: dict[str, str] = field(repr=False)
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
 
     def request(
         self,
@@ -110,52 +118,99 @@ def example_env(database: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def serve_example(timeout: float = 60.0, **extra_env: str) -> Iterator[ExampleServer]:
+def serve_example(
+    timeout: float = 60.0, *, workers: int = 1, setup: str = "", **extra_env: str
+) -> Iterator[ExampleServer]:
     """Migrate a fresh database, serve the example, yield it, stop it."""
     with tempfile.TemporaryDirectory(prefix="restflow-example-test-") as tmp:
         env = example_env(Path(tmp) / "example.sqlite3", **extra_env)
-        migrate = subprocess.run(
-            [sys.executable, str(EXAMPLE / "manage.py"), "migrate", "--noinput"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
+        with serve_project(
+            EXAMPLE, "example.asgi:application", env, Path(tmp), timeout, workers, setup
+        ) as server:
+            yield server
+
+
+@contextmanager
+def serve_project(
+    app_dir: Path,
+    application: str,
+    env: dict[str, str],
+    tmp: Path,
+    timeout: float = 60.0,
+    workers: int = 1,
+    setup: str = "",
+) -> Iterator[ExampleServer]:
+    """Serve the Django project in ``app_dir`` with uvicorn (``workers`` processes).
+
+    ``env`` names the settings (``DJANGO_SETTINGS_MODULE``) and the database: ``manage.py
+    migrate`` runs first (``python -m django`` from ``app_dir``), then ``setup`` (Python
+    code, through ``manage.py shell -c``: users a test needs, ...) when given. The log goes
+    to ``tmp/uvicorn.log``. With ``workers > 1`` the server is yielded once every worker
+    has started.
+    """
+    manage(app_dir, env, "migrate", "--noinput")
+    if setup:
+        manage(app_dir, env, "shell", "-c", setup)
+    port = free_port()
+    log = tmp / "uvicorn.log"
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), application]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
-        assert migrate.returncode == 0, f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}"
-        port = free_port()
-        log = Path(tmp) / "uvicorn.log"
-        with log.open("wb") as out:
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "--app-dir",
-                    str(EXAMPLE),
-                    "example.asgi:application",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--lifespan",
-                    "off",
-                ],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
+        try:
+            _wait_listening(server, port, timeout, log)
+            _wait_workers(server, workers, timeout, log)
+            yield ExampleServer(f"http://127.0.0.1:{port}", log, env, server)
+        finally:
+            server.send_signal(signal.SIGTERM)
             try:
-                _wait_listening(server, port, timeout, log)
-                yield ExampleServer(f"http://127.0.0.1:{port}", log, env)
-            finally:
-                server.send_signal(signal.SIGTERM)
-                try:
-                    server.wait(15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def manage(app_dir: Path, env: Mapping[str, str], *args: str) -> None:
+    """Run ``manage.py <args>`` for the project in ``app_dir``; fail with its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "django", *args],
+        cwd=app_dir,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, f"{args[0]} failed:\n{done.stdout}\n{done.stderr}"
+
+
+def worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
+    """The PIDs of the worker processes ``uvicorn --workers`` started (its spawned children)."""
+    children = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            status = (proc / "status").read_text()
+            command = (proc / "cmdline").read_bytes()
+        except OSError:  # the process ended meanwhile
+            continue
+        parent = re.search(r"^PPid:\s*(\d+)", status, re.M)
+        if parent and int(parent[1]) == server.pid and b"spawn_main" in command:
+            children.append(int(proc.name))
+    return sorted(children)
+
+
+def _wait_workers(server: subprocess.Popen[bytes], workers: int, timeout: float, log: Path) -> None:
+    if workers <= 1:
+        return
+    deadline = time.monotonic() + timeout
+    while log.read_text(errors="replace").count("Started server process") < workers:
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"{workers} uvicorn workers did not start:\n{log.read_text()}")
+        time.sleep(0.1)
 
 
 def _wait_listening(server: subprocess.Popen[bytes], port: int, timeout: float, log: Path) -> None:

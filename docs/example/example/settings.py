@@ -11,7 +11,15 @@ localhost/127.0.0.1), ``RESTFLOW_EXAMPLE_DB`` (SQLite file to use instead of
 ``docs/example/db.sqlite3``), ``REDIS_URL`` (use Redis for the cache and the throttle
 counters; the JWT blacklist is in the database), ``JWT_SIGNING_KEY`` (HMAC key of the tokens, >= 32 bytes),
 ``RESTFLOW_EXAMPLE_CACHE_PREFIX`` (key prefix on Redis, default ``restflow-example``),
-``RESTFLOW_EXAMPLE_THROTTLE_RATE`` (rate of the throttled endpoint, default ``10/min``).
+``RESTFLOW_EXAMPLE_THROTTLE_RATE`` (rate of the throttled endpoint, default ``10/min``),
+``RESTFLOW_EXAMPLE_NUM_PROXIES`` (reverse proxies in front of the server, default ``0``).
+
+Client addresses: the throttles count anonymous clients by address, and DRF reads it from
+``X-Forwarded-For`` unless ``NUM_PROXIES`` says how many proxies append to that header.
+Served directly, no proxy appends anything, so the header is whatever the client wrote:
+``NUM_PROXIES = 0`` ignores it and counts ``REMOTE_ADDR`` (the peer of the connection).
+Behind N proxies that each append the address they saw, set
+``RESTFLOW_EXAMPLE_NUM_PROXIES=N``: the address N entries from the end is the client's.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # docs/example/
 
@@ -88,7 +98,19 @@ TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"
 STATIC_URL = "static/"
 
+
+def _num_proxies() -> int:
+    value = os.environ.get("RESTFLOW_EXAMPLE_NUM_PROXIES", "0").strip() or "0"
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"RESTFLOW_EXAMPLE_NUM_PROXIES must be a whole number of proxies, not {value!r}"
+        )
+    return int(value)
+
+
 REST_FRAMEWORK = {
+    # no proxy in front: X-Forwarded-For is the client's own words, never its address
+    "NUM_PROXIES": _num_proxies(),
     "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["restflow.authentication.JWTAuthentication"],

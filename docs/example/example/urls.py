@@ -15,6 +15,9 @@ router.register("products", catalog.ProductViewSet, basename="product")
 router.register("reviews", catalog.ReviewViewSet, basename="review")
 router.register("categories", catalog.CategoryViewSet, basename="category")
 
+# every error Django answers itself (bad Host, unknown URL, crash) in the envelope, as JSON
+handler400 = "example.errors.bad_request"
+handler403 = "example.errors.permission_denied"
 handler404 = "example.errors.not_found"
 handler500 = "example.errors.server_error"
 
