@@ -34,8 +34,8 @@ def _answer(status: int, code: ErrorCode, message: str) -> JsonResponse:
 def bad_request(request: HttpRequest, exception: Any = None) -> JsonResponse:
     """``handler400``: Django refused the request (bad ``Host``, ``SuspiciousOperation``)."""
     if isinstance(exception, DisallowedHost):
-        return _answer(400, ErrorCode.PARSE_ERROR, "The Host header names no host this serves.")
-    return _answer(400, ErrorCode.PARSE_ERROR, "Bad request.")
+        return _answer(400, ErrorCode.BAD_REQUEST, "The Host header names no host this serves.")
+    return _answer(400, ErrorCode.BAD_REQUEST, "Bad request.")
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> JsonResponse:
