@@ -33,10 +33,11 @@ from django.db import close_old_connections
 from restflow.caching.keys import BoundKey, DefaultKeyConstructor, KeyConstructor, KeyContext
 from restflow.caching.keys.constructor import SEPARATOR
 from restflow.caching.registry import register_wrapper
-from restflow.caching.runtime import current_epoch
+from restflow.caching.runtime import UNSET, Runtime, Ttl, current_epoch
 from restflow.caching.stampede import Flights
 from restflow.caching.status import CACHE_MISSING, CacheStatus
-from restflow.caching.stores import Entry, Store, get_store
+from restflow.caching.stores import Entry
+from restflow.caching.vary import Variants
 from restflow.caching.wrapper_async import AsyncMethods
 from restflow.core.fallback import call, is_async_callable
 
@@ -44,8 +45,6 @@ __all__ = ["CachedWrapper", "cache_result"]
 
 logger = logging.getLogger("restflow.caching")
 
-Ttl = int | float | None | Callable[[Any], int | float | None]
-_UNSET: Any = object()
 _HIT, _MISS, _STALE = CacheStatus.HIT, CacheStatus.MISS, CacheStatus.STALE
 _BYPASS, _REFRESH = CacheStatus.BYPASS, CacheStatus.REFRESH
 _POOL: list[ThreadPoolExecutor] = []
@@ -61,43 +60,6 @@ def _stamp(ts: float | None) -> datetime.datetime | None:
     return None if ts is None else datetime.datetime.fromtimestamp(ts, datetime.UTC)
 
 
-class _Runtime:
-    """The settings-dependent half of a wrapper, rebuilt when settings change."""
-
-    __slots__ = (
-        "enabled",
-        "epoch",
-        "generations",
-        "inproc",
-        "lock_timeout",
-        "stale_ttl",
-        "stampede",
-        "store",
-        "ttl",
-    )
-
-    def __init__(self, wrapper: CachedWrapper) -> None:
-        from restflow.caching.settings import CACHE_SETTINGS
-        from restflow.caching.stores import LocMemStore
-
-        wrapper.key.resolve(
-            CACHE_SETTINGS.NAMESPACE,
-            CACHE_SETTINGS.MAX_KEY_SUFFIX_LENGTH,
-            CACHE_SETTINGS.HASH_SUFFIX_ON_OVERFLOW,
-        )
-        self.epoch = current_epoch()
-        self.enabled: bool = CACHE_SETTINGS.ENABLED
-        self.store: Store = get_store(wrapper.cache_alias or CACHE_SETTINGS.CACHE_ALIAS)
-        self.generations = not self.store.scans
-        self.inproc = isinstance(self.store, LocMemStore)
-        self.ttl: Ttl = CACHE_SETTINGS.DEFAULT_TTL if wrapper.ttl is _UNSET else wrapper.ttl
-        stale = wrapper.stale_ttl
-        self.stale_ttl: float = CACHE_SETTINGS.DEFAULT_STALE_TTL if stale is None else stale
-        stampede = wrapper.stampede
-        self.stampede: bool = CACHE_SETTINGS.STAMPEDE_PROTECTION if stampede is None else stampede
-        self.lock_timeout: float = CACHE_SETTINGS.STAMPEDE_LOCK_TIMEOUT
-
-
 class CachedWrapper(AsyncMethods):
     """A cached function; call it like the function, or use the control methods.
 
@@ -110,7 +72,7 @@ class CachedWrapper(AsyncMethods):
         func: Callable[..., Any],
         *,
         key_constructor: type[KeyConstructor] = DefaultKeyConstructor,
-        ttl: Ttl = _UNSET,
+        ttl: Ttl = UNSET,
         stale_ttl: float | None = None,
         cache_alias: str | None = None,
         cache_if: Callable[..., bool] | None = None,
@@ -118,6 +80,7 @@ class CachedWrapper(AsyncMethods):
         stampede_protection: bool | None = None,
         invalidates_on: Iterable[Any] = (),
         serves_responses: bool = False,
+        variants: Variants | None = None,
     ) -> None:
         if not callable(func):
             raise TypeError(f"cache_result() needs a callable, got {func!r}.")
@@ -126,7 +89,7 @@ class CachedWrapper(AsyncMethods):
                 f"cache_result(key_constructor=) of {func.__qualname__} must be a KeyConstructor "
                 f"subclass, got {key_constructor!r}."
             )
-        if not (ttl is _UNSET or ttl is None or callable(ttl) or _non_negative(ttl)):
+        if not (ttl is UNSET or ttl is None or callable(ttl) or _non_negative(ttl)):
             raise TypeError(
                 f"cache_result(ttl=) of {func.__qualname__} must be seconds >= 0, None or a "
                 f"callable, got {ttl!r}."
@@ -147,9 +110,11 @@ class CachedWrapper(AsyncMethods):
         self._flights = Flights()
         self._refreshing: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._rt: _Runtime | None = None
+        self._rt: Runtime | None = None
         self.serves_responses = serves_responses
         """``True`` for a ``cache_response`` handler (rules then name the key's fields)."""
+        self.variants = variants
+        """Where entries live when not all at the call's key (``cache_response``: ``Vary``)."""
         self.rules: list[Any] = list(invalidates_on)
         register_wrapper(self)
         for rule in self.rules:
@@ -164,11 +129,11 @@ class CachedWrapper(AsyncMethods):
         return _BoundWrapper(self, instance)
 
     # --- I/O-free helpers shared by both paths ------------------------------------------
-    def runtime(self) -> _Runtime:
+    def runtime(self) -> Runtime:
         """The current settings-dependent state."""
         rt = self._rt
         if rt is None or rt.epoch != current_epoch():
-            rt = self._rt = _Runtime(self)
+            rt = self._rt = Runtime(self)
         return rt
 
     def _levels(self, ctx: KeyContext) -> list[str]:
@@ -185,7 +150,7 @@ class CachedWrapper(AsyncMethods):
         return not (self.cache_unless is not None and self.cache_unless(value, *args, **kwargs))
 
     def _entry(
-        self, rt: _Runtime, value: Any, gens: tuple[str, ...] | None
+        self, rt: Runtime, value: Any, gens: tuple[str, ...] | None
     ) -> tuple[Entry, float | None] | None:
         ttl = rt.ttl(value) if callable(rt.ttl) else rt.ttl
         if ttl is not None and ttl <= 0:
@@ -195,6 +160,26 @@ class CachedWrapper(AsyncMethods):
             return (value, None, now, gens), None
         stale_at = now + ttl if rt.stale_ttl else None
         return (value, stale_at, now, gens), ttl + rt.stale_ttl
+
+    def _elsewhere(self, key: str, entry: Entry | None, ctx: KeyContext) -> str | None:
+        """Where the call's entry is when ``entry`` (read at ``key``) points to it (variants)."""
+        if entry is None or self.variants is None:
+            return None
+        return self.variants.follow(key, entry[0], ctx)
+
+    def _fits(self, value: Any, ctx: KeyContext) -> bool:
+        """Whether a value computed for a concurrent call with the same key serves this one."""
+        return self.variants is None or self.variants.fits(value, ctx)
+
+    def _placed(self, ctx: KeyContext, key: str, entry: Entry) -> list[tuple[str, Entry]]:
+        """The writes that store ``entry``: at ``key``, or where the variants place it."""
+        if self.variants is None:
+            return [(key, entry)]
+        value, stale_at, created, gens = entry
+        return [
+            (at, entry if stored is value else (stored, stale_at, created, gens))
+            for at, stored in self.variants.place(self.key.key(ctx), value)
+        ]
 
     def _metadata(
         self, status: CacheStatus, key: str | None, entry: Entry | None
@@ -221,6 +206,8 @@ class CachedWrapper(AsyncMethods):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.is_async:
             return self._afast(args, kwargs)
+        if self.variants is not None:
+            return self.lookup(args, kwargs)[0]
         rt = self.runtime()
         if not rt.enabled:
             return self.func(*args, **kwargs)
@@ -250,7 +237,7 @@ class CachedWrapper(AsyncMethods):
         ctx = KeyContext(args, kwargs)
         key = self.key.key(ctx)
         try:
-            entry = rt.store.get(key, self._levels(ctx) if rt.generations else ())
+            key, entry = self._read(rt, ctx, key)
         except Exception:
             self._fail("read", key)
             return call(self.func, *args, **kwargs), _BYPASS, key, None
@@ -259,8 +246,17 @@ class CachedWrapper(AsyncMethods):
         value, status, written = self._resolve(rt, ctx, key, entry)
         return value, status, key, written
 
+    def _read(self, rt: Runtime, ctx: KeyContext, key: str) -> tuple[str, Entry | None]:
+        """``(key, entry)`` of one call: at ``key``, or where the entry there points."""
+        levels = self._levels(ctx) if rt.generations else ()
+        entry = rt.store.get(key, levels)
+        elsewhere = self._elsewhere(key, entry, ctx)
+        if elsewhere is None:
+            return key, entry
+        return elsewhere, rt.store.get(elsewhere, levels)
+
     def _resolve(
-        self, rt: _Runtime, ctx: KeyContext, key: str, entry: Entry | None
+        self, rt: Runtime, ctx: KeyContext, key: str, entry: Entry | None
     ) -> tuple[Any, CacheStatus, Entry | None]:
         if entry is not None:  # stale: serve it, refresh in the background
             self._refresh_later(ctx, key)
@@ -269,10 +265,13 @@ class CachedWrapper(AsyncMethods):
             value, written = self._compute(rt, ctx, key)
             return value, _MISS, written
         (value, written, status), leader = self._flights.run(key, lambda: self._miss(rt, ctx, key))
-        return value, (status if leader else _HIT), written
+        if leader or self._fits(value, ctx):
+            return value, (status if leader else _HIT), written
+        value, written = self._compute(rt, ctx, key)  # it was computed for other header values
+        return value, _MISS, written
 
     def _miss(
-        self, rt: _Runtime, ctx: KeyContext, key: str
+        self, rt: Runtime, ctx: KeyContext, key: str
     ) -> tuple[Any, Entry | None, CacheStatus]:
         """Compute a missing entry, or (Redis) wait for the process holding its lock."""
         store = rt.store
@@ -289,6 +288,11 @@ class CachedWrapper(AsyncMethods):
                 while time.monotonic() < deadline:
                     time.sleep(0.02)
                     found = store.get(key)
+                    elsewhere = self._elsewhere(key, found, ctx)
+                    if elsewhere is not None:
+                        found = store.get(elsewhere)
+                        if found is None:
+                            break  # the other process answered other header values
                     if found is not None:
                         return found[0], found, _HIT  # computed by another process
             try:
@@ -298,7 +302,7 @@ class CachedWrapper(AsyncMethods):
                     store.release(key + "::!lock", token)
         return (*self._compute(rt, ctx, key), _MISS)
 
-    def _compute(self, rt: _Runtime, ctx: KeyContext, key: str) -> tuple[Any, Entry | None]:
+    def _compute(self, rt: Runtime, ctx: KeyContext, key: str) -> tuple[Any, Entry | None]:
         gens = None
         if rt.generations:
             try:
@@ -313,7 +317,8 @@ class CachedWrapper(AsyncMethods):
         if made is None:
             return value, None
         try:
-            rt.store.set(key, made[0], made[1])
+            for at, entry in self._placed(ctx, key, made[0]):
+                rt.store.set(at, entry, made[1])
         except Exception:
             self._fail("write", key)
             return value, None
@@ -371,14 +376,17 @@ class CachedWrapper(AsyncMethods):
         return self._metadata(_HIT if fresh else _STALE, self.get_cache_key(*args, **kwargs), entry)
 
     def _peek(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Entry | None:
-        rt = self.runtime()
         ctx = KeyContext(args, kwargs)
-        return rt.store.get(self.key.key(ctx), self._levels(ctx) if rt.generations else ())
+        return self._read(self.runtime(), ctx, self.key.key(ctx))[1]
 
     def delete_cache(self, *args: Any, **kwargs: Any) -> bool:
         """Drop this call's entry; ``True`` when there was one."""
         rt = self.runtime()
-        return rt.store.delete(self.key.key(KeyContext(args, kwargs)))
+        ctx = KeyContext(args, kwargs)
+        key = self.key.key(ctx)
+        if self.variants is not None:
+            key = self._read(rt, ctx, key)[0]
+        return rt.store.delete(key)
 
     def delete_by_prefix(self, **partition_values: Any) -> int:
         """Drop every entry sharing these leading partition values; the count, or -1 if unknown."""
@@ -454,7 +462,7 @@ def cache_result(
     func: Callable[..., Any] | None = None,
     *,
     key_constructor: type[KeyConstructor] = DefaultKeyConstructor,
-    ttl: Ttl = _UNSET,
+    ttl: Ttl = UNSET,
     stale_ttl: float | None = None,
     cache_alias: str | None = None,
     cache_if: Callable[..., bool] | None = None,

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from restflow.caching.keys import BoundKey
+    from restflow.caching.runtime import Runtime
     from restflow.caching.stampede import Flights
-    from restflow.caching.wrapper import _Runtime
+    from restflow.caching.vary import Variants
 
 __all__ = ["AsyncMethods"]
 
@@ -41,23 +42,30 @@ class AsyncMethods:
         func: Callable[..., Any]
         identifier: str
         key: BoundKey
+        variants: Variants | None
         _flights: Flights
         _refreshing: set[str]
         _tasks: set[asyncio.Task[Any]]
 
-        def runtime(self) -> _Runtime: ...
+        def runtime(self) -> Runtime: ...
         def _levels(self, ctx: KeyContext) -> list[str]: ...
         def _wanted(self, value: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> bool: ...
         def _entry(
-            self, rt: _Runtime, value: Any, gens: tuple[str, ...] | None
+            self, rt: Runtime, value: Any, gens: tuple[str, ...] | None
         ) -> tuple[Entry, float | None] | None: ...
         def _metadata(
             self, status: CacheStatus, key: str | None, entry: Entry | None
         ) -> dict[str, Any]: ...
         def _fail(self, action: str, key: str | None) -> None: ...
+        def _read(self, rt: Runtime, ctx: KeyContext, key: str) -> tuple[str, Entry | None]: ...
+        def _elsewhere(self, key: str, entry: Entry | None, ctx: KeyContext) -> str | None: ...
+        def _fits(self, value: Any, ctx: KeyContext) -> bool: ...
+        def _placed(self, ctx: KeyContext, key: str, entry: Entry) -> list[tuple[str, Entry]]: ...
         def get_cache_key(self, *args: Any, **kwargs: Any) -> str: ...
 
     async def _afast(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if self.variants is not None:
+            return (await self.alookup(args, kwargs))[0]
         rt = self.runtime()
         if not rt.enabled:
             return await acall(self.func, *args, **kwargs)
@@ -91,9 +99,9 @@ class AsyncMethods:
         key = self.key.key(ctx)
         try:
             if rt.inproc:
-                entry = rt.store.get(key)
+                key, entry = self._read(rt, ctx, key)
             else:
-                entry = await rt.store.aget(key, self._levels(ctx) if rt.generations else ())
+                key, entry = await self._aread(rt, ctx, key)
         except Exception:
             self._fail("read", key)
             return await acall(self.func, *args, **kwargs), _BYPASS, key, None
@@ -102,8 +110,17 @@ class AsyncMethods:
         value, status, written = await self._aresolve(rt, ctx, key, entry)
         return value, status, key, written
 
+    async def _aread(self, rt: Runtime, ctx: KeyContext, key: str) -> tuple[str, Entry | None]:
+        """Async twin of :meth:`_read`, for stores read over the network."""
+        levels = self._levels(ctx) if rt.generations else ()
+        entry = await rt.store.aget(key, levels)
+        elsewhere = self._elsewhere(key, entry, ctx)
+        if elsewhere is None:
+            return key, entry
+        return elsewhere, await rt.store.aget(elsewhere, levels)
+
     async def _aresolve(
-        self, rt: _Runtime, ctx: KeyContext, key: str, entry: Entry | None
+        self, rt: Runtime, ctx: KeyContext, key: str, entry: Entry | None
     ) -> tuple[Any, CacheStatus, Entry | None]:
         if entry is not None:
             self._arefresh_later(ctx, key)
@@ -114,10 +131,13 @@ class AsyncMethods:
         (value, written, status), leader = await self._flights.arun(
             key, lambda: self._amiss(rt, ctx, key)
         )
-        return value, (status if leader else _HIT), written
+        if leader or self._fits(value, ctx):
+            return value, (status if leader else _HIT), written
+        value, written = await self._acompute(rt, ctx, key)  # computed for other header values
+        return value, _MISS, written
 
     async def _amiss(
-        self, rt: _Runtime, ctx: KeyContext, key: str
+        self, rt: Runtime, ctx: KeyContext, key: str
     ) -> tuple[Any, Entry | None, CacheStatus]:
         store = rt.store
         if store.shared_locks:
@@ -132,6 +152,11 @@ class AsyncMethods:
                 while time.monotonic() < deadline:
                     await asyncio.sleep(0.02)
                     found = await store.aget(key)
+                    elsewhere = self._elsewhere(key, found, ctx)
+                    if elsewhere is not None:
+                        found = await store.aget(elsewhere)
+                        if found is None:
+                            break  # the other process answered other header values
                     if found is not None:
                         return found[0], found, _HIT  # computed by another process
             try:
@@ -141,7 +166,7 @@ class AsyncMethods:
                     await store.arelease(key + "::!lock", token)
         return (*(await self._acompute(rt, ctx, key)), _MISS)
 
-    async def _acompute(self, rt: _Runtime, ctx: KeyContext, key: str) -> tuple[Any, Entry | None]:
+    async def _acompute(self, rt: Runtime, ctx: KeyContext, key: str) -> tuple[Any, Entry | None]:
         gens = None
         if rt.generations:
             try:
@@ -156,7 +181,8 @@ class AsyncMethods:
         if made is None:
             return value, None
         try:
-            await rt.store.aset(key, made[0], made[1])
+            for at, entry in self._placed(ctx, key, made[0]):
+                await rt.store.aset(at, entry, made[1])
         except Exception:
             self._fail("write", key)
             return value, None
@@ -202,9 +228,8 @@ class AsyncMethods:
         return await acall(self.func, *args, **kwargs)
 
     async def _apeek(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Entry | None:
-        rt = self.runtime()
         ctx = KeyContext(args, kwargs)
-        return await rt.store.aget(self.key.key(ctx), self._levels(ctx) if rt.generations else ())
+        return (await self._aread(self.runtime(), ctx, self.key.key(ctx)))[1]
 
     async def aget_cache_only(self, *args: Any, **kwargs: Any) -> Any:
         """Async twin of :meth:`get_cache_only`."""
@@ -222,7 +247,11 @@ class AsyncMethods:
     async def adelete_cache(self, *args: Any, **kwargs: Any) -> bool:
         """Async twin of :meth:`delete_cache`."""
         rt = self.runtime()
-        return await rt.store.adelete(self.key.key(KeyContext(args, kwargs)))
+        ctx = KeyContext(args, kwargs)
+        key = self.key.key(ctx)
+        if self.variants is not None:
+            key = (await self._aread(rt, ctx, key))[0]
+        return await rt.store.adelete(key)
 
     async def adelete_by_prefix(self, **partition_values: Any) -> int:
         """Async twin of :meth:`delete_by_prefix`."""

@@ -16,6 +16,8 @@ from restflow.caching.keys.encoding import SEPARATOR, digest, encode
 from restflow.caching.keys.fields import (
     ArgsKeyField,
     ConstantKeyField,
+    ContextKeyField,
+    HostKeyField,
     KeyField,
     Part,
     QueryParamsKeyField,
@@ -315,7 +317,8 @@ def field_names(field: KeyField) -> list[str]:
     """The names a caller may give ``field``'s value under: its argument/kwarg name, its attribute.
 
     Only fields reading one value can be given (``ArgsKeyField("x")``,
-    ``ViewKwargsKeyField("pk")``, ``QueryParamsKeyField("page")``, constants, request values).
+    ``ViewKwargsKeyField("pk")``, ``QueryParamsKeyField("page")``, constants, request and
+    context values, the host).
     """
     names = [field.attr]
     read: list[str] | None = None
@@ -325,7 +328,7 @@ def field_names(field: KeyField) -> list[str]:
         read = field.names if field.names and len(field.names) == 1 else None
     if read:
         names.insert(0, read[0])
-    if isinstance(field, ConstantKeyField | RequestValueKeyField):
+    if isinstance(field, ConstantKeyField | RequestValueKeyField | HostKeyField | ContextKeyField):
         names.append(field.name)
     return list(dict.fromkeys(names))
 

@@ -19,8 +19,10 @@ from restflow.caching.keys.signature import MissingArgument, SignatureInfo
 __all__ = [
     "ArgsKeyField",
     "ConstantKeyField",
+    "ContextKeyField",
     "DjangoModelKeyField",
     "DrfSerializerKeyField",
+    "HostKeyField",
     "KeyField",
     "Part",
     "QueryParamsKeyField",
@@ -294,6 +296,59 @@ class RequestValueKeyField(KeyField):
             return encode(value)
 
         return part
+
+
+class HostKeyField(KeyField):
+    """The host the request was sent to, port included: ``request.get_host()``.
+
+    Django validates it against ``ALLOWED_HOSTS`` (a host outside them raises Django's
+    ``DisallowedHost``, a ``SuspiciousOperation`` answered 400) but ignores the port, so the
+    port must be in the key. ``None`` when the call has no request.
+    """
+
+    needs_request = True
+
+    def __init__(self, name: str = "host", **options: Any) -> None:
+        super().__init__(**options)
+        self.name = name
+
+    def describe(self) -> str:
+        return repr(self.name)
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        def read(ctx: KeyContext) -> Any:
+            request = request_of(ctx)
+            return None if request is None else request.get_host()
+
+        return read
+
+
+class ContextKeyField(KeyField):
+    """A value of the running context, read on every call: ``func()``.
+
+    E.g. ``ContextKeyField("language", translation.get_language)``: the language a
+    ``LocaleMiddleware`` activated for this request.
+    """
+
+    needs_request = True  # not an argument: a key with it cannot be rebuilt from arguments
+
+    def __init__(self, name: str, func: Callable[[], Any], **options: Any) -> None:
+        super().__init__(**options)
+        if not callable(func):
+            raise TypeError(f"ContextKeyField({name!r}) needs a callable, got {func!r}.")
+        self.name = name
+        self.func = func
+
+    def describe(self) -> str:
+        return f"{self.name!r}, {getattr(self.func, '__qualname__', self.func)!s}"
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        func = self.func
+        return lambda ctx: func()
 
 
 def _query_params(request: Any) -> Any:
