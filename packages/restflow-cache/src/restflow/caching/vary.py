@@ -23,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.utils.cache import cc_delim_re  # type: ignore[attr-defined]  # public, not in the stubs
-
 from restflow.caching.keys.context import KeyContext
 from restflow.caching.keys.encoding import SEPARATOR, digest, encode
 
@@ -52,7 +50,7 @@ def vary_headers(response: Any, covered: Iterable[str] = ()) -> tuple[str, ...] 
     vary = response.get("Vary")
     if not vary:
         return ()
-    names = {name.strip().lower() for name in cc_delim_re.split(vary)} - {""}
+    names = {name.strip().lower() for name in vary.split(",")} - {""}
     if "*" in names:
         return None
     return tuple(sorted(names.difference(covered)))
