@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -172,6 +173,36 @@ class TestVary:
                 {"language": "fr"},
             )
 
+    def test_a_stale_response_is_refreshed_in_its_own_language(self, kind: str, alias: str) -> None:
+        from cachetests.vary_views import VIEWS
+
+        cache = VIEWS[(alias, kind, "active-language")].get.cache
+        url, french = f"/{alias}/{kind}/active-language/", {"accept-language": "fr"}
+
+        def sync_visits() -> list[Any]:
+            client = Client()
+            first = client.get(url, headers=french)
+            time.sleep(0.35)  # past the view's ttl, within its stale_ttl
+            stale = client.get(url, headers=french)
+            cache.wait_for_refreshes()
+            return [first, stale, client.get(url, headers=french)]
+
+        async def async_visits() -> list[Any]:
+            client = AsyncClient()  # one loop for all: the refresh is a task on it
+            first = await client.get(url, headers=french)
+            await asyncio.sleep(0.35)
+            stale = await client.get(url, headers=french)
+            await asyncio.gather(*cache._tasks)
+            return [first, stale, await client.get(url, headers=french)]
+
+        with override_settings(MIDDLEWARE=[*SESSIONS, LOCALE]):
+            visits = sync_visits() if kind == "sync" else async_to_sync(async_visits)()
+        assert [served(v) for v in visits] == [
+            ("MISS", {"language": "fr"}),
+            ("STALE", {"language": "fr"}),
+            ("HIT", {"language": "fr"}),
+        ]
+
     def test_the_active_time_zone_is_part_of_the_key(self, browser: Any) -> None:
         client = browser()
         with timezone.override("Europe/Paris"):
@@ -278,24 +309,39 @@ def _language_body(request: Any) -> Response:
     return response
 
 
-def shop_views(alias: str, **options: Any) -> dict[str, Any]:
-    class SyncShop(APIView):
+def view_pair(
+    alias: str,
+    handle: Callable[[Any], Response],
+    ahandle: Callable[[Any], Awaitable[Response]],
+    key: Any = DefaultResponseKeyConstructor,
+) -> dict[str, Any]:
+    """A sync DRF view and a restflow async view whose cached ``get`` calls ``handle``."""
+
+    class SyncView(APIView):
         authentication_classes: list[Any] = []
         permission_classes: list[Any] = []
 
-        @cache_response(60, key_constructor=ShopKey, cache_alias=alias, **options)
+        @cache_response(60, key_constructor=key, cache_alias=alias)
         def get(self, request: Any) -> Response:
-            return _language_body(request)
+            return handle(request)
 
-    class AsyncShop(AsyncAPIView):
+    class AsyncView(AsyncAPIView):
         authentication_classes: list[Any] = []
         permission_classes: list[Any] = []
 
-        @cache_response(60, key_constructor=ShopKey, cache_alias=alias, **options)
+        @cache_response(60, key_constructor=key, cache_alias=alias)
         async def get(self, request: Any) -> Response:
-            return _language_body(request)
+            return await ahandle(request)
 
-    return {"sync": SyncShop, "async": AsyncShop}
+    return {"sync": SyncView, "async": AsyncView}
+
+
+async def _alanguage_body(request: Any) -> Response:
+    return _language_body(request)
+
+
+def shop_views(alias: str) -> dict[str, Any]:
+    return view_pair(alias, _language_body, _alanguage_body, ShopKey)
 
 
 def fetch(view_class: Any, url: str, **headers: str) -> Any:
@@ -337,23 +383,7 @@ class Gate:
 
 
 def gated_views(gate: Gate, alias: str, key: Any = DefaultResponseKeyConstructor) -> Any:
-    class SyncGated(APIView):
-        authentication_classes: list[Any] = []
-        permission_classes: list[Any] = []
-
-        @cache_response(60, key_constructor=key, cache_alias=alias)
-        def get(self, request: Any) -> Response:
-            return gate.pass_through(request)
-
-    class AsyncGated(AsyncAPIView):
-        authentication_classes: list[Any] = []
-        permission_classes: list[Any] = []
-
-        @cache_response(60, key_constructor=key, cache_alias=alias)
-        async def get(self, request: Any) -> Response:
-            return await gate.apass_through(request)
-
-    return {"sync": SyncGated, "async": AsyncGated}
+    return view_pair(alias, gate.pass_through, gate.apass_through, key)
 
 
 def race(kind: str, gate: Gate, first: Any, second: Any) -> tuple[dict[str, Any], Any]:

@@ -99,7 +99,8 @@ def _view(body: Callable[[Any], Response], alias: str, kind: str, name: str) -> 
     attrs = {
         "authentication_classes": [SessionAuthentication],
         "permission_classes": [],
-        "get": cache_response(60, cache_alias=alias)(handler),
+        # entries go stale after 0.3 s and are refreshed in the background (STALE)
+        "get": cache_response(0.3, stale_ttl=60, cache_alias=alias)(handler),
     }
     return type(handler.__qualname__[:-4], (APIView if kind == "sync" else AsyncAPIView,), attrs)
 

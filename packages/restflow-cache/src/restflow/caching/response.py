@@ -19,9 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone, translation
 from django.utils.http import http_date
-from django.utils.timezone import get_current_timezone_name
-from django.utils.translation import get_language
 
 from restflow.caching.keys import (
     ContextKeyField,
@@ -64,8 +63,10 @@ class DefaultResponseKeyConstructor(KeyConstructor):
     user = RequestValueKeyField("user", "user.pk")
     renderer = RequestValueKeyField("renderer", "accepted_renderer.format")
     media_type = RequestValueKeyField("media_type", "accepted_media_type")
-    language = ContextKeyField("language", get_language)
-    time_zone = ContextKeyField("time_zone", get_current_timezone_name)
+    language = ContextKeyField("language", translation.get_language, restore=translation.override)
+    time_zone = ContextKeyField(
+        "time_zone", timezone.get_current_timezone_name, restore=timezone.override
+    )
 
 
 def _keyed_headers(key_constructor: type[KeyConstructor]) -> frozenset[str]:

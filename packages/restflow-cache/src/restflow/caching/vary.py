@@ -31,6 +31,7 @@ __all__ = [
     "Variants",
     "Varied",
     "VaryVariants",
+    "base_key",
     "header_values",
     "variant_key",
     "vary_headers",
@@ -43,6 +44,7 @@ Varied = tuple[tuple[str, str | None], ...]
 """The ``Vary`` headers of a response (lower-cased, sorted) and their values in its request."""
 
 _INLINE = 64  # longer variant parts are hashed, as over-long key suffixes are
+_VARIANT = "!v"
 
 
 def vary_headers(response: Any, covered: Iterable[str] = ()) -> tuple[str, ...] | None:
@@ -67,7 +69,17 @@ def variant_key(key: str, varied: Varied) -> str:
     text = encode(varied)
     if len(text) > _INLINE:
         text = "!h" + digest(text)
-    return f"{key}{SEPARATOR}!v{text}"
+    return f"{key}{SEPARATOR}{_VARIANT}{text}"
+
+
+def base_key(key: str) -> str:
+    """``key`` without its variant part, if it has one.
+
+    Unambiguous: encoded key parts never start with ``!v`` (``!`` is escaped in text, and
+    the markers are ``!n``, ``!t``, ``!f``, ``!b``, ``!m`` and ``!h``).
+    """
+    head, _, last = key.rpartition(SEPARATOR)
+    return head if last.startswith(_VARIANT) else key
 
 
 class Variants:
@@ -81,8 +93,15 @@ class Variants:
         """Whether ``value``, computed for a concurrent call with the same key, serves ``ctx``."""
         return True
 
+    def base(self, key: str) -> str:
+        """The call's key, given it or one of its variants."""
+        return key
+
     def place(self, key: str, value: Any) -> list[tuple[str, Any]]:
-        """The ``(key, value)`` writes that store ``value`` computed for ``key``, in order."""
+        """The ``(key, value)`` writes that store ``value``, computed for a call read at ``key``.
+
+        ``key`` is the call's key or, when a read followed a pointer, one of its variants.
+        """
         return [(key, value)]
 
 
@@ -107,7 +126,11 @@ class VaryVariants(Variants):
             return False
         return header_values(self.request_of(ctx), [name for name, _ in varied]) == varied
 
+    def base(self, key: str) -> str:
+        return base_key(key)
+
     def place(self, key: str, value: Any) -> list[tuple[str, Any]]:
+        key = base_key(key)
         varied: Varied = value[-1]
         if not varied:
             return [(key, value)]

@@ -171,15 +171,25 @@ class CachedWrapper(AsyncMethods):
         """Whether a value computed for a concurrent call with the same key serves this one."""
         return self.variants is None or self.variants.fits(value, ctx)
 
-    def _placed(self, ctx: KeyContext, key: str, entry: Entry) -> list[tuple[str, Entry]]:
-        """The writes that store ``entry``: at ``key``, or where the variants place it."""
+    def _placed(self, key: str, entry: Entry) -> list[tuple[str, Entry]]:
+        """The writes that store ``entry`` read or missed at ``key`` (or a variant of it)."""
         if self.variants is None:
             return [(key, entry)]
         value, stale_at, created, gens = entry
         return [
             (at, entry if stored is value else (stored, stale_at, created, gens))
-            for at, stored in self.variants.place(self.key.key(ctx), value)
+            for at, stored in self.variants.place(key, value)
         ]
+
+    def _rekeyed(self, ctx: KeyContext, key: str) -> bool:
+        """Whether the call keys elsewhere now than at ``key`` (a refresh in another context).
+
+        A background refresh runs in the caller's context values (``BoundKey.capture``); one
+        that cannot be restored (a ``ContextKeyField`` without ``restore=``) would compute an
+        entry for another key, and must not write it at this one.
+        """
+        base = key if self.variants is None else self.variants.base(key)
+        return self.key.key(ctx) != base
 
     def _metadata(
         self, status: CacheStatus, key: str | None, entry: Entry | None
@@ -317,7 +327,7 @@ class CachedWrapper(AsyncMethods):
         if made is None:
             return value, None
         try:
-            for at, entry in self._placed(ctx, key, made[0]):
+            for at, entry in self._placed(key, made[0]):
                 rt.store.set(at, entry, made[1])
         except Exception:
             self._fail("write", key)
@@ -328,10 +338,13 @@ class CachedWrapper(AsyncMethods):
         if key in self._refreshing:
             return
         self._refreshing.add(key)
+        restored = self.key.capture()  # the caller's language, time zone, ...
 
         def run() -> None:
             try:
-                self._compute(self.runtime(), ctx, key)
+                with restored():
+                    if not self._rekeyed(ctx, key):
+                        self._compute(self.runtime(), ctx, key)
             except Exception:
                 logger.exception("background refresh of %s failed", self.identifier)
             finally:

@@ -60,7 +60,8 @@ class AsyncMethods:
         def _read(self, rt: Runtime, ctx: KeyContext, key: str) -> tuple[str, Entry | None]: ...
         def _elsewhere(self, key: str, entry: Entry | None, ctx: KeyContext) -> str | None: ...
         def _fits(self, value: Any, ctx: KeyContext) -> bool: ...
-        def _placed(self, ctx: KeyContext, key: str, entry: Entry) -> list[tuple[str, Entry]]: ...
+        def _rekeyed(self, ctx: KeyContext, key: str) -> bool: ...
+        def _placed(self, key: str, entry: Entry) -> list[tuple[str, Entry]]: ...
         def get_cache_key(self, *args: Any, **kwargs: Any) -> str: ...
 
     async def _afast(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -181,7 +182,7 @@ class AsyncMethods:
         if made is None:
             return value, None
         try:
-            for at, entry in self._placed(ctx, key, made[0]):
+            for at, entry in self._placed(key, made[0]):
                 await rt.store.aset(at, entry, made[1])
         except Exception:
             self._fail("write", key)
@@ -192,10 +193,13 @@ class AsyncMethods:
         if key in self._refreshing:
             return
         self._refreshing.add(key)
+        restored = self.key.capture()
 
         async def run() -> None:
             try:
-                await self._acompute(self.runtime(), ctx, key)
+                with restored():
+                    if not self._rekeyed(ctx, key):
+                        await self._acompute(self.runtime(), ctx, key)
             except Exception:
                 logger.exception("background refresh of %s failed", self.identifier)
             finally:

@@ -8,7 +8,8 @@ fields) is hashed when longer than ``max_key_suffix_length``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from restflow.caching.keys.context import KeyContext
@@ -204,6 +205,11 @@ class BoundKey:
         self.identifier = encode(meta.key_identifier or identifier)
         request_of = _request_getter(sig)
         self.partition_fields: list[KeyField] = []
+        self._restorable = [
+            (field.func, field.restore)
+            for field in constructor.key_fields.values()
+            if isinstance(field, ContextKeyField) and field.restore is not None
+        ]
         partitions: list[Part] = []
         suffix: list[Part] = []
         for field in constructor.key_fields.values():
@@ -273,6 +279,22 @@ class BoundKey:
     def key(self, ctx: KeyContext) -> str:
         """The full key of one call."""
         return self._build(ctx)
+
+    def capture(self) -> Callable[[], contextlib.AbstractContextManager[None]]:
+        """The context values this key reads, now; the result re-enters them (another thread).
+
+        Only ``ContextKeyField``\\ s with ``restore=`` are captured.
+        """
+        values = [(restore, func()) for func, restore in self._restorable]
+
+        @contextlib.contextmanager
+        def restored() -> Iterator[None]:
+            with contextlib.ExitStack() as stack:
+                for restore, value in values:
+                    stack.enter_context(restore(value))
+                yield
+
+        return restored
 
     def version_sweep(self, versions: Iterable[Any] | None) -> VersionSweep:
         """What a previous-versions wipe of this function removes (``versions``: all if None)."""

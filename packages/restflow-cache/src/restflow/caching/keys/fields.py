@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from restflow.caching.keys.context import KeyContext
@@ -328,18 +329,32 @@ class HostKeyField(KeyField):
 class ContextKeyField(KeyField):
     """A value of the running context, read on every call: ``func()``.
 
-    E.g. ``ContextKeyField("language", translation.get_language)``: the language a
-    ``LocaleMiddleware`` activated for this request.
+    E.g. ``ContextKeyField("language", get_language, restore=translation.override)``: the
+    language a ``LocaleMiddleware`` activated for this request. ``restore(value)`` is a
+    context manager that makes ``value`` current again: background (STALE) refreshes run in
+    it, so they compute the entry they replace; without it, a refresh that finds another
+    value in its thread does not write.
     """
 
     needs_request = True  # not an argument: a key with it cannot be rebuilt from arguments
 
-    def __init__(self, name: str, func: Callable[[], Any], **options: Any) -> None:
+    def __init__(
+        self,
+        name: str,
+        func: Callable[[], Any],
+        *,
+        restore: Callable[[Any], AbstractContextManager[Any]] | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
-        if not callable(func):
-            raise TypeError(f"ContextKeyField({name!r}) needs a callable, got {func!r}.")
+        if not callable(func) or not (restore is None or callable(restore)):
+            raise TypeError(
+                f"ContextKeyField({name!r}) needs callables, got func={func!r}, "
+                f"restore={restore!r}."
+            )
         self.name = name
         self.func = func
+        self.restore = restore
 
     def describe(self) -> str:
         return f"{self.name!r}, {getattr(self.func, '__qualname__', self.func)!s}"
