@@ -176,8 +176,8 @@ class TestVary:
     def test_a_stale_response_is_refreshed_in_its_own_language(self, kind: str, alias: str) -> None:
         from cachetests.vary_views import VIEWS
 
-        cache = VIEWS[(alias, kind, "active-language")].get.cache
-        url, french = f"/{alias}/{kind}/active-language/", {"accept-language": "fr"}
+        cache = VIEWS[(alias, kind, "stale-language")].get.cache
+        url, french = f"/{alias}/{kind}/stale-language/", {"accept-language": "fr"}
 
         def sync_visits() -> list[Any]:
             client = Client()
