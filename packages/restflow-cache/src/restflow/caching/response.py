@@ -18,6 +18,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.http import http_date
@@ -45,14 +46,20 @@ Stored = tuple[bytes, int, list[tuple[str, str]], Varied | None]
 _SKIPPED_HEADERS = frozenset({"set-cookie", "content-length"})
 
 
+def _time_zone() -> str | None:
+    """The active time zone's name; without ``USE_TZ`` none (datetimes render naive then)."""
+    return timezone.get_current_timezone_name() if settings.USE_TZ else None
+
+
 class DefaultResponseKeyConstructor(KeyConstructor):
     """Where the request was sent, by whom, for which format, language and time zone.
 
     Scheme and host (port included: ``ALLOWED_HOSTS`` ignores it) because absolute URLs in
     a body (pagination links, hyperlinked fields) are built from them; path, query string
     and URL kwargs; the user's identity; the negotiated renderer and media type (they stand
-    for ``Accept``); the active language and time zone (what ``LocaleMiddleware`` or a time
-    zone middleware chose renders the body, and their ``Vary`` is added after the view).
+    for ``Accept``); the active language and, with ``USE_TZ``, time zone (what
+    ``LocaleMiddleware`` or a time zone middleware chose renders the body, and their ``Vary``
+    is added after the view).
     """
 
     scheme = RequestValueKeyField("scheme", "scheme")
@@ -64,9 +71,7 @@ class DefaultResponseKeyConstructor(KeyConstructor):
     renderer = RequestValueKeyField("renderer", "accepted_renderer.format")
     media_type = RequestValueKeyField("media_type", "accepted_media_type")
     language = ContextKeyField("language", translation.get_language, restore=translation.override)
-    time_zone = ContextKeyField(
-        "time_zone", timezone.get_current_timezone_name, restore=timezone.override
-    )
+    time_zone = ContextKeyField("time_zone", _time_zone, restore=timezone.override)
 
 
 def _keyed_headers(key_constructor: type[KeyConstructor]) -> frozenset[str]:
