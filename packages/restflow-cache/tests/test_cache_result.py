@@ -20,6 +20,7 @@ from restflow.caching import (
     ArgsKeyField,
     CachedWrapper,
     ConstantKeyField,
+    ContextKeyField,
     KeyConstructor,
     cache_result,
 )
@@ -163,6 +164,57 @@ class TestStatuses:
         assert results == [(1, "STALE"), (1, "STALE")]
         assert len(runs) == 2  # one background refresh, not two
         assert status(path, wrapper, 1) == (2, "HIT")
+
+    def test_a_stale_refresh_that_finds_another_context_value_does_not_write(
+        self, alias: str, path: Paths
+    ) -> None:
+        # sync refreshes run on a pool thread, which has no tenant of its own; async ones
+        # run as a task, and the tenant is switched before the task starts
+        local, shared = threading.local(), {"tenant": "acme"}
+        local.tenant = "acme"
+
+        def tenant() -> Any:
+            return shared["tenant"] if path.is_async else getattr(local, "tenant", None)
+
+        class TenantKey(KeyConstructor):
+            tenant_name = ContextKeyField("tenant", tenant)  # no restore=
+            user = ArgsKeyField("user_id")
+
+        runs: list[Any] = []
+        refreshed: list[Any] = []  # the runs up to the refresh under test
+
+        def report(user_id: int) -> str:
+            runs.append(tenant())
+            return f"{user_id}@{tenant()}"
+
+        async def areport(user_id: int) -> str:
+            return report(user_id)
+
+        options: dict[str, Any] = {"key_constructor": TenantKey, "ttl": 0.2, "stale_ttl": 30}
+        wrapper = cache_result(**options)(areport if path.is_async else report)
+        wrapper.cache_alias = alias
+
+        async def visits() -> list[tuple[Any, str]]:
+            first = status_async(await wrapper.aget_with_metadata(1))
+            await asyncio.sleep(0.25)
+            stale = status_async(await wrapper.aget_with_metadata(1))
+            shared["tenant"] = "globex"
+            await asyncio.gather(*wrapper._tasks)
+            shared["tenant"] = "acme"
+            refreshed.extend(runs)
+            return [first, stale, status_async(await wrapper.aget_with_metadata(1))]
+
+        if path.is_async:
+            results = asyncio.run(visits())
+        else:
+            results = [status(path, wrapper, 1)]
+            time.sleep(0.25)
+            results.append(status(path, wrapper, 1))
+            wrapper.wait_for_refreshes()
+            refreshed.extend(runs)
+            results.append(status(path, wrapper, 1))
+        assert results == [("1@acme", "MISS"), ("1@acme", "STALE"), ("1@acme", "STALE")]
+        assert refreshed == ["acme"]  # the refresh saw another tenant: no run, no write
 
     def test_without_stale_ttl_an_expired_entry_is_a_miss(self, alias: str, path: Paths) -> None:
         fn = Counter(path.is_async)

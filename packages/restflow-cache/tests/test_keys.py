@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,9 +17,11 @@ from cachetests.models import Author
 from restflow.caching import (
     ArgsKeyField,
     ConstantKeyField,
+    ContextKeyField,
     DefaultKeyConstructor,
     DjangoModelKeyField,
     DrfSerializerKeyField,
+    HostKeyField,
     InlineKeyConstructor,
     KeyConstructor,
     QueryParamsKeyField,
@@ -199,6 +203,57 @@ class TestFields:
         with_user = key.key(KeyContext((), {}, request=request(user=SimpleNamespace(id=5))))
         anonymous = key.key(KeyContext((), {}, request=request(user=None)))
         assert with_user.endswith("::5") and anonymous.endswith("::!n")
+
+    def test_host_field_keeps_the_port_and_is_none_without_a_request(self) -> None:
+        class K(KeyConstructor):
+            host = HostKeyField()
+
+        key = bound(K, None)
+        hosts = {h: request(get_host=lambda h=h: h) for h in ("example.com", "example.com:6666")}
+        keys = {key.key(KeyContext((), {}, request=r)) for r in hosts.values()}
+        assert len(keys) == 2 and key.key(KeyContext((), {})).endswith("::!n")
+
+    def test_context_field_reads_its_function_on_every_call(self) -> None:
+        current = ["fr"]
+
+        class K(KeyConstructor):
+            language = ContextKeyField("language", lambda: current[0])
+
+        key = bound(K, None)
+        french = key.key(KeyContext((), {}))
+        current[0] = "de"
+        assert key.key(KeyContext((), {})) != french and french.endswith("::fr")
+
+    def test_context_field_values_are_captured_and_restored_elsewhere(self) -> None:
+        current = ["fr"]
+        entered: list[str] = []
+
+        @contextlib.contextmanager
+        def restore(value: str) -> Iterator[None]:
+            previous, current[0] = current[0], value
+            entered.append(value)
+            try:
+                yield
+            finally:
+                current[0] = previous
+
+        class K(KeyConstructor):
+            language = ContextKeyField("language", lambda: current[0], restore=restore)
+            no_restore = ContextKeyField("region", lambda: "eu")
+
+        key = bound(K, None)
+        french = key.key(KeyContext((), {}))
+        restored = key.capture()
+        current[0] = "de"
+        with restored():
+            assert key.key(KeyContext((), {})) == french
+        assert current == ["de"] and entered == ["fr"]
+
+    def test_context_field_needs_callables(self) -> None:
+        with pytest.raises(TypeError, match="ContextKeyField\\('language'\\) needs callables"):
+            ContextKeyField("language", "fr")  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="restore='fr'"):
+            ContextKeyField("language", lambda: "fr", restore="fr")  # type: ignore[arg-type]
 
     def test_request_field_finds_the_request_argument_of_a_function(self) -> None:
         def view(request: object, pk: int) -> None: ...

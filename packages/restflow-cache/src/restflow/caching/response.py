@@ -1,11 +1,15 @@
 """``cache_response``: a response cache for DRF and restflow view handlers, sync and async.
 
-The default key (:class:`DefaultResponseKeyConstructor`) holds the request path, the query
-string, the view's URL kwargs, the user's identity and the negotiated renderer and media
-type, so a response for alice is never served to bob and JSON is never served as HTML.
-Only 2xx responses are cached unless ``cache_errors=True``. The response carries a status
-header (``CACHE_SETTINGS.STATUS_HEADER``, default ``X-Cache-Status``) and, with
-``timing_headers=True``, ``X-Cached-At`` and ``X-Cache-Reset-At``.
+The default key (:class:`DefaultResponseKeyConstructor`) holds what Django's own cache
+middleware keys on and more: scheme, host and port, path, query string, the view's URL
+kwargs, the user's identity, the negotiated renderer and media type, the active language
+and time zone. A response for alice is never served to bob, JSON never as HTML, and a
+request sent with another ``Host`` cannot plant its absolute URLs for everyone. The request
+headers named by the response's ``Vary`` are keyed too (:mod:`restflow.caching.vary`);
+``Vary: *`` is not cached. Only 2xx responses are cached unless ``cache_errors=True``. The
+response carries a status header (``CACHE_SETTINGS.STATUS_HEADER``, default
+``X-Cache-Status``) and, with ``timing_headers=True``, ``X-Cached-At`` and
+``X-Cache-Reset-At``.
 """
 
 from __future__ import annotations
@@ -14,50 +18,98 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone, translation
 from django.utils.http import http_date
 
 from restflow.caching.keys import (
+    ContextKeyField,
+    HostKeyField,
     KeyConstructor,
+    KeyContext,
     QueryParamsKeyField,
     RequestValueKeyField,
     ViewKwargsKeyField,
 )
+from restflow.caching.runtime import UNSET, Ttl
 from restflow.caching.status import CacheStatus
 from restflow.caching.stores import Entry
-from restflow.caching.wrapper import _UNSET, CachedWrapper, Ttl
+from restflow.caching.vary import Varied, VaryVariants, header_values, vary_headers
+from restflow.caching.wrapper import CachedWrapper
 from restflow.core.fallback import is_async_callable
 
 __all__ = ["DefaultResponseKeyConstructor", "cache_response"]
 
-Stored = tuple[bytes, int, list[tuple[str, str]]]
+Stored = tuple[bytes, int, list[tuple[str, str]], Varied | None]
+"""A stored response: body, status, headers, and its ``Vary`` headers' values (``*``: None)."""
 _SKIPPED_HEADERS = frozenset({"set-cookie", "content-length"})
 
 
-class DefaultResponseKeyConstructor(KeyConstructor):
-    """Path, query string, URL kwargs, user, negotiated renderer and media type."""
+def _time_zone() -> str | None:
+    """The active time zone's name; without ``USE_TZ`` none (datetimes render naive then)."""
+    return timezone.get_current_timezone_name() if settings.USE_TZ else None
 
+
+class DefaultResponseKeyConstructor(KeyConstructor):
+    """Where the request was sent, by whom, for which format, language and time zone.
+
+    Scheme and host (port included: ``ALLOWED_HOSTS`` ignores it) because absolute URLs in
+    a body (pagination links, hyperlinked fields) are built from them; path, query string
+    and URL kwargs; the user's identity; the negotiated renderer and media type (they stand
+    for ``Accept``); the active language and, with ``USE_TZ``, time zone (what
+    ``LocaleMiddleware`` or a time zone middleware chose renders the body, and their ``Vary``
+    is added after the view).
+    """
+
+    scheme = RequestValueKeyField("scheme", "scheme")
+    host = HostKeyField()
     path = RequestValueKeyField("path", "path")
     query = QueryParamsKeyField("*")
     url = ViewKwargsKeyField("*")
     user = RequestValueKeyField("user", "user.pk")
     renderer = RequestValueKeyField("renderer", "accepted_renderer.format")
     media_type = RequestValueKeyField("media_type", "accepted_media_type")
+    language = ContextKeyField("language", translation.get_language, restore=translation.override)
+    time_zone = ContextKeyField("time_zone", _time_zone, restore=timezone.override)
 
 
-def _store(response: Any) -> Stored:
+def _keyed_headers(key_constructor: type[KeyConstructor]) -> frozenset[str]:
+    """The ``Vary`` headers a response key holds already, so variants do not split on them.
+
+    ``Accept``, when the key holds the negotiated media type: on a DRF view ``Accept`` acts
+    only through content negotiation, whose outcome (``accepted_media_type``, version
+    parameters included) is then in the key; keying the raw header would split entries per
+    browser for nothing. ``Cookie`` and ``Authorization`` are *not* covered by the user's
+    identity: anonymous clients all share it, other cookies and token scopes are not in it,
+    and a custom key may leave the user out, so they are keyed by value when a response
+    names them.
+    """
+    for field in key_constructor.key_fields.values():
+        if isinstance(field, RequestValueKeyField) and field.attr_path == "accepted_media_type":
+            return frozenset({"accept"})
+    return frozenset()
+
+
+def _store(response: Any, request: Any, keyed: frozenset[str]) -> Stored:
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
     headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
-    return bytes(response.content), int(response.status_code), headers
+    names = vary_headers(response, keyed)
+    varied = None if names is None else header_values(request, names)
+    return bytes(response.content), int(response.status_code), headers, varied
 
 
 def _rebuild(stored: Stored) -> HttpResponse:
-    content, status, headers = stored
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
+    # by index: entries of custom keys written before ``Vary`` was stored have three items
+    response = HttpResponse(stored[0], status=stored[1])
+    for name, value in stored[2]:
         response[name] = value
     return response
+
+
+def _request_of(ctx: KeyContext) -> Any:
+    return ctx.args[1]  # the handler's (view, request, *args)
 
 
 class _ResponseCache:
@@ -79,8 +131,10 @@ class _ResponseCache:
         self._header = ""
         self._header_epoch = -1
 
+        keyed = _keyed_headers(key_constructor)
+
         def cacheable(stored: Stored, *args: Any, **kwargs: Any) -> bool:
-            return cache_errors or 200 <= stored[1] < 300
+            return stored[3] is not None and (cache_errors or 200 <= stored[1] < 300)
 
         options: dict[str, Any] = {
             "key_constructor": key_constructor,
@@ -90,6 +144,7 @@ class _ResponseCache:
             "cache_if": cacheable,
             "invalidates_on": invalidates_on,
             "serves_responses": True,
+            "variants": VaryVariants(_request_of),
         }
 
         if is_async_callable(handler):
@@ -102,7 +157,7 @@ class _ResponseCache:
                     response = await finalize(request, response, *args, **kwargs)
                 else:
                     response = view.finalize_response(request, response, *args, **kwargs)
-                return _store(response)
+                return _store(response, request, keyed)
 
             self.wrapper = CachedWrapper(produce, **options)
 
@@ -118,7 +173,7 @@ class _ResponseCache:
             def produce_sync(view: Any, request: Any, *args: Any, **kwargs: Any) -> Stored:
                 response = handler(view, request, *args, **kwargs)
                 response = view.finalize_response(request, response, *args, **kwargs)
-                return _store(response)
+                return _store(response, request, keyed)
 
             self.wrapper = CachedWrapper(produce_sync, **options)
 
@@ -151,7 +206,7 @@ class _ResponseCache:
 
 
 def cache_response(
-    ttl: Ttl = _UNSET,
+    ttl: Ttl = UNSET,
     *,
     key_constructor: type[KeyConstructor] = DefaultResponseKeyConstructor,
     stale_ttl: float | None = None,

@@ -33,18 +33,18 @@ from django.db import close_old_connections
 from restflow.caching.keys import BoundKey, DefaultKeyConstructor, KeyConstructor, KeyContext
 from restflow.caching.keys.constructor import SEPARATOR
 from restflow.caching.registry import register_wrapper
-from restflow.caching.runtime import current_epoch
+from restflow.caching.runtime import UNSET, Runtime, Ttl, current_epoch
 from restflow.caching.stampede import Flights
 from restflow.caching.status import CACHE_MISSING, CacheStatus
-from restflow.caching.stores import Entry, Store, get_store
-from restflow.core.fallback import acall, call, is_async_callable
+from restflow.caching.stores import Entry
+from restflow.caching.vary import Variants
+from restflow.caching.wrapper_async import AsyncMethods
+from restflow.core.fallback import call, is_async_callable
 
 __all__ = ["CachedWrapper", "cache_result"]
 
 logger = logging.getLogger("restflow.caching")
 
-Ttl = int | float | None | Callable[[Any], int | float | None]
-_UNSET: Any = object()
 _HIT, _MISS, _STALE = CacheStatus.HIT, CacheStatus.MISS, CacheStatus.STALE
 _BYPASS, _REFRESH = CacheStatus.BYPASS, CacheStatus.REFRESH
 _POOL: list[ThreadPoolExecutor] = []
@@ -60,44 +60,7 @@ def _stamp(ts: float | None) -> datetime.datetime | None:
     return None if ts is None else datetime.datetime.fromtimestamp(ts, datetime.UTC)
 
 
-class _Runtime:
-    """The settings-dependent half of a wrapper, rebuilt when settings change."""
-
-    __slots__ = (
-        "enabled",
-        "epoch",
-        "generations",
-        "inproc",
-        "lock_timeout",
-        "stale_ttl",
-        "stampede",
-        "store",
-        "ttl",
-    )
-
-    def __init__(self, wrapper: CachedWrapper) -> None:
-        from restflow.caching.settings import CACHE_SETTINGS
-        from restflow.caching.stores import LocMemStore
-
-        wrapper.key.resolve(
-            CACHE_SETTINGS.NAMESPACE,
-            CACHE_SETTINGS.MAX_KEY_SUFFIX_LENGTH,
-            CACHE_SETTINGS.HASH_SUFFIX_ON_OVERFLOW,
-        )
-        self.epoch = current_epoch()
-        self.enabled: bool = CACHE_SETTINGS.ENABLED
-        self.store: Store = get_store(wrapper.cache_alias or CACHE_SETTINGS.CACHE_ALIAS)
-        self.generations = not self.store.scans
-        self.inproc = isinstance(self.store, LocMemStore)
-        self.ttl: Ttl = CACHE_SETTINGS.DEFAULT_TTL if wrapper.ttl is _UNSET else wrapper.ttl
-        stale = wrapper.stale_ttl
-        self.stale_ttl: float = CACHE_SETTINGS.DEFAULT_STALE_TTL if stale is None else stale
-        stampede = wrapper.stampede
-        self.stampede: bool = CACHE_SETTINGS.STAMPEDE_PROTECTION if stampede is None else stampede
-        self.lock_timeout: float = CACHE_SETTINGS.STAMPEDE_LOCK_TIMEOUT
-
-
-class CachedWrapper:
+class CachedWrapper(AsyncMethods):
     """A cached function; call it like the function, or use the control methods.
 
     Sync functions return values; calling an async-wrapped function returns a coroutine.
@@ -109,7 +72,7 @@ class CachedWrapper:
         func: Callable[..., Any],
         *,
         key_constructor: type[KeyConstructor] = DefaultKeyConstructor,
-        ttl: Ttl = _UNSET,
+        ttl: Ttl = UNSET,
         stale_ttl: float | None = None,
         cache_alias: str | None = None,
         cache_if: Callable[..., bool] | None = None,
@@ -117,6 +80,7 @@ class CachedWrapper:
         stampede_protection: bool | None = None,
         invalidates_on: Iterable[Any] = (),
         serves_responses: bool = False,
+        variants: Variants | None = None,
     ) -> None:
         if not callable(func):
             raise TypeError(f"cache_result() needs a callable, got {func!r}.")
@@ -125,7 +89,7 @@ class CachedWrapper:
                 f"cache_result(key_constructor=) of {func.__qualname__} must be a KeyConstructor "
                 f"subclass, got {key_constructor!r}."
             )
-        if not (ttl is _UNSET or ttl is None or callable(ttl) or _non_negative(ttl)):
+        if not (ttl is UNSET or ttl is None or callable(ttl) or _non_negative(ttl)):
             raise TypeError(
                 f"cache_result(ttl=) of {func.__qualname__} must be seconds >= 0, None or a "
                 f"callable, got {ttl!r}."
@@ -146,9 +110,11 @@ class CachedWrapper:
         self._flights = Flights()
         self._refreshing: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._rt: _Runtime | None = None
+        self._rt: Runtime | None = None
         self.serves_responses = serves_responses
         """``True`` for a ``cache_response`` handler (rules then name the key's fields)."""
+        self.variants = variants
+        """Where entries live when not all at the call's key (``cache_response``: ``Vary``)."""
         self.rules: list[Any] = list(invalidates_on)
         register_wrapper(self)
         for rule in self.rules:
@@ -163,11 +129,11 @@ class CachedWrapper:
         return _BoundWrapper(self, instance)
 
     # --- I/O-free helpers shared by both paths ------------------------------------------
-    def runtime(self) -> _Runtime:
+    def runtime(self) -> Runtime:
         """The current settings-dependent state."""
         rt = self._rt
         if rt is None or rt.epoch != current_epoch():
-            rt = self._rt = _Runtime(self)
+            rt = self._rt = Runtime(self)
         return rt
 
     def _levels(self, ctx: KeyContext) -> list[str]:
@@ -184,7 +150,7 @@ class CachedWrapper:
         return not (self.cache_unless is not None and self.cache_unless(value, *args, **kwargs))
 
     def _entry(
-        self, rt: _Runtime, value: Any, gens: tuple[str, ...] | None
+        self, rt: Runtime, value: Any, gens: tuple[str, ...] | None
     ) -> tuple[Entry, float | None] | None:
         ttl = rt.ttl(value) if callable(rt.ttl) else rt.ttl
         if ttl is not None and ttl <= 0:
@@ -194,6 +160,36 @@ class CachedWrapper:
             return (value, None, now, gens), None
         stale_at = now + ttl if rt.stale_ttl else None
         return (value, stale_at, now, gens), ttl + rt.stale_ttl
+
+    def _elsewhere(self, key: str, entry: Entry | None, ctx: KeyContext) -> str | None:
+        """Where the call's entry is when ``entry`` (read at ``key``) points to it (variants)."""
+        if entry is None or self.variants is None:
+            return None
+        return self.variants.follow(key, entry[0], ctx)
+
+    def _fits(self, value: Any, ctx: KeyContext) -> bool:
+        """Whether a value computed for a concurrent call with the same key serves this one."""
+        return self.variants is None or self.variants.fits(value, ctx)
+
+    def _placed(self, key: str, entry: Entry) -> list[tuple[str, Entry]]:
+        """The writes that store ``entry`` read or missed at ``key`` (or a variant of it)."""
+        if self.variants is None:
+            return [(key, entry)]
+        value, stale_at, created, gens = entry
+        return [
+            (at, entry if stored is value else (stored, stale_at, created, gens))
+            for at, stored in self.variants.place(key, value)
+        ]
+
+    def _rekeyed(self, ctx: KeyContext, key: str) -> bool:
+        """Whether the call keys elsewhere now than at ``key`` (a refresh in another context).
+
+        A background refresh runs in the caller's context values (``BoundKey.capture``); one
+        that cannot be restored (a ``ContextKeyField`` without ``restore=``) would compute an
+        entry for another key, and must not write it at this one.
+        """
+        base = key if self.variants is None else self.variants.base(key)
+        return self.key.key(ctx) != base
 
     def _metadata(
         self, status: CacheStatus, key: str | None, entry: Entry | None
@@ -220,6 +216,8 @@ class CachedWrapper:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.is_async:
             return self._afast(args, kwargs)
+        if self.variants is not None:
+            return self.lookup(args, kwargs)[0]
         rt = self.runtime()
         if not rt.enabled:
             return self.func(*args, **kwargs)
@@ -249,7 +247,7 @@ class CachedWrapper:
         ctx = KeyContext(args, kwargs)
         key = self.key.key(ctx)
         try:
-            entry = rt.store.get(key, self._levels(ctx) if rt.generations else ())
+            key, entry = self._read(rt, ctx, key)
         except Exception:
             self._fail("read", key)
             return call(self.func, *args, **kwargs), _BYPASS, key, None
@@ -258,8 +256,17 @@ class CachedWrapper:
         value, status, written = self._resolve(rt, ctx, key, entry)
         return value, status, key, written
 
+    def _read(self, rt: Runtime, ctx: KeyContext, key: str) -> tuple[str, Entry | None]:
+        """``(key, entry)`` of one call: at ``key``, or where the entry there points."""
+        levels = self._levels(ctx) if rt.generations else ()
+        entry = rt.store.get(key, levels)
+        elsewhere = self._elsewhere(key, entry, ctx)
+        if elsewhere is None:
+            return key, entry
+        return elsewhere, rt.store.get(elsewhere, levels)
+
     def _resolve(
-        self, rt: _Runtime, ctx: KeyContext, key: str, entry: Entry | None
+        self, rt: Runtime, ctx: KeyContext, key: str, entry: Entry | None
     ) -> tuple[Any, CacheStatus, Entry | None]:
         if entry is not None:  # stale: serve it, refresh in the background
             self._refresh_later(ctx, key)
@@ -268,10 +275,13 @@ class CachedWrapper:
             value, written = self._compute(rt, ctx, key)
             return value, _MISS, written
         (value, written, status), leader = self._flights.run(key, lambda: self._miss(rt, ctx, key))
-        return value, (status if leader else _HIT), written
+        if leader or self._fits(value, ctx):
+            return value, (status if leader else _HIT), written
+        value, written = self._compute(rt, ctx, key)  # it was computed for other header values
+        return value, _MISS, written
 
     def _miss(
-        self, rt: _Runtime, ctx: KeyContext, key: str
+        self, rt: Runtime, ctx: KeyContext, key: str
     ) -> tuple[Any, Entry | None, CacheStatus]:
         """Compute a missing entry, or (Redis) wait for the process holding its lock."""
         store = rt.store
@@ -288,6 +298,11 @@ class CachedWrapper:
                 while time.monotonic() < deadline:
                     time.sleep(0.02)
                     found = store.get(key)
+                    elsewhere = self._elsewhere(key, found, ctx)
+                    if elsewhere is not None:
+                        found = store.get(elsewhere)
+                        if found is None:
+                            break  # the other process answered other header values
                     if found is not None:
                         return found[0], found, _HIT  # computed by another process
             try:
@@ -297,7 +312,7 @@ class CachedWrapper:
                     store.release(key + "::!lock", token)
         return (*self._compute(rt, ctx, key), _MISS)
 
-    def _compute(self, rt: _Runtime, ctx: KeyContext, key: str) -> tuple[Any, Entry | None]:
+    def _compute(self, rt: Runtime, ctx: KeyContext, key: str) -> tuple[Any, Entry | None]:
         gens = None
         if rt.generations:
             try:
@@ -312,7 +327,8 @@ class CachedWrapper:
         if made is None:
             return value, None
         try:
-            rt.store.set(key, made[0], made[1])
+            for at, entry in self._placed(key, made[0]):
+                rt.store.set(at, entry, made[1])
         except Exception:
             self._fail("write", key)
             return value, None
@@ -322,10 +338,13 @@ class CachedWrapper:
         if key in self._refreshing:
             return
         self._refreshing.add(key)
+        restored = self.key.capture()  # the caller's language, time zone, ...
 
         def run() -> None:
             try:
-                self._compute(self.runtime(), ctx, key)
+                with restored():
+                    if not self._rekeyed(ctx, key):
+                        self._compute(self.runtime(), ctx, key)
             except Exception:
                 logger.exception("background refresh of %s failed", self.identifier)
             finally:
@@ -370,14 +389,17 @@ class CachedWrapper:
         return self._metadata(_HIT if fresh else _STALE, self.get_cache_key(*args, **kwargs), entry)
 
     def _peek(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Entry | None:
-        rt = self.runtime()
         ctx = KeyContext(args, kwargs)
-        return rt.store.get(self.key.key(ctx), self._levels(ctx) if rt.generations else ())
+        return self._read(self.runtime(), ctx, self.key.key(ctx))[1]
 
     def delete_cache(self, *args: Any, **kwargs: Any) -> bool:
         """Drop this call's entry; ``True`` when there was one."""
         rt = self.runtime()
-        return rt.store.delete(self.key.key(KeyContext(args, kwargs)))
+        ctx = KeyContext(args, kwargs)
+        key = self.key.key(ctx)
+        if self.variants is not None:
+            key = self._read(rt, ctx, key)[0]
+        return rt.store.delete(key)
 
     def delete_by_prefix(self, **partition_values: Any) -> int:
         """Drop every entry sharing these leading partition values; the count, or -1 if unknown."""
@@ -402,192 +424,6 @@ class CachedWrapper:
         """
         rt = self.runtime()
         return rt.store.delete_versions(self.key.version_sweep(versions), dry_run=dry_run)
-
-    # --- async path ------------------------------------------------------------------------
-    async def _afast(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        rt = self.runtime()
-        if not rt.enabled:
-            return await acall(self.func, *args, **kwargs)
-        ctx = KeyContext(args, kwargs)
-        key = self.key.key(ctx)
-        try:
-            if rt.inproc:
-                entry = rt.store.get(key)
-            else:
-                entry = await rt.store.aget(key, self._levels(ctx) if rt.generations else ())
-        except Exception:
-            self._fail("read", key)
-            return await acall(self.func, *args, **kwargs)
-        if entry is not None and (entry[1] is None or entry[1] > time.time()):
-            return entry[0]
-        return (await self._aresolve(rt, ctx, key, entry))[0]
-
-    async def aget_with_metadata(self, *args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-        """Async twin of :meth:`get_with_metadata`."""
-        value, status, key, entry = await self.alookup(args, kwargs)
-        return value, self._metadata(status, key, entry)
-
-    async def alookup(
-        self, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[Any, CacheStatus, str | None, Entry | None]:
-        """Async twin of :meth:`lookup`."""
-        rt = self.runtime()
-        if not rt.enabled:
-            return await acall(self.func, *args, **kwargs), _BYPASS, None, None
-        ctx = KeyContext(args, kwargs)
-        key = self.key.key(ctx)
-        try:
-            if rt.inproc:
-                entry = rt.store.get(key)
-            else:
-                entry = await rt.store.aget(key, self._levels(ctx) if rt.generations else ())
-        except Exception:
-            self._fail("read", key)
-            return await acall(self.func, *args, **kwargs), _BYPASS, key, None
-        if entry is not None and (entry[1] is None or entry[1] > time.time()):
-            return entry[0], _HIT, key, entry
-        value, status, written = await self._aresolve(rt, ctx, key, entry)
-        return value, status, key, written
-
-    async def _aresolve(
-        self, rt: _Runtime, ctx: KeyContext, key: str, entry: Entry | None
-    ) -> tuple[Any, CacheStatus, Entry | None]:
-        if entry is not None:
-            self._arefresh_later(ctx, key)
-            return entry[0], _STALE, entry
-        if not rt.stampede:
-            value, written = await self._acompute(rt, ctx, key)
-            return value, _MISS, written
-        (value, written, status), leader = await self._flights.arun(
-            key, lambda: self._amiss(rt, ctx, key)
-        )
-        return value, (status if leader else _HIT), written
-
-    async def _amiss(
-        self, rt: _Runtime, ctx: KeyContext, key: str
-    ) -> tuple[Any, Entry | None, CacheStatus]:
-        store = rt.store
-        if store.shared_locks:
-            token = os.urandom(8).hex()
-            try:
-                locked = await store.aacquire(key + "::!lock", token, rt.lock_timeout)
-            except Exception:
-                self._fail("lock", key)
-                locked, token = True, ""
-            if not locked:
-                deadline = time.monotonic() + rt.lock_timeout
-                while time.monotonic() < deadline:
-                    await asyncio.sleep(0.02)
-                    found = await store.aget(key)
-                    if found is not None:
-                        return found[0], found, _HIT  # computed by another process
-            try:
-                return (*(await self._acompute(rt, ctx, key)), _MISS)
-            finally:
-                if locked and token:
-                    await store.arelease(key + "::!lock", token)
-        return (*(await self._acompute(rt, ctx, key)), _MISS)
-
-    async def _acompute(self, rt: _Runtime, ctx: KeyContext, key: str) -> tuple[Any, Entry | None]:
-        gens = None
-        if rt.generations:
-            try:
-                gens = await rt.store.agenerations(self._levels(ctx))
-            except Exception:
-                self._fail("read generations", key)
-                return await acall(self.func, *ctx.args, **ctx.kwargs), None
-        value = await acall(self.func, *ctx.args, **ctx.kwargs)
-        if not self._wanted(value, ctx.args, ctx.kwargs):
-            return value, None
-        made = self._entry(rt, value, gens)
-        if made is None:
-            return value, None
-        try:
-            await rt.store.aset(key, made[0], made[1])
-        except Exception:
-            self._fail("write", key)
-            return value, None
-        return value, made[0]
-
-    def _arefresh_later(self, ctx: KeyContext, key: str) -> None:
-        if key in self._refreshing:
-            return
-        self._refreshing.add(key)
-
-        async def run() -> None:
-            try:
-                await self._acompute(self.runtime(), ctx, key)
-            except Exception:
-                logger.exception("background refresh of %s failed", self.identifier)
-            finally:
-                self._refreshing.discard(key)
-
-        task = asyncio.get_running_loop().create_task(run())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def arefresh(self, *args: Any, **kwargs: Any) -> Any:
-        """Async twin of :meth:`refresh`."""
-        rt = self.runtime()
-        if not rt.enabled:
-            return await acall(self.func, *args, **kwargs)
-        ctx = KeyContext(args, kwargs)
-        return (await self._acompute(rt, ctx, self.key.key(ctx)))[0]
-
-    async def arefresh_with_metadata(self, *args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-        """Async twin of :meth:`refresh_with_metadata`."""
-        rt = self.runtime()
-        ctx = KeyContext(args, kwargs)
-        key = self.key.key(ctx)
-        if not rt.enabled:
-            return await acall(self.func, *args, **kwargs), self._metadata(_BYPASS, key, None)
-        value, entry = await self._acompute(rt, ctx, key)
-        return value, self._metadata(_REFRESH, key, entry)
-
-    async def abypass_cache(self, *args: Any, **kwargs: Any) -> Any:
-        """Async twin of :meth:`bypass_cache`."""
-        return await acall(self.func, *args, **kwargs)
-
-    async def _apeek(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Entry | None:
-        rt = self.runtime()
-        ctx = KeyContext(args, kwargs)
-        return await rt.store.aget(self.key.key(ctx), self._levels(ctx) if rt.generations else ())
-
-    async def aget_cache_only(self, *args: Any, **kwargs: Any) -> Any:
-        """Async twin of :meth:`get_cache_only`."""
-        entry = await self._apeek(args, kwargs)
-        return CACHE_MISSING if entry is None else entry[0]
-
-    async def aget_cached_metadata(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        """Async twin of :meth:`get_cached_metadata`."""
-        entry = await self._apeek(args, kwargs)
-        if entry is None:
-            return None
-        fresh = entry[1] is None or entry[1] > time.time()
-        return self._metadata(_HIT if fresh else _STALE, self.get_cache_key(*args, **kwargs), entry)
-
-    async def adelete_cache(self, *args: Any, **kwargs: Any) -> bool:
-        """Async twin of :meth:`delete_cache`."""
-        rt = self.runtime()
-        return await rt.store.adelete(self.key.key(KeyContext(args, kwargs)))
-
-    async def adelete_by_prefix(self, **partition_values: Any) -> int:
-        """Async twin of :meth:`delete_by_prefix`."""
-        rt = self.runtime()
-        prefix, _ = self.key.prefix(partition_values)
-        return await rt.store.adelete_prefix(prefix)
-
-    async def ainvalidate_all(self) -> int:
-        """Async twin of :meth:`invalidate_all`."""
-        rt = self.runtime()
-        return await rt.store.adelete_prefix(self.key.head + SEPARATOR)
-
-    async def awipe_previous_versions(
-        self, versions: Iterable[Any] | None = None, *, dry_run: bool = False
-    ) -> int:
-        """Async twin of :meth:`wipe_previous_versions`."""
-        rt = self.runtime()
-        return await rt.store.adelete_versions(self.key.version_sweep(versions), dry_run=dry_run)
 
     def wait_for_refreshes(self, timeout: float = 5.0) -> None:
         """Block until background (STALE) refreshes of sync calls finished; for tests."""
@@ -639,7 +475,7 @@ def cache_result(
     func: Callable[..., Any] | None = None,
     *,
     key_constructor: type[KeyConstructor] = DefaultKeyConstructor,
-    ttl: Ttl = _UNSET,
+    ttl: Ttl = UNSET,
     stale_ttl: float | None = None,
     cache_alias: str | None = None,
     cache_if: Callable[..., bool] | None = None,

@@ -8,7 +8,8 @@ fields) is hashed when longer than ``max_key_suffix_length``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from restflow.caching.keys.context import KeyContext
@@ -16,6 +17,8 @@ from restflow.caching.keys.encoding import SEPARATOR, digest, encode
 from restflow.caching.keys.fields import (
     ArgsKeyField,
     ConstantKeyField,
+    ContextKeyField,
+    HostKeyField,
     KeyField,
     Part,
     QueryParamsKeyField,
@@ -202,6 +205,11 @@ class BoundKey:
         self.identifier = encode(meta.key_identifier or identifier)
         request_of = _request_getter(sig)
         self.partition_fields: list[KeyField] = []
+        self._restorable = [
+            (field.func, field.restore)
+            for field in constructor.key_fields.values()
+            if isinstance(field, ContextKeyField) and field.restore is not None
+        ]
         partitions: list[Part] = []
         suffix: list[Part] = []
         for field in constructor.key_fields.values():
@@ -272,6 +280,22 @@ class BoundKey:
         """The full key of one call."""
         return self._build(ctx)
 
+    def capture(self) -> Callable[[], contextlib.AbstractContextManager[None]]:
+        """The context values this key reads, now; the result re-enters them (another thread).
+
+        Only ``ContextKeyField``\\ s with ``restore=`` are captured.
+        """
+        values = [(restore, func()) for func, restore in self._restorable]
+
+        @contextlib.contextmanager
+        def restored() -> Iterator[None]:
+            with contextlib.ExitStack() as stack:
+                for restore, value in values:
+                    stack.enter_context(restore(value))
+                yield
+
+        return restored
+
     def version_sweep(self, versions: Iterable[Any] | None) -> VersionSweep:
         """What a previous-versions wipe of this function removes (``versions``: all if None)."""
         where = f"wipe_previous_versions() of {self.identifier}"
@@ -315,7 +339,8 @@ def field_names(field: KeyField) -> list[str]:
     """The names a caller may give ``field``'s value under: its argument/kwarg name, its attribute.
 
     Only fields reading one value can be given (``ArgsKeyField("x")``,
-    ``ViewKwargsKeyField("pk")``, ``QueryParamsKeyField("page")``, constants, request values).
+    ``ViewKwargsKeyField("pk")``, ``QueryParamsKeyField("page")``, constants, request and
+    context values, the host).
     """
     names = [field.attr]
     read: list[str] | None = None
@@ -325,7 +350,7 @@ def field_names(field: KeyField) -> list[str]:
         read = field.names if field.names and len(field.names) == 1 else None
     if read:
         names.insert(0, read[0])
-    if isinstance(field, ConstantKeyField | RequestValueKeyField):
+    if isinstance(field, ConstantKeyField | RequestValueKeyField | HostKeyField | ContextKeyField):
         names.append(field.name)
     return list(dict.fromkeys(names))
 

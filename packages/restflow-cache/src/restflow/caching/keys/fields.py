@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from restflow.caching.keys.context import KeyContext
@@ -19,8 +20,10 @@ from restflow.caching.keys.signature import MissingArgument, SignatureInfo
 __all__ = [
     "ArgsKeyField",
     "ConstantKeyField",
+    "ContextKeyField",
     "DjangoModelKeyField",
     "DrfSerializerKeyField",
+    "HostKeyField",
     "KeyField",
     "Part",
     "QueryParamsKeyField",
@@ -294,6 +297,73 @@ class RequestValueKeyField(KeyField):
             return encode(value)
 
         return part
+
+
+class HostKeyField(KeyField):
+    """The host the request was sent to, port included: ``request.get_host()``.
+
+    Django validates it against ``ALLOWED_HOSTS`` (a host outside them raises Django's
+    ``DisallowedHost``, a ``SuspiciousOperation`` answered 400) but ignores the port, so the
+    port must be in the key. ``None`` when the call has no request.
+    """
+
+    needs_request = True
+
+    def __init__(self, name: str = "host", **options: Any) -> None:
+        super().__init__(**options)
+        self.name = name
+
+    def describe(self) -> str:
+        return repr(self.name)
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        def read(ctx: KeyContext) -> Any:
+            request = request_of(ctx)
+            return None if request is None else request.get_host()
+
+        return read
+
+
+class ContextKeyField(KeyField):
+    """A value of the running context, read on every call: ``func()``.
+
+    E.g. ``ContextKeyField("language", get_language, restore=translation.override)``: the
+    language a ``LocaleMiddleware`` activated for this request. ``restore(value)`` is a
+    context manager that makes ``value`` current again: background (STALE) refreshes run in
+    it, so they compute the entry they replace; without it, a refresh that finds another
+    value in its thread does not write.
+    """
+
+    needs_request = True  # not an argument: a key with it cannot be rebuilt from arguments
+
+    def __init__(
+        self,
+        name: str,
+        func: Callable[[], Any],
+        *,
+        restore: Callable[[Any], AbstractContextManager[Any]] | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if not callable(func) or not (restore is None or callable(restore)):
+            raise TypeError(
+                f"ContextKeyField({name!r}) needs callables, got func={func!r}, "
+                f"restore={restore!r}."
+            )
+        self.name = name
+        self.func = func
+        self.restore = restore
+
+    def describe(self) -> str:
+        return f"{self.name!r}, {getattr(self.func, '__qualname__', self.func)!s}"
+
+    def compile_value(
+        self, sig: SignatureInfo | None, request_of: RequestGetter
+    ) -> Callable[[KeyContext], Any]:
+        func = self.func
+        return lambda ctx: func()
 
 
 def _query_params(request: Any) -> Any:
