@@ -6,7 +6,8 @@
 - ``ReviewViewSet``: list, create, retrieve; count-less ``FastPageNumberPagination``.
 - ``CategoryViewSet``: ``cache_response``; ``StatsView``: ``cache_result``. The
   ``InvalidationRule``\\ s in ``catalog.cached`` drop both after a write.
-- ``TopRatedView``: throttled (``ScopedRateThrottle``, scope ``top-rated``).
+- ``TopRatedView``: throttled (``ScopedRateThrottle``, scope ``top-rated``, counted in the
+  ``security`` cache).
 - ``ProductEventsView`` (server-sent events) and ``ProductExportView`` (NDJSON) stream
   the filtered products.
 
@@ -179,13 +180,19 @@ class StatsView(AsyncAPIView):
         return Response(stats, headers={"X-Cache-Status": meta["cache_status"]})
 
 
+class SecurityCacheScopedThrottle(ScopedRateThrottle):
+    """``ScopedRateThrottle`` counting in the ``security`` cache, apart from cached responses."""
+
+    cache_alias = "security"
+
+
 class TopRatedView(AsyncListAPIView):
     """``GET /api/top-rated/``: the ten best-rated products; throttled per client."""
 
     serializer_class = TopRatedSerializer
     pagination_class = None
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]  # type: ignore[list-item]  # not DRF's class
+    throttle_classes = [SecurityCacheScopedThrottle]  # type: ignore[list-item]  # not DRF's class
     throttle_scope = "top-rated"
 
     def get_queryset(self) -> QuerySet[Any]:

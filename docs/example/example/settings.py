@@ -10,7 +10,8 @@ Environment: ``DJANGO_DEBUG`` (default on; ``0``/``false``/``no``/``off`` turn i
 localhost/127.0.0.1), ``RESTFLOW_EXAMPLE_DB`` (SQLite file to use instead of
 ``docs/example/db.sqlite3``), ``REDIS_URL`` (use Redis for the cache and the throttle
 counters; the JWT blacklist is in the database), ``JWT_SIGNING_KEY`` (HMAC key of the tokens, >= 32 bytes),
-``RESTFLOW_EXAMPLE_CACHE_PREFIX`` (key prefix on Redis, default ``restflow-example``),
+``RESTFLOW_EXAMPLE_CACHE_PREFIX`` (key prefix on Redis, default ``restflow-example``; the
+``default`` and ``security`` caches add their alias to it),
 ``RESTFLOW_EXAMPLE_THROTTLE_RATE`` (rate of the throttled endpoint, default ``10/min``),
 ``RESTFLOW_EXAMPLE_NUM_PROXIES`` (reverse proxies in front of the server, default ``0``).
 
@@ -80,17 +81,34 @@ DATABASES = {
     }
 }
 
+# Two caches: "default" for cached responses and results, whose keys clients choose (every
+# query string is a new entry, and a full cache evicts), and "security" for the throttle
+# counters, which client traffic must not be able to push out. In production "security"
+# is a Redis of its own with maxmemory-policy noeviction; the JWT blacklist needs neither:
+# it is in the database (restflow-jwt's default).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+_PREFIX = os.environ.get("RESTFLOW_EXAMPLE_CACHE_PREFIX", "restflow-example")
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("RESTFLOW_EXAMPLE_CACHE_PREFIX", "restflow-example"),
+            "KEY_PREFIX": f"{_PREFIX}:{alias}",
         }
+        for alias in ("default", "security")
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "security": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "security",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
+    # one process serves the example without Redis: per-process throttle counters are what
+    # we want here (restflow_jwt.W004 says so for the login throttle outside DEBUG)
+    SILENCED_SYSTEM_CHECKS = ["restflow_jwt.W004"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
@@ -118,6 +136,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "restflow.spectacular.schema.RestflowAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "top-rated": os.environ.get("RESTFLOW_EXAMPLE_THROTTLE_RATE", "10/min"),
+        # the token view's login limits (restflow-jwt's defaults, spelled out)
+        "jwt_login_address": "20/min",
+        "jwt_login_username": "5/min",
     },
 }
 
@@ -129,6 +150,7 @@ RESTFLOW_SETTINGS = {
         ),
         "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
         "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
+        "LOGIN_THROTTLE_CACHE_ALIAS": "security",
     },
 }
 
