@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.http import QueryDict
+from django.test import RequestFactory, override_settings
 from rest_framework import serializers
 
 from cachetests.models import Author
@@ -31,6 +32,7 @@ from restflow.caching import (
 )
 from restflow.caching.keys import KeyContext
 from restflow.caching.keys.encoding import digest, encode
+from restflow.caching.keys.fields import raw_host
 
 
 class UserKey(KeyConstructor):
@@ -209,9 +211,29 @@ class TestFields:
             host = HostKeyField()
 
         key = bound(K, None)
-        hosts = {h: request(get_host=lambda h=h: h) for h in ("example.com", "example.com:6666")}
-        keys = {key.key(KeyContext((), {}, request=r)) for r in hosts.values()}
+        factory = RequestFactory()
+        hosts = [factory.get("/", HTTP_HOST=h) for h in ("example.com", "example.com:6666")]
+        keys = {key.key(KeyContext((), {}, request=r)) for r in hosts}
         assert len(keys) == 2 and key.key(KeyContext((), {})).endswith("::!n")
+
+    @pytest.mark.parametrize("forwarded", [False, True])
+    @pytest.mark.parametrize(
+        "meta",
+        [
+            {"HTTP_HOST": "api.example.com:8443"},
+            {"HTTP_HOST": "api.example.com", "HTTP_X_FORWARDED_HOST": "edge.example.com:444"},
+            {"SERVER_NAME": "api.example.com", "SERVER_PORT": "8080"},
+        ],
+        ids=["host", "forwarded_host", "server_name"],
+    )
+    def test_host_field_reads_what_get_host_returns(
+        self, meta: dict[str, str], forwarded: bool
+    ) -> None:
+        with override_settings(ALLOWED_HOSTS=[".example.com"], USE_X_FORWARDED_HOST=forwarded):
+            req = RequestFactory().get("/")
+            req.META.pop("HTTP_HOST", None)
+            req.META.update(meta)
+            assert raw_host(req.META) == req.get_host()
 
     def test_context_field_reads_its_function_on_every_call(self) -> None:
         current = ["fr"]

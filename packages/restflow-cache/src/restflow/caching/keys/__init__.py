@@ -11,14 +11,13 @@ from restflow.caching.keys.fields import (
     ArgsKeyField,
     ConstantKeyField,
     ContextKeyField,
-    DjangoModelKeyField,
-    DrfSerializerKeyField,
     HostKeyField,
     KeyField,
     QueryParamsKeyField,
     RequestValueKeyField,
     ViewKwargsKeyField,
 )
+from restflow.caching.keys.fingerprints import DjangoModelKeyField, DrfSerializerKeyField
 
 __all__ = [
     "ArgsKeyField",

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
+from django.conf import settings
+
 from restflow.caching.keys.context import KeyContext
 from restflow.caching.keys.encoding import digest, encode
 from restflow.caching.keys.signature import MissingArgument, SignatureInfo
@@ -21,8 +23,6 @@ __all__ = [
     "ArgsKeyField",
     "ConstantKeyField",
     "ContextKeyField",
-    "DjangoModelKeyField",
-    "DrfSerializerKeyField",
     "HostKeyField",
     "KeyField",
     "Part",
@@ -300,11 +300,14 @@ class RequestValueKeyField(KeyField):
 
 
 class HostKeyField(KeyField):
-    """The host the request was sent to, port included: ``request.get_host()``.
+    """The host the request was sent to, port included, as ``request.get_host()`` reads it.
 
-    Django validates it against ``ALLOWED_HOSTS`` (a host outside them raises Django's
-    ``DisallowedHost``, a ``SuspiciousOperation`` answered 400) but ignores the port, so the
-    port must be in the key. ``None`` when the call has no request.
+    The raw value ``get_host()`` would validate: ``X-Forwarded-Host`` under
+    ``USE_X_FORWARDED_HOST``, else ``Host``, else ``SERVER_NAME:SERVER_PORT``. The port must
+    be in the key because ``ALLOWED_HOSTS`` ignores it. Validation is left to the view: a
+    response built from the host (absolute URLs) calls ``get_host()``, which refuses a host
+    outside ``ALLOWED_HOSTS`` (a 400) before anything is stored, and a response that never
+    reads the host is the same whatever it is. ``None`` when the call has no request.
     """
 
     needs_request = True
@@ -321,9 +324,18 @@ class HostKeyField(KeyField):
     ) -> Callable[[KeyContext], Any]:
         def read(ctx: KeyContext) -> Any:
             request = request_of(ctx)
-            return None if request is None else request.get_host()
+            return None if request is None else raw_host(request.META)
 
         return read
+
+
+def raw_host(meta: Mapping[str, Any]) -> str:
+    """The host header Django's ``get_host()`` reads from ``meta``, before it validates it."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
+        return str(meta["HTTP_X_FORWARDED_HOST"])
+    if "HTTP_HOST" in meta:
+        return str(meta["HTTP_HOST"])
+    return f"{meta.get('SERVER_NAME', '')}:{meta.get('SERVER_PORT', '')}"
 
 
 class ContextKeyField(KeyField):
@@ -426,79 +438,3 @@ class ViewKwargsKeyField(KeyField):
             return {k: kwargs.get(k) for k in keys}
 
         return read
-
-
-class _Fingerprint(KeyField):
-    """A field whose text is computed once, on first use, from a class."""
-
-    def fingerprint(self) -> str:
-        raise NotImplementedError
-
-    def compile_value(
-        self, sig: SignatureInfo | None, request_of: RequestGetter
-    ) -> Callable[[KeyContext], Any]:
-        memo: list[str] = []
-
-        def read(ctx: KeyContext) -> Any:
-            if not memo:
-                memo.append(self.fingerprint())
-            return memo[0]
-
-        return read
-
-    def compile(self, sig: SignatureInfo | None, request_of: RequestGetter) -> Part:
-        read = self.compile_value(sig, request_of)
-        return lambda ctx: read(ctx)  # already a digest: no encoding needed
-
-
-class DjangoModelKeyField(_Fingerprint):
-    """A fingerprint of a model's schema: adding, removing or retyping a field changes keys."""
-
-    def __init__(self, model: Any, **options: Any) -> None:
-        super().__init__(**options)
-        if not hasattr(model, "_meta"):
-            raise TypeError(f"DjangoModelKeyField needs a model class, got {model!r}.")
-        self.model = model
-
-    def describe(self) -> str:
-        return self.model._meta.label
-
-    def fingerprint(self) -> str:
-        meta = self.model._meta
-        columns = sorted(
-            f"{f.name}:{f.get_internal_type()}:{f.column}:{f.null}" for f in meta.concrete_fields
-        )
-        m2m = sorted(f"{f.name}:{f.related_model._meta.label}" for f in meta.many_to_many)
-        return digest("|".join([meta.label_lower, meta.db_table, *columns, *m2m]))
-
-
-class DrfSerializerKeyField(_Fingerprint):
-    """A fingerprint of a DRF serializer's shape: its fields, their types and options."""
-
-    def __init__(self, serializer_class: type, **options: Any) -> None:
-        super().__init__(**options)
-        if not isinstance(serializer_class, type):
-            raise TypeError(
-                f"DrfSerializerKeyField needs a serializer class, got {serializer_class!r}."
-            )
-        self.serializer_class = serializer_class
-
-    def describe(self) -> str:
-        return self.serializer_class.__qualname__
-
-    def fingerprint(self) -> str:
-        return digest(_shape(self.serializer_class()))
-
-
-def _shape(serializer: Any) -> str:
-    fields = getattr(serializer, "fields", None)
-    if fields is None:  # a ListSerializer
-        child = getattr(serializer, "child", None)
-        return f"[{_shape(child)}]" if child is not None else type(serializer).__name__
-    items = []
-    for name, field in fields.items():
-        flags = f"{field.read_only:d}{field.write_only:d}{field.required:d}{field.allow_null:d}"
-        source = getattr(field, "source", name)
-        inner = _shape(field) if hasattr(field, "fields") or hasattr(field, "child") else ""
-        items.append(f"{name}={type(field).__name__}:{source}:{flags}{inner}")
-    return f"{type(serializer).__qualname__}{{{','.join(items)}}}"
