@@ -93,8 +93,8 @@ def cache_hit(data: dict[str, Any]) -> list[Series]:
     if "response" in data["parts"]:
         values = best("response")
         series.append(
-            ("cache_response hit (relative to drf-extensions)",
-             _relative(values, "drf-extensions", list(values)))
+            ("cache_response hit (relative to drf-extensions keyed like restflow)",
+             _relative(values, "drf-extensions-keyed", list(values)))
         )  # fmt: skip
     return series
 
