@@ -15,7 +15,6 @@ token, and Swagger UI rendered by headless Chromium.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -32,6 +31,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from example_support.server import ExampleServer, serve_example
+from example_support.suite import served_suite
 
 NEEDED_MODULES = (
     "uvicorn",
@@ -44,16 +44,8 @@ NEEDED_MODULES = (
     "restflow.authentication",
     "restflow.spectacular",
 )
-MISSING = [name for name in NEEDED_MODULES if importlib.util.find_spec(name) is None]
-REQUIRED = os.environ.get("RESTFLOW_EXAMPLE_TESTS", "").lower() == "required"
+SUITE = served_suite("it-example", "RESTFLOW_EXAMPLE_TESTS", NEEDED_MODULES)
 STRICT = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-if MISSING and not REQUIRED:
-    pytest.skip(
-        "the example tests run in the it-example hatch environment "
-        "(hatch run it-example.py3.11-django5.2:test)",
-        allow_module_level=True,
-    )
 
 THROTTLE_LIMIT = 5
 CHROMIUM = os.environ.get("RESTFLOW_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -71,18 +63,10 @@ FUZZ_CHECKS = (
 )
 
 
-def _require_dependencies() -> None:
-    if MISSING:
-        pytest.fail(
-            f"the it-example environment promises {', '.join(MISSING)}, which do not import",
-            pytrace=False,
-        )
-
-
 @pytest.fixture(scope="module")
 def example() -> Iterator[ExampleServer]:
     """The example on LocMem, for the functional checks (its data is only changed here)."""
-    _require_dependencies()
+    SUITE.require()
     with serve_example(RESTFLOW_EXAMPLE_THROTTLE_RATE=f"{THROTTLE_LIMIT}/min") as server:
         yield server
 
@@ -309,7 +293,7 @@ def test_cached_stats_follow_writes(example: ExampleServer, token: str) -> None:
 
 @pytest.mark.requires("redis")
 def test_redis_cache_when_redis_url_is_set() -> None:
-    _require_dependencies()
+    SUITE.require()
     with serve_example(REDIS_URL=os.environ["REDIS_URL"]) as server:
         token = server.login()["access"]
         assert server.request("GET", "/api/categories/").headers["x-cache-status"] == "MISS"
@@ -432,7 +416,7 @@ def _schemathesis() -> list[str]:
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation() -> None:
     """Every operation, authenticated as the demo user, on a server of its own."""
-    _require_dependencies()
+    SUITE.require()
     with serve_example() as server, tempfile.TemporaryDirectory() as tmp:
         token = server.login()["access"]
         command = [

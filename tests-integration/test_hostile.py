@@ -21,7 +21,6 @@ Run by the ``it-hostile`` hatch environment; elsewhere the module is skipped, an
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -30,6 +29,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from example_support.suite import served_suite
 
 NEEDED_MODULES = (
     "uvicorn",
@@ -42,15 +43,8 @@ NEEDED_MODULES = (
     "restflow.authentication",
     "restflow.spectacular",
 )
-MISSING = [name for name in NEEDED_MODULES if importlib.util.find_spec(name) is None]
-REQUIRED = os.environ.get("RESTFLOW_HOSTILE_TESTS", "").lower() == "required"
-
-if MISSING and not REQUIRED:
-    pytest.skip(
-        "the hostile-client tests run in the it-hostile hatch environment "
-        "(hatch run it-hostile.py3.11-django5.2:test)",
-        allow_module_level=True,
-    )
+SUITE = served_suite("it-hostile", "RESTFLOW_HOSTILE_TESTS", NEEDED_MODULES)
+MISSING = SUITE.missing
 
 if not MISSING:
     from hostile_support import soak
@@ -64,20 +58,12 @@ LEEWAY_ENV = {"HOSTILE_ACCESS_SECONDS": "1", "HOSTILE_REFRESH_SECONDS": "1", "HO
 DATABASE_BACKEND = "restflow.authentication.blacklist.ModelBlacklistBackend"
 
 
-def _require_dependencies() -> None:
-    if MISSING:
-        pytest.fail(
-            f"the it-hostile environment promises {', '.join(MISSING)}, which do not import",
-            pytrace=False,
-        )
-
-
 # --------------------------------------------------------------------------- targets
 
 
 @pytest.fixture(scope="module")
 def example() -> Iterator[Target]:
-    _require_dependencies()
+    SUITE.require()
     with example_target(RESTFLOW_EXAMPLE_THROTTLE_RATE=f"{THROTTLE_LIMIT}/day") as target:
         yield target
 
@@ -85,7 +71,7 @@ def example() -> Iterator[Target]:
 @pytest.fixture(scope="module")
 def example_crash() -> Iterator[Target]:
     """The example plus views that fail on purpose (``example_crash_urls``)."""
-    _require_dependencies()
+    SUITE.require()
     with example_target(
         "example_crash", settings="hostile_project.example_crash_settings"
     ) as target:
@@ -94,7 +80,7 @@ def example_crash() -> Iterator[Target]:
 
 @pytest.fixture(scope="module")
 def hostile() -> Iterator[Target]:
-    _require_dependencies()
+    SUITE.require()
     with hostile_target() as target:
         yield target
 
@@ -102,7 +88,7 @@ def hostile() -> Iterator[Target]:
 @pytest.fixture(scope="module")
 def leeway_default() -> Iterator[Target]:
     """One-second tokens, ``LEEWAY`` 30 s, restflow-jwt's default blacklist backend."""
-    _require_dependencies()
+    SUITE.require()
     with hostile_target("leeway_default", **LEEWAY_ENV) as target:
         yield target
 
@@ -110,7 +96,7 @@ def leeway_default() -> Iterator[Target]:
 @pytest.fixture(scope="module")
 def leeway_database() -> Iterator[Target]:
     """One-second tokens, ``LEEWAY`` 30 s, the database blacklist backend."""
-    _require_dependencies()
+    SUITE.require()
     with hostile_target(
         "leeway_database", HOSTILE_BLACKLIST_BACKEND=DATABASE_BACKEND, **LEEWAY_ENV
     ) as target:
@@ -162,7 +148,7 @@ def test_every_item_of_the_issue_has_rows() -> None:
 
 @pytest.mark.requires("redis")
 def test_soak_two_workers_on_redis(capsys: pytest.CaptureFixture[str]) -> None:
-    _require_dependencies()
+    SUITE.require()
     report = soak.run(int(os.environ.get("RESTFLOW_HOSTILE_SOAK", soak.DEFAULT_REQUESTS)))
     with capsys.disabled():  # the figures belong in the CI log, pass or fail
         print(f"\n{report.summary()}")

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
+
+from example_support import server
 
 Headers = Iterable[tuple[str, str | bytes]]
 
@@ -29,16 +29,11 @@ def next_source() -> str:
     return f"127.{1 + n // 62500}.{n // 250 % 250}.{n % 250 + 2}"
 
 
-@dataclass
-class Reply:
-    """One answer: status, lower-cased headers (repeated ones joined), raw body."""
+class Reply(server.Reply):
+    """One answer: status, lower-cased headers (repeated ones joined), raw body.
 
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
+    ``error_code`` reads restflow's envelope; ``str()`` is a short description for asserts.
+    """
 
     @property
     def error_code(self) -> str | None:
