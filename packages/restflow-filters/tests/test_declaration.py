@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from rest_framework import serializers
 
 from filtertests.data import apply
 from filtertests.models import Product
@@ -170,6 +171,29 @@ def test_the_table_is_compiled_once_at_class_creation(monkeypatch: pytest.Monkey
     for _ in range(3):
         Once(data={"price": "1"}).get_q()
     assert calls == [Once]
+
+
+def test_a_list_fields_child_is_resolved_once_when_the_filterset_compiles() -> None:
+    declared = ListField(child=int, lookups=["basic"])
+    by_drf_field = ListField(child=serializers.IntegerField())
+
+    class Lists(FilterSet):
+        ids = declared
+        stocks = by_drf_field
+        names = ListField()
+
+    fields = Lists.get_fields()
+    assert type(fields["ids"].child) is IntegerField
+    assert type(fields["stocks"].child) is IntegerField
+    assert fields["names"].child is None  # no child: strings
+    assert declared.child is int  # the declaration itself is left as written
+    assert Lists(data={"ids": "1,2", "names": "a,b"}).validated_data == {
+        "ids": [1, 2],
+        "names": ["a", "b"],
+    }
+    assert Lists(data={"stocks": "1,x"}).errors == {
+        "stocks": ["Item 2: A valid integer is required."]
+    }
 
 
 # -- declaration mistakes ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from restflow.filters import fields as ff
+import restflow.filters.fields as ff
 from restflow.filters._bounds import Bounds
 from restflow.filters.fields import DrfField
 from restflow.filters.lookups import BOUNDED_INTS, TEXT_VALUE_LOOKUPS

@@ -7,11 +7,11 @@ from typing import Any
 from django.db import models
 from rest_framework import serializers
 
+import restflow.filters.fields as ff
 from restflow.core.typemap import get_field_from_type
-from restflow.filters import fields as ff
 from restflow.filters.fields import DrfField
 
-__all__ = ["field_for_annotation", "field_for_child", "field_for_model_field"]
+__all__ = ["field_for_annotation", "field_for_model_field", "with_resolved_child"]
 
 # DRF field class -> filter field class; looked up along the DRF field's MRO.
 _BY_DRF: dict[type[Any], type[ff.Field]] = {
@@ -89,15 +89,22 @@ def field_for_annotation(annotation: Any, *, owner: type, name: str) -> ff.Field
         ) from None
 
 
-def field_for_child(child: Any) -> ff.Field:
-    """A list's child as a filter field: a filter field, a DRF field or a type."""
-    if child is None:
-        return ff.StringField()
+def with_resolved_child(field: ff.Field) -> ff.Field:
+    """``field`` with a list's child (a DRF field or a type) made a filter field.
+
+    Called once per field when a FilterSet compiles; a field that needs no
+    change is returned as it is, else a copy (the declaration is left alone).
+    """
+    if not isinstance(field, ff.ListField) or field.child is None:
+        return field
+    child = field.child
     if isinstance(child, ff.Field):
-        return child
-    if isinstance(child, serializers.Field):
-        return field_for_drf(child)
-    return field_for_drf(get_field_from_type(child))
+        resolved = with_resolved_child(child)
+    elif isinstance(child, serializers.Field):
+        resolved = field_for_drf(child)
+    else:
+        resolved = field_for_drf(get_field_from_type(child))
+    return field if resolved is child else field.with_options(child=resolved)
 
 
 def field_for_model_field(model_field: Any) -> ff.Field | None:

@@ -272,9 +272,11 @@ class ListField(Field):
     """Several values (repeated or comma-separated) converted by ``child``.
 
     ``child`` is a filter field, a DRF field or a Python type (default
-    ``str``). The bare parameter matches any of the values (``in``); on a
-    PostgreSQL ``ArrayField`` it compares the whole array, and the
-    ``pg_array`` lookups (``contains``, ``overlaps``, ``contained_by``) apply.
+    ``str``); a DRF field or a type becomes a filter field once, when the
+    FilterSet compiles (``get_fields()`` shows it resolved). The bare
+    parameter matches any of the values (``in``); on a PostgreSQL
+    ``ArrayField`` it compares the whole array, and the ``pg_array`` lookups
+    (``contains``, ``overlaps``, ``contained_by``) apply.
     """
 
     categories = frozenset({"basic", "pg_array"})
@@ -285,10 +287,16 @@ class ListField(Field):
         self.child = child
 
     def child_field(self) -> Field:
-        """The child as a filter field."""
-        from restflow.filters._types import field_for_child
-
-        return field_for_child(self.child)
+        """The child as a filter field (``StringField`` when there is none)."""
+        child = self.child
+        if child is None:
+            return StringField()
+        if not isinstance(child, Field):
+            raise TypeError(
+                f"ListField(child={child!r}) is resolved when its FilterSet compiles; "
+                "use the field FilterSet.get_fields() returns."
+            )
+        return child
 
     def build_drf_field(self) -> DrfField:
         return self.child_field().build_drf_field()
