@@ -6,6 +6,9 @@ hatch ``filters`` environment runs after the SQLite pass).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -116,3 +119,50 @@ def test_postgres_lookups_without_contrib_postgres_fail_the_system_check() -> No
     else:
         assert TextSearch in culprits and Arrays in culprits
         assert "django.contrib.postgres" in messages[0].msg
+
+
+_FRESH = """
+import json
+import django
+from django.conf import settings
+from django.core import checks
+
+settings.configure(
+    SECRET_KEY="check-registration-test",
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    INSTALLED_APPS=["django.contrib.contenttypes", "rest_framework", "restflow.core"],
+)
+django.setup()
+import restflow.filters
+from restflow.filters.checks import check_postgres_lookups
+
+def registered():
+    return check_postgres_lookups in checks.registry.registry.get_checks()
+
+seen = {"after import": registered()}
+
+class Plain(restflow.filters.FilterSet):
+    name = restflow.filters.StringField(lookups=["text"])
+
+seen["after a plain FilterSet"] = registered()
+
+class Searching(restflow.filters.FilterSet):
+    body = restflow.filters.StringField(lookups=["search"])
+
+seen["after a postgres FilterSet"] = registered()
+seen["errors"] = [m.id for m in checks.run_checks() if m.obj is Searching]
+print(json.dumps(seen))
+"""
+
+
+def test_importing_restflow_filters_registers_no_check_the_first_postgres_filterset_does() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == {
+        "after import": False,
+        "after a plain FilterSet": False,
+        "after a postgres FilterSet": True,
+        "errors": ["restflow.filters.E001"],
+    }

@@ -4,7 +4,6 @@ Part of the restflow-filters distribution; depends on restflow-core only.
 """
 
 from restflow.core.typemap import Email, IPAddress
-from restflow.filters import checks as _checks  # noqa: F401 - registers the system check
 from restflow.filters.backend import RestflowFilterBackend
 from restflow.filters.fields import (
     BooleanField,

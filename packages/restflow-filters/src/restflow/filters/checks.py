@@ -1,18 +1,38 @@
-"""System check: FilterSets using PostgreSQL lookups need ``django.contrib.postgres``."""
+"""System check: FilterSets using PostgreSQL lookups need ``django.contrib.postgres``.
+
+Nothing is registered by importing this module: the first FilterSet that
+compiles with such lookups registers the check (``remember_postgres_lookups``),
+so a project without an app for restflow.filters gets it all the same.
+"""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from django.apps import apps
 from django.core import checks
 
-from restflow.filters.filterset import filtersets_with_postgres_lookups
+__all__ = [
+    "check_postgres_lookups",
+    "filtersets_with_postgres_lookups",
+    "remember_postgres_lookups",
+]
 
-__all__ = ["check_postgres_lookups"]
+_with_postgres_lookups: weakref.WeakSet[type] = weakref.WeakSet()
 
 
-@checks.register(checks.Tags.compatibility)
+def remember_postgres_lookups(filterset: type) -> None:
+    """Note a FilterSet class that uses PostgreSQL lookups; registers the check (once)."""
+    _with_postgres_lookups.add(filterset)
+    checks.register(check_postgres_lookups, checks.Tags.compatibility)
+
+
+def filtersets_with_postgres_lookups() -> list[type[Any]]:
+    """FilterSet classes that use ``django.contrib.postgres`` lookups (for the system check)."""
+    return list(_with_postgres_lookups)
+
+
 def check_postgres_lookups(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """restflow.filters.E001 for each FilterSet whose postgres lookups cannot work."""
     if apps.is_installed("django.contrib.postgres"):

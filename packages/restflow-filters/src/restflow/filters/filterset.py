@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, ClassVar, NamedTuple, cast
 
@@ -13,16 +12,19 @@ from rest_framework.exceptions import ValidationError
 from restflow.core.fallback import acall, call
 from restflow.filters._compile import Compiled, compile_filterset
 from restflow.filters._params import Param, messages_of
+from restflow.filters.checks import (
+    filtersets_with_postgres_lookups as filtersets_with_postgres_lookups,
+)
+from restflow.filters.checks import remember_postgres_lookups
 from restflow.filters.fields import Field
 from restflow.filters.options import FilterSetOptions, RelatedField
 from restflow.filters.ordering import OrderField
+from restflow.filters.schema import parameters_for
 
 __all__ = ["FilterSet", "InlineFilterSet"]
 
 _REQUIRED = "This parameter is required."
 _UNKNOWN = "Unknown filter parameter."
-
-_with_postgres_lookups: weakref.WeakSet[type[FilterSet]] = weakref.WeakSet()
 
 
 class FilterSet:
@@ -67,7 +69,7 @@ class FilterSet:
             compiled = compile_filterset(cls, FilterSet, cls._options)
             cls._compiled = compiled
             if compiled.uses_postgres:
-                _with_postgres_lookups.add(cls)
+                remember_postgres_lookups(cls)
         return compiled
 
     def __init__(
@@ -103,8 +105,6 @@ class FilterSet:
     @classmethod
     def schema_parameters(cls) -> list[dict[str, Any]]:
         """OpenAPI 3 query parameter objects for every accepted parameter."""
-        from restflow.filters.schema import parameters_for
-
         return parameters_for(cls._compile())
 
     # -- validation -----------------------------------------------------------------
@@ -331,8 +331,3 @@ def InlineFilterSet(
     if meta:
         namespace["Meta"] = type("Meta", (), meta)
     return type(name, (base,), namespace)
-
-
-def filtersets_with_postgres_lookups() -> list[type[FilterSet]]:
-    """FilterSet classes that use ``django.contrib.postgres`` lookups (for the system check)."""
-    return list(_with_postgres_lookups)
