@@ -203,20 +203,20 @@ class DateField(Field):
     schema = {"type": "string", "format": "date"}
 
 
-class DateTimeField(Field):
-    """An ISO date-time; allows ``comparison``, ``date`` and ``time`` lookups."""
-
-    drf_field_class = serializers.DateTimeField
-    categories = frozenset({"basic", "comparison", "date", "time"})
-    schema = {"type": "string", "format": "date-time"}
-
-
 class TimeField(Field):
     """An ISO time; allows ``comparison`` and ``time`` lookups."""
 
     drf_field_class = serializers.TimeField
     categories = frozenset({"basic", "comparison", "time"})
     schema = {"type": "string", "format": "time"}
+
+
+class DateTimeField(Field):
+    """An ISO date-time; allows ``comparison``, ``date`` and ``time`` lookups."""
+
+    drf_field_class = serializers.DateTimeField
+    categories = DateField.categories | TimeField.categories
+    schema = {"type": "string", "format": "date-time"}
 
 
 class DurationField(Field):
