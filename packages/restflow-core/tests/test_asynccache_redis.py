@@ -83,8 +83,9 @@ async def test_the_async_side_sets_the_expiry_the_sync_cache_sets(
     sync_ttl, async_ttl = raw.pttl(made(sync_key)), raw.pttl(made(async_key))
     if sync_ttl < 0:  # -2: not stored, -1: no expiry
         assert async_ttl == sync_ttl
-    else:
-        assert abs(sync_ttl - async_ttl) < 500
+    else:  # written one after the other: the same expiry, to a few milliseconds
+        assert 0 <= sync_ttl - async_ttl < 100 or 0 <= async_ttl - sync_ttl < 100
+        assert async_ttl > 0
 
 
 @pytest.mark.parametrize("alias", REDIS)
@@ -112,7 +113,8 @@ class TestClientsPerLoop:
 
         during = [asyncio.run(burst()) for _ in range(3)]
         assert all(count > before for count in during)
-        assert watcher.info("clients")["connected_clients"] == before
+        # (fewer is possible: other tests' leftovers may be collected meanwhile)
+        assert watcher.info("clients")["connected_clients"] <= before
 
     async def test_aclose_closes_the_running_loop_s_client_and_a_new_one_follows(
         self, alias: str
