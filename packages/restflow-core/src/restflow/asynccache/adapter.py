@@ -26,7 +26,7 @@ from typing import Any
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache, default_key_func
 
-from restflow.asynccache import plans
+from restflow.asynccache import _fastpaths, plans
 from restflow.asynccache.clients import RedisClients
 from restflow.asynccache.plans import PrefixScan
 from restflow.asynccache.redisconfig import RedisSetup
@@ -208,6 +208,12 @@ class LoopCache(AsyncCache):
     """LocMem and Dummy: the twins call the sync methods on the loop, no thread hop."""
 
     mode = Mode.LOOP
+
+    def __init__(self, alias: str | None, cache: BaseCache) -> None:
+        super().__init__(alias, cache)
+        reader = _fastpaths.locmem_reader(cache)
+        if reader is not None:
+            self.get = reader  # type: ignore[method-assign]  # same result, see _fastpaths
 
     async def aget(self, key: str, default: Any = None) -> Any:
         return self.get(key, default)
