@@ -42,6 +42,7 @@ def test_every_module_of_every_installed_restflow_package_imports() -> None:
     assert "restflow.core" in imported
     assert not set(extras) & {
         "restflow.core",
+        "restflow.asynccache",
         "restflow.exceptions",
         "restflow.parsers",
         "restflow.permissions",

@@ -24,6 +24,7 @@ BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 PAGES: dict[str, tuple[str, ...]] = {
     "index.md": ("restflow-core",),
     "async.md": ("restflow-core",),
+    "async-cache.md": ("restflow-core",),
     "filtering.md": ("restflow-filters",),
     "caching.md": ("restflow-cache", "celery"),
     "authentication.md": ("restflow-jwt", "djangorestframework-simplejwt"),

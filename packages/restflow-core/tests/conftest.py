@@ -1,4 +1,9 @@
-"""Django settings for restflow-core's own tests (SQLite in memory, LocMem cache)."""
+"""Django settings for restflow-core's own tests (SQLite in memory, LocMem cache).
+
+The extra cache aliases serve restflow.asynccache's tests (``asynccache_support.CACHES``):
+with ``REDIS_URL`` set (``python scripts/services.py start && source .services.env``) they
+include Django's ``RedisCache`` and django-redis on that server.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import django
 from django.conf import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from asynccache_support import caches_setting  # on the path just above
 
 
 def pytest_configure(config: object) -> None:
@@ -25,7 +32,7 @@ def pytest_configure(config: object) -> None:
                 "NAME": ":memory:",
             }
         },
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        CACHES=caches_setting(),
         INSTALLED_APPS=[
             "django.contrib.contenttypes",
             "django.contrib.auth",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import restflow.core
 
-OWN = {"core", "exceptions", "parsers", "permissions"}
+OWN = {"core", "asynccache", "exceptions", "parsers", "permissions"}
 SRC = Path(restflow.core.__file__).resolve().parent.parent
 
 

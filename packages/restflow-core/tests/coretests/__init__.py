@@ -8,11 +8,18 @@ models or the database at import time breaks the whole test session here.
 import importlib
 import pkgutil
 
+import restflow.asynccache
 import restflow.core
 import restflow.exceptions
 import restflow.parsers
 import restflow.permissions
 
-for _package in (restflow.core, restflow.exceptions, restflow.parsers, restflow.permissions):
+for _package in (
+    restflow.core,
+    restflow.asynccache,
+    restflow.exceptions,
+    restflow.parsers,
+    restflow.permissions,
+):
     for _module in pkgutil.walk_packages(_package.__path__, _package.__name__ + "."):
         importlib.import_module(_module.name)
