@@ -8,7 +8,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from restflow.caching.dispatchers import _brokers
+import restflow.caching.dispatchers._brokers as _brokers
 from restflow.caching.dispatchers.base import Dispatcher
 
 __all__ = ["BROKER_CONFIG", "MISSING_EXTRA", "BrokerDispatcher", "load_object"]

@@ -19,9 +19,11 @@ from django.db.models import Model, signals
 from django.utils.module_loading import import_string
 
 from restflow.caching.dispatchers import Dispatcher, Task, get_dispatcher
-from restflow.caching.invalidation import batching
+import restflow.caching.invalidation.batching as batching
 from restflow.caching.keys.constructor import field_names
 from restflow.caching.keys.fields import ArgsKeyField, ConstantKeyField, KeyField
+from restflow.caching.registry import get_wrapper
+from restflow.caching.settings import CACHE_SETTINGS
 
 if TYPE_CHECKING:
     from restflow.caching.wrapper import CachedWrapper
@@ -42,8 +44,6 @@ def get_rule(rule_id: str) -> InvalidationRule:
     """The rule named ``rule_id`` (``"module:function#index"``), importing its module if needed."""
     rule = _RULES.get(rule_id)
     if rule is None:
-        from restflow.caching.registry import get_wrapper
-
         get_wrapper(rule_id.partition("#")[0])
         rule = _RULES.get(rule_id)
     if rule is None:
@@ -458,8 +458,6 @@ class InvalidationRule:
     def get_dispatcher(self) -> Dispatcher:
         """The rule's dispatcher (the settings' default when none was given)."""
         if self._dispatcher is None:
-            from restflow.caching.settings import CACHE_SETTINGS
-
             self._dispatcher = batching.default_dispatcher(
                 CACHE_SETTINGS.DEFAULT_DISPATCHER, CACHE_SETTINGS.DEFAULT_DISPATCHER_CONFIG
             )
