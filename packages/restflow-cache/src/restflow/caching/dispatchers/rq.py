@@ -95,9 +95,4 @@ class RQDispatcher(BrokerDispatcher):
         enqueue_batch(self.queue(), payload, self.config)
 
     def check_broker(self) -> list[checks.CheckMessage]:
-        if isinstance(self.config["connection"], str):
-            try:
-                self._connection()
-            except ImproperlyConfigured as exc:
-                return [self.error(str(exc))]
-        return []
+        return self.check_loading("connection", self._connection)
