@@ -59,7 +59,9 @@ def test_a_wipe_over_a_backend_that_cannot_count_is_unknown(path: str) -> None:
 
     counted(1), uncounted(1)
     assert wipe(Mixed, path) == -1
-    assert counted.get_cache_only(1) is CACHE_MISSING and uncounted.get_cache_only(1) is CACHE_MISSING
+    assert (
+        counted.get_cache_only(1) is CACHE_MISSING and uncounted.get_cache_only(1) is CACHE_MISSING
+    )
 
 
 @pytest.mark.parametrize(

@@ -115,4 +115,6 @@ async def awipe_previous_versions(
 ) -> int:
     """Async twin of :func:`wipe_previous_versions`."""
     wrappers = wrappers_using(constructor)
-    return sum_counts([await w.awipe_previous_versions(versions, dry_run=dry_run) for w in wrappers])
+    return sum_counts(
+        [await w.awipe_previous_versions(versions, dry_run=dry_run) for w in wrappers]
+    )

@@ -18,8 +18,8 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model, signals
 from django.utils.module_loading import import_string
 
-from restflow.caching.dispatchers import Dispatcher, Task, get_dispatcher
 import restflow.caching.invalidation.batching as batching
+from restflow.caching.dispatchers import Dispatcher, Task, get_dispatcher
 from restflow.caching.keys.constructor import field_names
 from restflow.caching.keys.fields import ArgsKeyField, ConstantKeyField, KeyField
 from restflow.caching.registry import get_wrapper
