@@ -5,6 +5,7 @@ generator of :mod:`~restflow.caching.steps`: it yields the store calls, the runs
 the pauses and the background refreshes it needs, and decides from their results. The wrapper
 drives these generators blocking (sync) or awaiting (async). Where entries live when a call's
 response varies on request headers is the :class:`~restflow.caching.vary.Variants` hook's call.
+The one read made here directly is :meth:`CacheCore._held`'s, of an in-process store (no I/O).
 """
 
 from __future__ import annotations
@@ -162,6 +163,25 @@ class CacheCore:
 
     def _call(self, ctx: KeyContext) -> Call:
         return Call(self.func, ctx.args, ctx.kwargs)
+
+    def _held(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Looked | None:
+        """A fresh entry of an in-process store, read at once: there is no I/O to wait for.
+
+        ``None`` (another store, caching off, a miss, a stale entry or a pointer to a variant):
+        the call takes :meth:`_lookup`'s steps. Both drivers use it before building steps.
+        """
+        rt = self.runtime()
+        if not (rt.enabled and rt.inproc):
+            return None
+        ctx = KeyContext(args, kwargs)
+        key = self.key.key(ctx)
+        try:
+            entry = rt.store.get(key)
+        except Exception:
+            return None  # the steps read again, and report the failure
+        if fresh(entry) and self._elsewhere(key, entry, ctx) is None:
+            return entry[0], HIT, key, entry
+        return None
 
     # --- behaviours, as steps ------------------------------------------------------------------
     def _lookup(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Steps[Looked]:

@@ -16,8 +16,9 @@ Exceptions are never cached; a cached ``None`` is a hit. ``cache_if``/``cache_un
 predicates receive ``(result, *args, **kwargs)``.
 
 What each method decides is written once, in :class:`~restflow.caching.core.CacheCore`; the
-methods here drive it blocking or awaiting (``a``-prefixed twins), and a plain call reads a
-hit directly, without building steps.
+methods here drive it blocking or awaiting (``a``-prefixed twins). The hot paths read a fresh
+entry without building steps (about 1 µs less per hit): a plain call on any store, a lookup
+(``cache_response``, ``get_with_metadata``) on an in-process one.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class CachedWrapper(CacheCore):
             return self._acall(args, kwargs)
         rt = self.runtime()
         if not rt.enabled or self.variants is not None:
-            return drive(self._lookup(args, kwargs))[0]
+            return self.lookup(args, kwargs)[0]
         ctx = KeyContext(args, kwargs)
         key = self.key.key(ctx)
         try:
@@ -117,7 +118,7 @@ class CachedWrapper(CacheCore):
     async def _acall(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         rt = self.runtime()
         if not rt.enabled or self.variants is not None:
-            return (await adrive(self._lookup(args, kwargs)))[0]
+            return (await self.alookup(args, kwargs))[0]
         ctx = KeyContext(args, kwargs)
         key = self.key.key(ctx)
         try:
@@ -135,19 +136,20 @@ class CachedWrapper(CacheCore):
     # --- control methods and their async twins -------------------------------------------------
     def lookup(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Looked:
         """``(value, status, key, entry)`` of one call; what ``get_with_metadata`` reports."""
-        return drive(self._lookup(args, kwargs))
+        return self._held(args, kwargs) or drive(self._lookup(args, kwargs))
 
     async def alookup(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Looked:
         """Async twin of :meth:`lookup`."""
-        return await adrive(self._lookup(args, kwargs))
+        held = self._held(args, kwargs)
+        return held if held is not None else await adrive(self._lookup(args, kwargs))
 
     def get_with_metadata(self, *args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
         """``(value, metadata)``; ``metadata["cache_status"]`` says what happened."""
-        return self._metadata(drive(self._lookup(args, kwargs)))
+        return self._metadata(self.lookup(args, kwargs))
 
     async def aget_with_metadata(self, *args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
         """Async twin of :meth:`get_with_metadata`."""
-        return self._metadata(await adrive(self._lookup(args, kwargs)))
+        return self._metadata(await self.alookup(args, kwargs))
 
     def refresh(self, *args: Any, **kwargs: Any) -> Any:
         """Run the function now and replace the entry (status ``REFRESH``)."""
