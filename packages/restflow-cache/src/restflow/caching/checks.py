@@ -5,6 +5,8 @@
 - ``restflow_cache.E002``: an invalidation rule is broken (unknown model or field,
   an invalidator that cannot be imported).
 - ``restflow_cache.E003``: a cached function names a cache alias that is missing.
+
+``RestflowCachingConfig.ready()`` registers them, with the dispatchers' checks.
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ from typing import Any
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from restflow.caching.invalidation.rule import all_rules, resolve_pending_rules
+from restflow.caching.registry import all_wrappers
+from restflow.caching.settings import CACHE_SETTINGS
+from restflow.caching.stores import get_store
+
 __all__ = ["check_caching"]
 
 
-@checks.register("caches")
 def check_caching(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Check the cache settings, every cached function and every invalidation rule."""
-    from restflow.caching.invalidation.rule import all_rules, resolve_pending_rules
-    from restflow.caching.registry import all_wrappers
-    from restflow.caching.settings import CACHE_SETTINGS
-    from restflow.caching.stores import get_store
+    """Check the cache settings, every cached function and every invalidation rule.
 
+    Registered (tag ``caches``) by the app's ``ready()``.
+    """
     errors: list[checks.CheckMessage] = []
     try:
         alias = CACHE_SETTINGS.CACHE_ALIAS

@@ -1,25 +1,58 @@
-"""Every cached function of the process, by identifier (workers find them here)."""
+"""Every cached function of the process, by identifier, and the wipes that span several of them.
+
+Workers find a cached function here by its identifier; ``KeyConstructor.wipe()`` and its
+siblings delegate here (wiping is about the functions registered, not about keys). The module
+imports nothing of restflow: keys, wrappers and commands all depend on it, never the reverse.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
-if TYPE_CHECKING:
-    from restflow.caching.wrapper import CachedWrapper
+__all__ = [
+    "Registered",
+    "all_wrappers",
+    "awipe",
+    "awipe_previous_versions",
+    "get_wrapper",
+    "register_wrapper",
+    "sum_counts",
+    "wipe",
+    "wipe_previous_versions",
+    "wrappers_using",
+]
 
-__all__ = ["all_wrappers", "get_wrapper", "register_wrapper", "wrappers_using"]
 
-_WRAPPERS: dict[str, CachedWrapper] = {}
+class Registered(Protocol):
+    """What the registry and its readers use of a cached function (``CachedWrapper``)."""
+
+    identifier: str
+    cache_alias: str | None
+    key: Any
+
+    def runtime(self) -> Any: ...
+    def invalidate_all(self) -> int: ...
+    async def ainvalidate_all(self) -> int: ...
+    def wipe_previous_versions(
+        self, versions: Iterable[Any] | None = None, *, dry_run: bool = False
+    ) -> int: ...
+    async def awipe_previous_versions(
+        self, versions: Iterable[Any] | None = None, *, dry_run: bool = False
+    ) -> int: ...
 
 
-def register_wrapper(wrapper: CachedWrapper) -> None:
+_WRAPPERS: dict[str, Registered] = {}
+
+
+def register_wrapper(wrapper: Registered) -> None:
     """Record ``wrapper`` under its identifier (re-decorating the same function replaces it)."""
     _WRAPPERS[wrapper.identifier] = wrapper
 
 
-def get_wrapper(identifier: str) -> CachedWrapper:
+def get_wrapper(identifier: str) -> Any:
     """The wrapper named ``identifier``, importing its module if needed."""
     wrapper = _WRAPPERS.get(identifier)
     if wrapper is None:
@@ -40,11 +73,48 @@ def get_wrapper(identifier: str) -> CachedWrapper:
     return wrapper
 
 
-def all_wrappers() -> list[CachedWrapper]:
+def all_wrappers() -> list[Any]:
     """Every registered wrapper."""
     return list(_WRAPPERS.values())
 
 
-def wrappers_using(constructor: Any) -> list[CachedWrapper]:
+def wrappers_using(constructor: type) -> list[Any]:
     """The wrappers whose key constructor is ``constructor`` (or a subclass)."""
     return [w for w in _WRAPPERS.values() if issubclass(w.key.constructor, constructor)]
+
+
+def sum_counts(counts: Iterable[int]) -> int:
+    """The total of several wipes' counts; -1 (unknown) as soon as one of them is -1."""
+    total = 0
+    for count in counts:
+        total = -1 if count < 0 or total < 0 else total + count
+    return total
+
+
+def wipe(constructor: type) -> int:
+    """Delete the entries of every function keyed by ``constructor``; a count or -1."""
+    return sum_counts(wrapper.invalidate_all() for wrapper in wrappers_using(constructor))
+
+
+async def awipe(constructor: type) -> int:
+    """Async twin of :func:`wipe`."""
+    return sum_counts([await w.ainvalidate_all() for w in wrappers_using(constructor)])
+
+
+def wipe_previous_versions(
+    constructor: type, versions: Iterable[Any] | None = None, *, dry_run: bool = False
+) -> int:
+    """What every function keyed by ``constructor`` wrote under older versions: a count or -1."""
+    return sum_counts(
+        w.wipe_previous_versions(versions, dry_run=dry_run) for w in wrappers_using(constructor)
+    )
+
+
+async def awipe_previous_versions(
+    constructor: type, versions: Iterable[Any] | None = None, *, dry_run: bool = False
+) -> int:
+    """Async twin of :func:`wipe_previous_versions`."""
+    wrappers = wrappers_using(constructor)
+    return sum_counts(
+        [await w.awipe_previous_versions(versions, dry_run=dry_run) for w in wrappers]
+    )

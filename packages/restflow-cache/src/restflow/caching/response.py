@@ -33,6 +33,7 @@ from restflow.caching.keys import (
     ViewKwargsKeyField,
 )
 from restflow.caching.runtime import UNSET, Ttl
+from restflow.caching.settings import CACHE_SETTINGS
 from restflow.caching.status import CacheStatus
 from restflow.caching.stores import Entry
 from restflow.caching.vary import Varied, VaryVariants, header_values, vary_headers
@@ -198,8 +199,6 @@ class _ResponseCache:
     def _default_header(self) -> str:
         rt = self.wrapper.runtime()
         if self._header_epoch != rt.epoch:
-            from restflow.caching.settings import CACHE_SETTINGS
-
             self._header = CACHE_SETTINGS.STATUS_HEADER
             self._header_epoch = rt.epoch
         return self._header

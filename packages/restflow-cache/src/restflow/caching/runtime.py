@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.core.signals import setting_changed
-
-from restflow.caching.stores import LocMemStore, Store, get_store, reset_stores
-
-if TYPE_CHECKING:
-    from restflow.caching.wrapper import CachedWrapper
+from restflow.caching.keys import BoundKey
+from restflow.caching.settings import CACHE_SETTINGS
+from restflow.caching.stores import Store, current_epoch, get_store
 
 __all__ = ["UNSET", "Runtime", "Ttl", "current_epoch"]
 
@@ -18,25 +15,13 @@ Ttl = int | float | None | Callable[[Any], int | float | None]
 UNSET: Any = object()
 """An option left unset (its default comes from ``CACHE_SETTINGS``)."""
 
-_EPOCH = [0]
-
-
-def current_epoch() -> int:
-    """A counter bumped whenever ``CACHES`` or ``RESTFLOW_SETTINGS`` change."""
-    return _EPOCH[0]
-
-
-def _on_setting_changed(setting: str, **kwargs: Any) -> None:
-    if setting in ("CACHES", "RESTFLOW_SETTINGS"):
-        reset_stores()
-        _EPOCH[0] += 1
-
-
-setting_changed.connect(_on_setting_changed, dispatch_uid="restflow.caching.runtime")
-
 
 class Runtime:
-    """The settings-dependent half of a wrapper, rebuilt when settings change."""
+    """The settings-dependent half of a cached function, rebuilt when settings change.
+
+    ``ttl``, ``stale_ttl``, ``stampede`` and ``cache_alias`` are the function's own options
+    (``UNSET``/``None``: the ``CACHE_SETTINGS`` default).
+    """
 
     __slots__ = (
         "enabled",
@@ -50,22 +35,25 @@ class Runtime:
         "ttl",
     )
 
-    def __init__(self, wrapper: CachedWrapper) -> None:
-        from restflow.caching.settings import CACHE_SETTINGS
-
-        wrapper.key.resolve(
+    def __init__(
+        self,
+        key: BoundKey,
+        cache_alias: str | None,
+        ttl: Ttl,
+        stale_ttl: float | None,
+        stampede: bool | None,
+    ) -> None:
+        key.resolve(
             CACHE_SETTINGS.NAMESPACE,
             CACHE_SETTINGS.MAX_KEY_SUFFIX_LENGTH,
             CACHE_SETTINGS.HASH_SUFFIX_ON_OVERFLOW,
         )
+        self.store: Store = get_store(cache_alias or CACHE_SETTINGS.CACHE_ALIAS)
         self.epoch = current_epoch()
         self.enabled: bool = CACHE_SETTINGS.ENABLED
-        self.store: Store = get_store(wrapper.cache_alias or CACHE_SETTINGS.CACHE_ALIAS)
         self.generations = not self.store.scans
-        self.inproc = isinstance(self.store, LocMemStore)
-        self.ttl: Ttl = CACHE_SETTINGS.DEFAULT_TTL if wrapper.ttl is UNSET else wrapper.ttl
-        stale = wrapper.stale_ttl
-        self.stale_ttl: float = CACHE_SETTINGS.DEFAULT_STALE_TTL if stale is None else stale
-        stampede = wrapper.stampede
+        self.inproc = self.store.inproc
+        self.ttl: Ttl = CACHE_SETTINGS.DEFAULT_TTL if ttl is UNSET else ttl
+        self.stale_ttl: float = CACHE_SETTINGS.DEFAULT_STALE_TTL if stale_ttl is None else stale_ttl
         self.stampede: bool = CACHE_SETTINGS.STAMPEDE_PROTECTION if stampede is None else stampede
         self.lock_timeout: float = CACHE_SETTINGS.STAMPEDE_LOCK_TIMEOUT

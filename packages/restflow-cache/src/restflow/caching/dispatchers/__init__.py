@@ -6,7 +6,6 @@ Built-ins by name: ``inline`` (default), ``threadpool``, ``asyncio``,
 
 from __future__ import annotations
 
-from restflow.caching.dispatchers import checks as _checks  # noqa: F401 (registers the checks)
 from restflow.caching.dispatchers._options import Option
 from restflow.caching.dispatchers.base import BatchError, Dispatcher, Task, run_batch, run_task
 from restflow.caching.dispatchers.checks import check_dispatcher

@@ -137,43 +137,48 @@ class BatchError(Exception):
         self.errors = errors
 
 
-def _log_failure(item: Mapping[str, Any], exc: BaseException) -> None:
-    logger.error(
-        "restflow task %s failed: %r",
-        item.get("description") or item.get("path"),
-        exc,
-        exc_info=exc,
-    )
+class _Failures:
+    """The failed tasks of one batch run: each logged, then raised together as a BatchError."""
+
+    def __init__(self) -> None:
+        self.failed: Payload = []
+        self.errors: list[BaseException] = []
+
+    def add(self, item: dict[str, Any], exc: BaseException) -> None:
+        logger.error(
+            "restflow task %s failed: %r",
+            item.get("description") or item.get("path"),
+            exc,
+            exc_info=exc,
+        )
+        self.failed.append(item)
+        self.errors.append(exc)
+
+    def raise_any(self) -> None:
+        if self.failed:
+            raise BatchError(self.failed, self.errors)
 
 
 def run_batch(payload: Payload) -> None:
     """Run every task of a batch; raise :class:`BatchError` naming the failures (after logging each)."""
-    failed: Payload = []
-    errors: list[BaseException] = []
+    failures = _Failures()
     for item in payload:
         try:
             run_task(item["path"], dict(item.get("kwargs") or {}))
         except Exception as exc:
-            _log_failure(item, exc)
-            failed.append(item)
-            errors.append(exc)
-    if failed:
-        raise BatchError(failed, errors)
+            failures.add(item, exc)
+    failures.raise_any()
 
 
 async def arun_batch(payload: Payload) -> None:
     """:func:`run_batch` from async code."""
-    failed: Payload = []
-    errors: list[BaseException] = []
+    failures = _Failures()
     for item in payload:
         try:
             await arun_task(item["path"], dict(item.get("kwargs") or {}))
         except Exception as exc:
-            _log_failure(item, exc)
-            failed.append(item)
-            errors.append(exc)
-    if failed:
-        raise BatchError(failed, errors)
+            failures.add(item, exc)
+    failures.raise_any()
 
 
 def to_payload(tasks: Sequence[Task]) -> Payload:

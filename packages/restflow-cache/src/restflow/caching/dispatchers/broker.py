@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from restflow.caching.dispatchers import _brokers
+import restflow.caching.dispatchers._brokers as _brokers
 from restflow.caching.dispatchers.base import Dispatcher
 
 __all__ = ["BROKER_CONFIG", "MISSING_EXTRA", "BrokerDispatcher", "load_object"]
@@ -51,6 +52,15 @@ class BrokerDispatcher(Dispatcher):
 
     def check_broker(self) -> list[checks.CheckMessage]:
         """Broker-specific start-up checks (queue known, app importable, …)."""
+        return []
+
+    def check_loading(self, option: str, load: Callable[[], Any]) -> list[checks.CheckMessage]:
+        """The error of ``load()`` when config ``option`` is a dotted path (imported at check)."""
+        if isinstance(self.config[option], str):
+            try:
+                load()
+            except ImproperlyConfigured as exc:
+                return [self.error(str(exc))]
         return []
 
     def error(self, message: str, hint: str | None = None) -> checks.Error:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-from restflow.caching.dispatchers import _brokers
+import restflow.caching.dispatchers._brokers as _brokers
 from restflow.caching.dispatchers._options import Option, at_least, between, non_empty
 from restflow.caching.dispatchers.base import BatchError, Payload, logger, run_batch
 from restflow.caching.dispatchers.broker import BrokerDispatcher, load_object

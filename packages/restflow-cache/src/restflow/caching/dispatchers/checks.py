@@ -1,4 +1,4 @@
-"""System checks for dispatchers; importing this module registers them.
+"""System checks for dispatchers (registered by the ``restflow.caching`` app's ``ready()``).
 
 - ``restflow.caching.E101``: an unknown dispatcher name.
 - ``restflow.caching.E102``: a broker dispatcher whose extra is not installed.
@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from restflow.caching.dispatchers.base import Dispatcher
 from restflow.caching.dispatchers.broker import MISSING_EXTRA
 from restflow.caching.dispatchers.registry import build_dispatcher, built_dispatchers
+from restflow.caching.settings import CACHE_SETTINGS
 
 __all__ = [
     "CONFIG_ERROR",
@@ -57,7 +58,6 @@ def check_dispatcher(
     return dispatcher.check()
 
 
-@checks.register("restflow")
 def check_dispatchers(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -68,7 +68,6 @@ def check_dispatchers(
     return messages
 
 
-@checks.register("restflow")
 def check_default_dispatcher(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -76,8 +75,6 @@ def check_default_dispatcher(
 
     An invalid section is reported by restflow-core's settings check, not here.
     """
-    from restflow.caching.settings import CACHE_SETTINGS
-
     try:
         spec = CACHE_SETTINGS.DEFAULT_DISPATCHER
         config = CACHE_SETTINGS.DEFAULT_DISPATCHER_CONFIG

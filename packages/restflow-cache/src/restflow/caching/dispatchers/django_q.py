@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core import checks
 
-from restflow.caching.dispatchers import _brokers
+import restflow.caching.dispatchers._brokers as _brokers
 from restflow.caching.dispatchers._options import Option, at_least, non_empty
 from restflow.caching.dispatchers.base import BatchError, Payload, Task, logger, run_batch
 from restflow.caching.dispatchers.broker import BrokerDispatcher

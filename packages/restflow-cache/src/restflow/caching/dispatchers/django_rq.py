@@ -7,7 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core import checks
 
-from restflow.caching.dispatchers import _brokers
+import restflow.caching.dispatchers._brokers as _brokers
 from restflow.caching.dispatchers._options import Option, non_empty
 from restflow.caching.dispatchers.base import Payload
 from restflow.caching.dispatchers.broker import BrokerDispatcher

@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.core import checks
-from django.core.exceptions import ImproperlyConfigured
 
-from restflow.caching.dispatchers import _brokers
+import restflow.caching.dispatchers._brokers as _brokers
 from restflow.caching.dispatchers._options import Option, at_least, non_empty
 from restflow.caching.dispatchers.base import Payload, run_batch
 from restflow.caching.dispatchers.broker import BrokerDispatcher, load_object
@@ -83,9 +82,4 @@ class DramatiqDispatcher(BrokerDispatcher):
         broker.enqueue(message, delay=self.config["delay"])
 
     def check_broker(self) -> list[checks.CheckMessage]:
-        if isinstance(self.config["broker"], str):
-            try:
-                self._broker()
-            except ImproperlyConfigured as exc:
-                return [self.error(str(exc))]
-        return []
+        return self.check_loading("broker", self._broker)

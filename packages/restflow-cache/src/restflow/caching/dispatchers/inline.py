@@ -25,44 +25,52 @@ LOCAL_OPTIONS: dict[str, Option] = {
 """Retry keys shared by the in-process dispatchers (``inline``, ``threadpool``, ``asyncio``)."""
 
 
-def _give_up(error: BatchError, retries: int) -> None:
-    logger.error(
-        "restflow gave up on %d task(s) after %d retr%s: %s",
-        len(error.failed),
-        retries,
-        "y" if retries == 1 else "ies",
-        error,
-    )
+class _Retries:
+    """What is left to run after each failed attempt: the failed tasks, until retries run out."""
+
+    def __init__(self, max_retries: int) -> None:
+        self.max_retries = max_retries
+        self.attempt = 0
+
+    def after(self, error: BatchError) -> Payload:
+        """The tasks to run again, or nothing (giving up is logged)."""
+        if self.attempt == self.max_retries:
+            logger.error(
+                "restflow gave up on %d task(s) after %d retr%s: %s",
+                len(error.failed),
+                self.max_retries,
+                "y" if self.max_retries == 1 else "ies",
+                error,
+            )
+            return []
+        self.attempt += 1
+        return error.failed
 
 
 def run_with_retries(payload: Payload, max_retries: int, retry_delay: float) -> None:
     """Run a batch, re-running only the failed tasks up to ``max_retries`` times; never raises."""
-    for attempt in range(max_retries + 1):
+    retries = _Retries(max_retries)
+    while payload:
         try:
             run_batch(payload)
-            return
+            payload = []
         except BatchError as error:
-            if attempt == max_retries:
-                _give_up(error, max_retries)
-                return
-            payload = error.failed
-            if retry_delay:
-                time.sleep(retry_delay)
+            payload = retries.after(error)
+        if payload and retry_delay:
+            time.sleep(retry_delay)
 
 
 async def arun_with_retries(payload: Payload, max_retries: int, retry_delay: float) -> None:
     """Async twin of :func:`run_with_retries`."""
-    for attempt in range(max_retries + 1):
+    retries = _Retries(max_retries)
+    while payload:
         try:
             await arun_batch(payload)
-            return
+            payload = []
         except BatchError as error:
-            if attempt == max_retries:
-                _give_up(error, max_retries)
-                return
-            payload = error.failed
-            if retry_delay:
-                await asyncio.sleep(retry_delay)
+            payload = retries.after(error)
+        if payload and retry_delay:
+            await asyncio.sleep(retry_delay)
 
 
 class InlineDispatcher(Dispatcher):

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-from restflow.caching.dispatchers import _brokers
+import restflow.caching.dispatchers._brokers as _brokers
 from restflow.caching.dispatchers._options import Option, at_least, non_empty
 from restflow.caching.dispatchers.base import Payload, Task, run_batch
 from restflow.caching.dispatchers.broker import BrokerDispatcher, load_object
@@ -95,9 +95,4 @@ class RQDispatcher(BrokerDispatcher):
         enqueue_batch(self.queue(), payload, self.config)
 
     def check_broker(self) -> list[checks.CheckMessage]:
-        if isinstance(self.config["connection"], str):
-            try:
-                self._connection()
-            except ImproperlyConfigured as exc:
-                return [self.error(str(exc))]
-        return []
+        return self.check_loading("connection", self._connection)

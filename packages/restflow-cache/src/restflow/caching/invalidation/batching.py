@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +14,8 @@ from restflow.caching.dispatchers import Dispatcher, Task, get_dispatcher
 __all__ = ["default_dispatcher", "on_commit"]
 
 _DEFAULTS: dict[str, Dispatcher] = {}
+_PENDING: weakref.WeakKeyDictionary[Any, _Batch] = weakref.WeakKeyDictionary()
+"""The batch waiting for each database connection's commit (connections are per thread)."""
 
 
 def default_dispatcher(spec: str, config: Mapping[str, Any]) -> Dispatcher:
@@ -46,12 +49,11 @@ def on_commit(dispatcher: Dispatcher, task: Task, using: str, *, batch: bool) ->
     if not batch or not connection.in_atomic_block:
         transaction.on_commit(lambda: dispatcher.dispatch([task]), using=using)
         return
-    pending: _Batch | None = getattr(connection, "_restflow_cache_batch", None)
+    pending = _PENDING.get(connection)
     registered = pending is not None and any(
         entry[1] == pending.flush for entry in connection.run_on_commit
     )
     if pending is None or not registered:
-        pending = _Batch()
-        setattr(connection, "_restflow_cache_batch", pending)  # noqa: B010
+        pending = _PENDING[connection] = _Batch()
         transaction.on_commit(pending.flush, using=using)
     pending.add(dispatcher, task)

@@ -18,10 +18,11 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model, signals
 from django.utils.module_loading import import_string
 
+import restflow.caching.invalidation.batching as batching
 from restflow.caching.dispatchers import Dispatcher, Task, get_dispatcher
-from restflow.caching.invalidation import batching
-from restflow.caching.keys.constructor import field_names
-from restflow.caching.keys.fields import ArgsKeyField, ConstantKeyField, KeyField
+from restflow.caching.invalidation.planning import plan
+from restflow.caching.registry import get_wrapper
+from restflow.caching.settings import CACHE_SETTINGS
 
 if TYPE_CHECKING:
     from restflow.caching.wrapper import CachedWrapper
@@ -42,8 +43,6 @@ def get_rule(rule_id: str) -> InvalidationRule:
     """The rule named ``rule_id`` (``"module:function#index"``), importing its module if needed."""
     rule = _RULES.get(rule_id)
     if rule is None:
-        from restflow.caching.registry import get_wrapper
-
         get_wrapper(rule_id.partition("#")[0])
         rule = _RULES.get(rule_id)
     if rule is None:
@@ -180,20 +179,7 @@ class InvalidationRule:
             raise ImproperlyConfigured(f"{self!r} is already attached to {self._wrapper!r}.")
         self._wrapper = wrapper
         self.id = f"{wrapper.identifier}#{wrapper.rules.index(self)}"
-        where = f"InvalidationRule of {wrapper.identifier}"
-        if wrapper.serves_responses:
-            self.kind = self._plan_response(where)
-        else:
-            sig = wrapper.key.sig
-            assert sig is not None
-            unknown = [a for a in [*self.field_mapping, *self.require_args] if a not in sig.names]
-            if unknown:
-                raise ImproperlyConfigured(
-                    f"{where}: field_mapping/require_args name {', '.join(map(repr, unknown))}, "
-                    f"which {sig.qualname}() does not take; its arguments: {', '.join(sig.names)}."
-                )
-            if self.field_mapping:
-                self.kind = self._plan(where)
+        self.kind = plan(wrapper, self.field_mapping, self.require_args, rewarm=self.rewarm)
         if self.invalidate_all:
             self.kind = "all"
         previous = _RULES.get(self.id)
@@ -204,103 +190,6 @@ class InvalidationRule:
             _PENDING.append(self)
         else:
             self._bind_model()
-
-    def _plan(self, where: str) -> str:
-        wrapper = self.wrapper
-        sig = wrapper.key.sig
-        assert sig is not None
-        fields = list(wrapper.key.constructor.key_fields.values())
-        mapped = set(self.field_mapping)
-        needed: set[str] = set()
-        exact = True
-        for field in fields:
-            if isinstance(field, ArgsKeyField):
-                names = sig.key_arguments() if field.names is None else field.names
-                needed.update(n for n in names if n not in sig.defaults)
-                if field.path:
-                    exact = False
-            elif field.needs_request:
-                exact = False
-        if exact and needed <= mapped:
-            if self.rewarm:
-                required = {n for n in sig.key_arguments() if n not in sig.defaults}
-                missing = required - mapped
-                if missing or sig.bound_first:
-                    raise ImproperlyConfigured(
-                        f"{where}: rewarm=True recomputes the function from field_mapping, "
-                        f"which must give every required argument (missing: "
-                        f"{', '.join(sorted(missing)) or 'the instance of the method'})."
-                    )
-            return "key"
-        leading = self._leading_partitions(wrapper.key.partition_fields)
-        if leading and not self.rewarm:
-            return "prefix"
-        raise ImproperlyConfigured(
-            f"{where}: field_mapping {sorted(mapped)} covers neither every argument of the key "
-            f"({', '.join(sorted(needed)) or 'none'}; request-based fields cannot be rebuilt) "
-            "nor a leading partition field"
-            + ("; rewarm=True needs the full key." if self.rewarm else ".")
-        )
-
-    def _plan_response(self, where: str) -> str:
-        """A response cache is invalidated by partition: the mapping names leading partitions."""
-        if self.rewarm:
-            raise ImproperlyConfigured(
-                f"{where}: rewarm=True cannot rebuild a response (it needs a request); drop it."
-            )
-        constructor = self.wrapper.key.constructor
-        named: dict[str, KeyField] = {}
-        for field in constructor.key_fields.values():
-            for name in field_names(field):
-                named.setdefault(name, field)
-        unknown = [a for a in self.field_mapping if a not in named]
-        if unknown:
-            raise ImproperlyConfigured(
-                f"{where}: field_mapping names {', '.join(map(repr, unknown))}, which the "
-                f"response key {constructor.__name__} does not have; its fields: "
-                f"{', '.join(sorted(named)) or '(none)'}."
-            )
-        unmapped = [a for a in self.require_args if a not in self.field_mapping]
-        if unmapped:
-            raise ImproperlyConfigured(
-                f"{where}: require_args {', '.join(map(repr, unmapped))} must be keys of "
-                "field_mapping (the values a write gives the response key)."
-            )
-        if not self.field_mapping:
-            return ""
-        mapped = {id(named[name]) for name in self.field_mapping}
-        covered: set[int] = set()
-        for field in self.wrapper.key.partition_fields:
-            if id(field) in mapped:
-                covered.add(id(field))
-            elif not isinstance(field, ConstantKeyField):
-                break
-        if covered != mapped:
-            order = ", ".join(f.attr for f in self.wrapper.key.partition_fields) or "(none)"
-            raise ImproperlyConfigured(
-                f"{where}: a response cache is invalidated by partition, so field_mapping "
-                f"{sorted(self.field_mapping)} must name leading partition fields of "
-                f"{constructor.__name__} (declare them with partition=True, first); its "
-                f"partitions in order: {order}."
-            )
-        return "prefix"
-
-    def _leading_partitions(self, partitions: list[KeyField]) -> bool:
-        covered = False
-        for field in partitions:
-            if isinstance(field, ConstantKeyField):
-                continue
-            if (
-                isinstance(field, ArgsKeyField)
-                and field.single
-                and field.names
-                and field.names[0] in self.field_mapping
-                and not field.path
-            ):
-                covered = True
-                continue
-            break
-        return covered
 
     def _bind_model(self) -> None:
         spec = self.model_spec
@@ -458,8 +347,6 @@ class InvalidationRule:
     def get_dispatcher(self) -> Dispatcher:
         """The rule's dispatcher (the settings' default when none was given)."""
         if self._dispatcher is None:
-            from restflow.caching.settings import CACHE_SETTINGS
-
             self._dispatcher = batching.default_dispatcher(
                 CACHE_SETTINGS.DEFAULT_DISPATCHER, CACHE_SETTINGS.DEFAULT_DISPATCHER_CONFIG
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from restflow.caching.invalidation.rule import get_rule
 from restflow.core.fallback import call
 
 __all__ = ["invalidate", "run_invalidator"]
@@ -15,8 +16,6 @@ def invalidate(rule: str, calls: list[dict[str, Any]]) -> None:
     ``key`` deletes (or, for a rewarm rule, recomputes) one entry; ``prefix`` deletes every
     entry under the given partition values; ``all`` every entry of the function.
     """
-    from restflow.caching.invalidation.rule import get_rule
-
     found = get_rule(rule)
     wrapper = found.wrapper
     for item in calls:
@@ -36,8 +35,6 @@ def run_invalidator(rule: str, instances: list[dict[str, Any]], events: list[str
 
     ``instance`` is rebuilt (unsaved) from its field values; async invalidators are awaited.
     """
-    from restflow.caching.invalidation.rule import get_rule
-
     found = get_rule(rule)
     for data, event in zip(instances, events, strict=True):
         call(found.resolved_invalidator(), found.wrapper, found.rebuild(data), event)

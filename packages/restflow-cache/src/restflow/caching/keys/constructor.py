@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
+import restflow.caching.registry as registry
 from restflow.caching.keys.context import KeyContext
 from restflow.caching.keys.encoding import SEPARATOR, digest, encode
 from restflow.caching.keys.fields import (
@@ -113,16 +114,12 @@ class KeyConstructor(metaclass=_KeyConstructorMeta):
     @classmethod
     def wipe(cls) -> int:
         """Delete the entries of every function keyed by this constructor; returns a count or -1."""
-        from restflow.caching.registry import wrappers_using
-
-        return _sum_counts(wrapper.invalidate_all() for wrapper in wrappers_using(cls))
+        return registry.wipe(cls)
 
     @classmethod
     async def awipe(cls) -> int:
         """Async twin of :meth:`wipe`."""
-        from restflow.caching.registry import wrappers_using
-
-        return _sum_counts([await wrapper.ainvalidate_all() for wrapper in wrappers_using(cls)])
+        return await registry.awipe(cls)
 
     @classmethod
     def wipe_previous_versions(
@@ -134,34 +131,14 @@ class KeyConstructor(metaclass=_KeyConstructorMeta):
         but the current one). Returns a count, or -1 when the backend cannot count (see
         :meth:`CachedWrapper.wipe_previous_versions`). ``dry_run`` counts without deleting.
         """
-        from restflow.caching.registry import wrappers_using
-
-        return _sum_counts(
-            wrapper.wipe_previous_versions(versions, dry_run=dry_run)
-            for wrapper in wrappers_using(cls)
-        )
+        return registry.wipe_previous_versions(cls, versions, dry_run=dry_run)
 
     @classmethod
     async def awipe_previous_versions(
         cls, versions: Iterable[Any] | None = None, *, dry_run: bool = False
     ) -> int:
         """Async twin of :meth:`wipe_previous_versions`."""
-        from restflow.caching.registry import wrappers_using
-
-        return _sum_counts(
-            [
-                await wrapper.awipe_previous_versions(versions, dry_run=dry_run)
-                for wrapper in wrappers_using(cls)
-            ]
-        )
-
-
-def _sum_counts(counts: Iterable[int]) -> int:
-    """The total of the wrappers' counts; -1 (unknown) as soon as one of them is -1."""
-    total = 0
-    for count in counts:
-        total = -1 if count < 0 or total < 0 else total + count
-    return total
+        return await registry.awipe_previous_versions(cls, versions, dry_run=dry_run)
 
 
 def InlineKeyConstructor(

@@ -52,6 +52,10 @@ def _attr_path(path: str | None) -> Callable[[Any], Any] | None:
     return follow
 
 
+def _names_text(names: list[str] | None) -> str:
+    return "'*'" if names is None else ", ".join(map(repr, names))
+
+
 class KeyField:
     """Base class: override :meth:`compile_value` (returns ``ctx -> value``)."""
 
@@ -142,7 +146,7 @@ class ArgsKeyField(KeyField):
         self.normalizer = normalizer
 
     def describe(self) -> str:
-        return "'*'" if self.names is None else ", ".join(map(repr, self.names))
+        return _names_text(self.names)
 
     def _argument(self, sig: SignatureInfo, name: str) -> Callable[[KeyContext], Any]:
         get = sig.getter(name)
@@ -271,32 +275,22 @@ class RequestValueKeyField(KeyField):
         self, sig: SignatureInfo | None, request_of: RequestGetter
     ) -> Callable[[KeyContext], Any]:
         parts = self.attr_path.split(".")
-
-        def read(ctx: KeyContext) -> Any:
-            value = request_of(ctx)
-            for part in parts:
-                value = getattr(value, part, None)
-                if value is None:
-                    return None
-            return value
-
-        return read
+        return lambda ctx: _follow(request_of(ctx), parts)
 
     def compile(self, sig: SignatureInfo | None, request_of: RequestGetter) -> Part:
         if self.hash:
             return super().compile(sig, request_of)
         parts = self.attr_path.split(".")
-        absent = encode(None)
+        return lambda ctx: encode(_follow(request_of(ctx), parts))  # one call less per key
 
-        def part(ctx: KeyContext) -> str:
-            value = request_of(ctx)
-            for name in parts:
-                value = getattr(value, name, None)
-                if value is None:
-                    return absent
-            return encode(value)
 
-        return part
+def _follow(value: Any, parts: list[str]) -> Any:
+    """The attribute path ``parts`` off ``value``; ``None`` as soon as a step is missing or None."""
+    for part in parts:
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
 
 
 class HostKeyField(KeyField):
@@ -368,14 +362,14 @@ class ContextKeyField(KeyField):
         self.func = func
         self.restore = restore
 
-    def describe(self) -> str:
-        return f"{self.name!r}, {getattr(self.func, '__qualname__', self.func)!s}"
-
     def compile_value(
         self, sig: SignatureInfo | None, request_of: RequestGetter
     ) -> Callable[[KeyContext], Any]:
         func = self.func
         return lambda ctx: func()
+
+    def describe(self) -> str:
+        return f"{self.name!r}, {getattr(self.func, '__qualname__', self.func)!s}"
 
 
 def _query_params(request: Any) -> Any:
@@ -383,10 +377,8 @@ def _query_params(request: Any) -> Any:
     return params if params is not None else getattr(request, "GET", {})
 
 
-class QueryParamsKeyField(KeyField):
-    """Query-string parameters: a list of names or ``"*"``; repeated values all count."""
-
-    needs_request = True
+class _NamedValuesField(KeyField):
+    """A field reading named values (query parameters, URL kwargs): a list of names or ``"*"``."""
 
     def __init__(self, names: str | Iterable[str] = "*", **options: Any) -> None:
         super().__init__(**options)
@@ -396,7 +388,13 @@ class QueryParamsKeyField(KeyField):
             self.names = list(names)
 
     def describe(self) -> str:
-        return "'*'" if self.names is None else ", ".join(map(repr, self.names))
+        return _names_text(self.names)
+
+
+class QueryParamsKeyField(_NamedValuesField):
+    """Query-string parameters: a list of names or ``"*"``; repeated values all count."""
+
+    needs_request = True
 
     def compile_value(
         self, sig: SignatureInfo | None, request_of: RequestGetter
@@ -414,18 +412,8 @@ class QueryParamsKeyField(KeyField):
         return read
 
 
-class ViewKwargsKeyField(KeyField):
+class ViewKwargsKeyField(_NamedValuesField):
     """The view's URL kwargs (``cache_response``): a list of names or ``"*"``."""
-
-    def __init__(self, names: str | Iterable[str] = "*", **options: Any) -> None:
-        super().__init__(**options)
-        if isinstance(names, str):
-            self.names: list[str] | None = None if names == "*" else [names]
-        else:
-            self.names = list(names)
-
-    def describe(self) -> str:
-        return "'*'" if self.names is None else ", ".join(map(repr, self.names))
 
     def compile_value(
         self, sig: SignatureInfo | None, request_of: RequestGetter

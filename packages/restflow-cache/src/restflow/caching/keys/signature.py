@@ -59,26 +59,18 @@ class SignatureInfo:
         has_default = use_defaults and name in self.defaults
         default = self.defaults.get(name)
 
-        if position is None:
-
-            def get_keyword(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
-                try:
-                    return kwargs[name]
-                except KeyError:
-                    if has_default:
-                        return default
-                    raise MissingArgument(name) from None
-
-            return get_keyword
-
-        def get(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
-            if position < len(args):
-                return args[position]
+        def get_keyword(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
             try:
                 return kwargs[name]
             except KeyError:
                 if has_default:
                     return default
                 raise MissingArgument(name) from None
+
+        if position is None:
+            return get_keyword
+
+        def get(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
+            return args[position] if position < len(args) else get_keyword(args, kwargs)
 
         return get

@@ -12,6 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from restflow.caching.keys.constructor import SEPARATOR, KeyConstructor
 from restflow.caching.keys.encoding import encode
+from restflow.caching.registry import all_wrappers
+from restflow.caching.settings import CACHE_SETTINGS
+from restflow.caching.stores import get_store
 
 
 def _constructor_namespaces() -> set[str]:
@@ -57,10 +60,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from restflow.caching.registry import all_wrappers
-        from restflow.caching.settings import CACHE_SETTINGS
-        from restflow.caching.stores import get_store
-
         wrappers = all_wrappers()
         aliases = options["alias"] or sorted(
             {CACHE_SETTINGS.CACHE_ALIAS} | {w.cache_alias for w in wrappers if w.cache_alias}
