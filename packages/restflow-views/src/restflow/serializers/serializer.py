@@ -99,6 +99,22 @@ def _refuse_async_method_fields(serializer: Any, readable: list[tuple[Any, Any]]
                 )
 
 
+_DRF_GET_FIELDS = (serializers.Serializer.get_fields, serializers.ModelSerializer.get_fields)
+
+
+def _plannable(cls: type) -> bool:
+    """Whether rows of ``cls`` may be represented by a plan (see ``_plan.py``).
+
+    Only while the class keeps restflow's ``to_representation`` and DRF's way
+    of building ``fields``: a plan reproduces exactly those.
+    """
+    return (
+        getattr(cls, "to_representation", None) is Serializer.to_representation
+        and getattr(cls, "get_fields", None) in _DRF_GET_FIELDS
+        and getattr(cls, "fields", None) is serializers.Serializer.fields
+    )
+
+
 class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializerMetaclass):
     """A DRF ``Serializer`` whose annotations declare fields, with a full async surface.
 
@@ -110,6 +126,12 @@ class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializer
     """
 
     _annotated_fields: tuple[str, ...] = ()
+    # whether rows may be represented by a plan (``_plan.py``): decided for each class once
+    _restflow_plannable = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._restflow_plannable = _plannable(cls)
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> Any:
