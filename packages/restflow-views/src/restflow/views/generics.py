@@ -13,7 +13,6 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from restflow.core import HookMode, acall_hook, hook_mode
-from restflow.views import _drf  # noqa: F401  (GenericAPIView.get_queryset runs on the loop)
 from restflow.views.apiview import AsyncAPIView, SyncDispatchMixin
 from restflow.views.helpers import ViewHelpers
 from restflow.views.mixins import (
