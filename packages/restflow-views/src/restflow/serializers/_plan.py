@@ -121,8 +121,10 @@ def represent_closure(
     def convert_each(values: Any) -> dict[str, Any]:
         row: dict[str, Any] = {}
         for (name, (convert, kind)), value in zip(general, values, strict=True):
-            plain = convert is None or value is None or value.__class__ is kind
-            row[name] = value if plain else convert(value)
+            if convert is None or value is None or value.__class__ is kind:
+                row[name] = value
+            else:
+                row[name] = convert(value)
         return row
 
     def represent(instance: Any) -> dict[str, Any]:

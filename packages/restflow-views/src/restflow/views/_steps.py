@@ -11,17 +11,20 @@ here too: listing a queryset (:data:`ROWS`) and reading a serializer's data
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
+import inspect
+from collections.abc import Callable, Coroutine, Generator
+from typing import Any, ParamSpec, TypeVar
 
 from restflow.core import acall_hook
 from restflow.pagination._aio import alist
 from restflow.views._serializer_io import adata
 
-__all__ = ["READ", "ROWS", "Steps", "arun", "run"]
+__all__ = ["READ", "ROWS", "Call", "Steps", "arun", "async_surface", "run", "sync_surface"]
 
 Call = tuple[Any, str, tuple[Any, ...], dict[str, Any]]
 Steps = Generator[Call, Any, Any]
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def run(steps: Steps) -> Any:
@@ -42,6 +45,40 @@ async def arun(steps: Steps) -> Any:
             obj, hook, args, kwargs = steps.send(await acall_hook(obj, hook, *args, **kwargs))
     except StopIteration as done:
         return done.value
+
+
+def _named(surface: Any, core: Callable[..., Any], name: str, doc: str | None) -> None:
+    surface.__name__ = name
+    surface.__qualname__ = core.__qualname__.rpartition(".")[0] + "." + name
+    surface.__module__ = core.__module__
+    surface.__doc__ = doc
+    # the core's parameters, without its generator return type
+    surface.__signature__ = inspect.signature(core).replace(
+        return_annotation=inspect.Signature.empty
+    )
+
+
+def sync_surface(core: Callable[_P, Generator[Call, Any, _R]]) -> Callable[_P, _R]:
+    """The sync method of a core ``_name``: ``name``, same parameters and docstring."""
+
+    def surface(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return run(core(*args, **kwargs))
+
+    _named(surface, core, core.__name__.lstrip("_"), core.__doc__)
+    return surface
+
+
+def async_surface(
+    core: Callable[_P, Generator[Call, Any, _R]],
+) -> Callable[_P, Coroutine[Any, Any, _R]]:
+    """The async twin of a core ``_name``: ``aname``, same parameters."""
+
+    async def surface(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return await arun(core(*args, **kwargs))
+
+    name = core.__name__.lstrip("_")
+    _named(surface, core, "a" + name, f"Async twin of :meth:`{name}`.")
+    return surface
 
 
 class _Rows:

@@ -5,12 +5,12 @@
 I/O-free getters, so a sync view and an async view resolve the same
 serializer, context and paginator for the same request; ``serialized_response``
 and ``paginated_response`` are each written once, as a generator of the hook
-calls to make (``_steps.py``), run by a sync and an async driver.
+calls to make, whose sync and async surfaces are built by ``_steps.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -21,7 +21,7 @@ from rest_framework.settings import api_settings
 from restflow.core import acall_hook, call_hook
 from restflow.views._drf import declare_drf_loop_safe
 from restflow.views._serializer_io import ais_valid
-from restflow.views._steps import READ, ROWS, Steps, arun, run
+from restflow.views._steps import READ, ROWS, Call, Steps, async_surface, sync_surface
 
 __all__ = ["AsyncViewHelpers", "ViewHelpers"]
 
@@ -167,32 +167,6 @@ class ViewHelpers:
         for post_fetch in post_fetches:
             call_hook(post_fetch, "fetch", objects)
 
-    def serialized_response(
-        self,
-        instance: Any,
-        status: int = 200,
-        many: bool = False,
-        post_fetches: Sequence[Any] | None = None,
-        headers: dict[str, str] | None = None,
-        serializer_class: Any = None,
-    ) -> Response:
-        """Serialize ``instance`` (a sequence with ``many=True``) with the response class."""
-        return run(
-            self._serialized_steps(instance, status, many, post_fetches, headers, serializer_class)
-        )
-
-    def paginated_response(
-        self,
-        queryset: Any,
-        post_fetches: Sequence[Any] | None = None,
-        pagination_class: Any = UNSET,
-        serializer_class: Any = None,
-    ) -> Response:
-        """Paginate ``queryset`` and serialize the page; everything when pagination is off."""
-        return run(
-            self._paginated_steps(queryset, post_fetches, pagination_class, serializer_class)
-        )
-
     # -- the I/O-free cores of both surfaces -------------------------------------
 
     def _data_steps(
@@ -209,21 +183,27 @@ class ViewHelpers:
         )
         return (yield READ, "data", (serializer,), {})
 
-    def _serialized_steps(
+    def _serialized_response(
         self,
         instance: Any,
-        status: int,
-        many: bool,
-        post_fetches: Any,
-        headers: Any,
-        serializer_class: Any,
-    ) -> Steps:
+        status: int = 200,
+        many: bool = False,
+        post_fetches: Sequence[Any] | None = None,
+        headers: dict[str, str] | None = None,
+        serializer_class: Any = None,
+    ) -> Generator[Call, Any, Response]:
+        """Serialize ``instance`` (a sequence with ``many=True``) with the response class."""
         data = yield from self._data_steps(instance, many, post_fetches, serializer_class)
         return Response(data, status=status, headers=headers)
 
-    def _paginated_steps(
-        self, queryset: Any, post_fetches: Any, pagination_class: Any, serializer_class: Any
-    ) -> Steps:
+    def _paginated_response(
+        self,
+        queryset: Any,
+        post_fetches: Sequence[Any] | None = None,
+        pagination_class: Any = UNSET,
+        serializer_class: Any = None,
+    ) -> Generator[Call, Any, Response]:
+        """Paginate ``queryset`` and serialize the page; everything when pagination is off."""
         paginator = self._paginator_for(pagination_class)
         # the view's own hooks for its paginator; the paginator's for an explicit class
         owner = self if pagination_class is UNSET else paginator
@@ -238,9 +218,14 @@ class ViewHelpers:
                 "post_fetches": post_fetches,
                 "serializer_class": serializer_class,
             }
-            return (yield self, "serialized_response", (queryset,), unpaginated)
+            everything: Response = yield self, "serialized_response", (queryset,), unpaginated
+            return everything
         data = yield from self._data_steps(page, True, post_fetches, serializer_class)
-        return (yield owner, "get_paginated_response", (data,), {})
+        response: Response = yield owner, "get_paginated_response", (data,), {}
+        return response
+
+    serialized_response = sync_surface(_serialized_response)
+    paginated_response = sync_surface(_paginated_response)
 
 
 class AsyncViewHelpers(ViewHelpers):
@@ -283,28 +268,5 @@ class AsyncViewHelpers(ViewHelpers):
         for post_fetch in post_fetches:
             await acall_hook(post_fetch, "fetch", objects)
 
-    async def aserialized_response(
-        self,
-        instance: Any,
-        status: int = 200,
-        many: bool = False,
-        post_fetches: Sequence[Any] | None = None,
-        headers: dict[str, str] | None = None,
-        serializer_class: Any = None,
-    ) -> Response:
-        """Async twin of :meth:`serialized_response`."""
-        return await arun(
-            self._serialized_steps(instance, status, many, post_fetches, headers, serializer_class)
-        )
-
-    async def apaginated_response(
-        self,
-        queryset: Any,
-        post_fetches: Sequence[Any] | None = None,
-        pagination_class: Any = UNSET,
-        serializer_class: Any = None,
-    ) -> Response:
-        """Async twin of :meth:`paginated_response` (async count and slice when offered)."""
-        return await arun(
-            self._paginated_steps(queryset, post_fetches, pagination_class, serializer_class)
-        )
+    aserialized_response = async_surface(ViewHelpers._serialized_response)
+    apaginated_response = async_surface(ViewHelpers._paginated_response)
