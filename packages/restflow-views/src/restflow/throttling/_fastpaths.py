@@ -33,6 +33,10 @@ def redis_location(cache: Any) -> tuple[str, dict[str, Any]] | None:
     """``(first server URL, OPTIONS)`` of a ``RedisCache`` object; ``None`` when not known."""
     if not REDIS_LOCATION or not isinstance(cache, RedisCache):
         return None
+    return _read_location(cache)
+
+
+def _read_location(cache: RedisCache) -> tuple[str, dict[str, Any]] | None:
     servers = getattr(cache, "_servers", None)
     options = getattr(cache, "_options", None)
     if not isinstance(servers, (list, tuple)) or not servers or not isinstance(options, dict):

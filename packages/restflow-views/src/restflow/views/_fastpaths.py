@@ -29,6 +29,11 @@ _PREFETCHED = "_prefetched_objects_cache"
 FORGET_PREFETCHED = ENABLED and _PREFETCHED in Model.refresh_from_db.__code__.co_names
 
 
+def _drop_prefetched(instance: Any) -> None:
+    if getattr(instance, "_prefetched_objects_cache", None):
+        instance._prefetched_objects_cache = {}
+
+
 def forget_prefetched(instance: Any) -> bool:
     """Drop the prefetched relations of ``instance``; ``False`` when the caller must refresh it.
 
@@ -37,6 +42,5 @@ def forget_prefetched(instance: Any) -> bool:
     """
     if not FORGET_PREFETCHED:
         return False
-    if getattr(instance, "_prefetched_objects_cache", None):
-        instance._prefetched_objects_cache = {}
+    _drop_prefetched(instance)
     return True
