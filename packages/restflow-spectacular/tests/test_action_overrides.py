@@ -24,9 +24,8 @@ class GroupSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
-class GroupDetailSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Group
+class GroupDetailSerializer(GroupSerializer):
+    class Meta(GroupSerializer.Meta):
         fields = ["id", "name", "permissions"]
 
 
