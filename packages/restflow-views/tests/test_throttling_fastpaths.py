@@ -48,11 +48,8 @@ async def close_async_clients() -> Any:
 
 def test_the_object_and_the_alias_give_the_same_location(redis_alias: str) -> None:
     cache = caches[redis_alias]
-    assert _fastpaths._read_location(cache) == _counters._location(cache, redis_alias)
-    assert _counters._location(cache, redis_alias) == (
-        redis_url(),
-        {"socket_timeout": 5, "db": 0},
-    )
+    expected = (redis_url(), {"socket_timeout": 5, "db": 0})
+    assert _fastpaths._read_location(cache) == _counters._settings_location(redis_alias) == expected
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -99,12 +99,13 @@ class InProcessCounter(Counter):
 
 
 _Location = tuple[str, dict[str, Any]]
+# (location, its identity for the client memo), or None, per alias and per cache object
+_Found = tuple[_Location, tuple[Any, ...]] | None
+_BY_ALIAS: dict[str, _Found] = {}
+_BY_OBJECT: weakref.WeakKeyDictionary[BaseCache, _Found] = weakref.WeakKeyDictionary()
 
 
-def _location(cache: BaseCache, alias: str | None) -> _Location | None:
-    """The first server and the ``OPTIONS`` of a ``RedisCache`` (``None``: not known)."""
-    if alias is None:  # a cache object, not an alias to look up
-        return redis_location(cache)
+def _settings_location(alias: str) -> _Location | None:
     config = settings.CACHES.get(alias) or {}
     servers = config.get("LOCATION") or ""
     if isinstance(servers, str):
@@ -112,6 +113,29 @@ def _location(cache: BaseCache, alias: str | None) -> _Location | None:
     if not servers or not isinstance(servers[0], str):
         return None
     return servers[0], dict(config.get("OPTIONS") or {})
+
+
+def _found(location: _Location | None) -> _Found:
+    if location is None:
+        return None
+    server, options = location
+    return location, (server, tuple(sorted((name, repr(v)) for name, v in options.items())))
+
+
+def _location(cache: BaseCache, alias: str | None) -> _Found:
+    """A ``RedisCache``'s first server and ``OPTIONS``, with their identity (``None``: unknown).
+
+    Read from ``settings.CACHES[alias]``; for a cache object (no alias), from the
+    object itself when that fast path is on (``_fastpaths.py``). Remembered
+    until ``CACHES`` changes.
+    """
+    if alias is not None:
+        if alias not in _BY_ALIAS:
+            _BY_ALIAS[alias] = _found(_settings_location(alias))
+        return _BY_ALIAS[alias]
+    if cache not in _BY_OBJECT:
+        _BY_OBJECT[cache] = _found(redis_location(cache))
+    return _BY_OBJECT[cache]
 
 
 def _new_client(location: _Location, *, is_async: bool) -> Any:
@@ -125,13 +149,8 @@ def _new_client(location: _Location, *, is_async: bool) -> Any:
     module = redis_asyncio if is_async else redis
     if module is None or {"pool_class", "parser_class"} & options.keys():
         return None
-    options.pop("serializer", None)  # Django's value serializer, not a connection option
-    return module.Redis.from_url(server, **options)
-
-
-def _ident(location: _Location) -> tuple[Any, ...]:
-    server, options = location
-    return (server, tuple(sorted((name, repr(value)) for name, value in options.items())))
+    # ``serializer`` is Django's value serializer, not a connection option
+    return module.Redis.from_url(server, **{k: v for k, v in options.items() if k != "serializer"})
 
 
 class RedisCounter(Counter):
@@ -170,10 +189,10 @@ class RedisCounter(Counter):
     def _client(
         self, clients: _Clients, cache: BaseCache, alias: str | None, is_async: bool
     ) -> Any:
-        location = _location(cache, alias)
-        if location is None:
+        found = _location(cache, alias)
+        if found is None:
             return None
-        ident = _ident(location)
+        location, ident = found
         if ident not in clients:
             clients[ident] = _new_client(location, is_async=is_async)
         return clients[ident]
@@ -232,6 +251,8 @@ def cache_for(alias: str) -> BaseCache:
 def _forget_caches(*, setting: str, **kwargs: Any) -> None:
     if setting == "CACHES":
         _SHARED_CACHES.clear()
+        _BY_ALIAS.clear()
+        _BY_OBJECT.clear()
         REDIS_COUNTER.forget_sync_clients()
 
 

@@ -1,6 +1,6 @@
 """Run a helper written once, as a generator of hook calls, on the sync or the async path.
 
-A helper's core (``ViewHelpers._paginated_steps``…) does no I/O: it yields
+A helper's core (``ViewHelpers._paginated_response``…) does no I/O: it yields
 ``(obj, hook, args, kwargs)`` for each call that may, and is sent the result.
 :func:`run` calls ``obj.hook(*args, **kwargs)``; :func:`arun` runs it with
 restflow's fall-back rule (``acall_hook``: the ``a``-twin when there is one,
