@@ -156,7 +156,7 @@ class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializer
         cls = type(self)
         partial = functools.partial
         steps: list[Step] = [Step(Mode.LOOP, partial(_mapping_step, self))]
-        fields = list(self._writable_fields)
+        fields = [field for field in self.fields.values() if not field.read_only]
         for field in fields:
             name: str = field.field_name  # type: ignore[assignment]  # bound fields have a name
             if is_async:
@@ -202,7 +202,8 @@ class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializer
         return NO_PLAN if plan is None else plan(instance)
 
     def _representation_needs_thread(self) -> bool:
-        return any(read_needs_thread(field) for field in self._readable_fields)
+        readable = (field for field in self.fields.values() if not field.write_only)
+        return any(read_needs_thread(field) for field in readable)
 
     # -- DRF methods kept in step with the async twins -------------------
 
