@@ -272,7 +272,7 @@ class TestThreadHops:
 
         view = self._view(ProductSearchList, search="an", ordering="-price")
         queryset = async_to_sync(view.afilter_queryset)(Product.objects.all())
-        assert hops.names == ["_run_sync_backends"]
+        assert hops.count == 1  # search and ordering, both sync, in one hop
         assert [p.name for p in queryset] == []  # banana (the only "an") is out of stock
 
     def test_native_paginator_and_default_get_queryset_stay_on_the_loop(self, products, hops):

@@ -239,3 +239,28 @@ class TestActionConfigAttributes:
         assert accepted.status == 200
         # rendered by the class serializer (the response direction is not overridden)
         assert set(accepted.json) == {"id", "name", "price", "in_stock", "category"}
+
+
+class TestActionOverridesAccessor:
+    def test_each_action_reads_what_its_config_sets_on_the_class_and_an_instance(self):
+        class Split(AsyncModelViewSet):
+            action_configs = {
+                "list": ActionConfig(pagination_class=None),
+                "retrieve": ActionConfig(serializer_class=ProductSerializer),
+            }
+
+        assert Split.get_action_overrides("list") == {"pagination_class": None}
+        assert Split().get_action_overrides("retrieve") == {"serializer_class": ProductSerializer}
+        assert Split.get_action_overrides("destroy") == {}
+        assert Split.get_action_overrides(None) == {}
+
+    def test_a_subclass_inherits_the_configs_and_a_copy_is_returned(self):
+        class Base(ModelViewSet):
+            action_configs = {"list": ActionConfig(pagination_class=None)}
+
+        class Child(Base):
+            pass
+
+        overrides = Child.get_action_overrides("list")
+        overrides["pagination_class"] = object
+        assert Child.get_action_overrides("list") == {"pagination_class": None}

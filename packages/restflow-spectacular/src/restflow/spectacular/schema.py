@@ -46,8 +46,7 @@ class RestflowAutoSchema(AutoSchema):
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:
         """Document the operation with the routed action's ``ActionConfig`` applied."""
-        overrides = getattr(self.view, "_action_overrides", None) or {}
-        chosen = overrides.get(getattr(self.view, "action", None))
+        chosen = _action_overrides(self.view, getattr(self.view, "action", None))
         if chosen:
             self.view.__dict__.update(chosen)
         return super().get_operation(*args, **kwargs)
@@ -279,3 +278,18 @@ def _classes(view: Any, getter_name: str) -> list[Any]:
         return list(getter())
     except Exception:
         return []
+
+
+def _action_overrides(view: Any, action: str | None) -> dict[str, Any]:
+    """The attributes a restflow-views viewset uses for ``action`` (``{}`` for any other view).
+
+    Read through ``get_action_overrides()``; a restflow-views release without it
+    is read through its public ``action_configs`` and ``ActionConfig.overrides()``.
+    """
+    getter = getattr(view, "get_action_overrides", None)
+    if callable(getter):
+        return dict(getter(action))
+    configs = getattr(view, "action_configs", None)
+    config = configs.get(action) if isinstance(configs, Mapping) and action else None
+    overrides = getattr(config, "overrides", None)
+    return dict(overrides()) if callable(overrides) else {}

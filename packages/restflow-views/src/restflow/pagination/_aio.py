@@ -40,10 +40,9 @@ async def alist(rows: Any) -> list[Any]:
 
     ``list()`` in a single :func:`~restflow.core.hop.run_sync` hop fetches the
     rows and fills the queryset's result cache (``aiterator()`` would take a hop
-    per chunk plus one to learn the rows are exhausted).
+    per chunk plus one to learn the rows are exhausted). A queryset evaluated
+    before is listed from its cache, in that hop too: no query runs again.
     """
     if isinstance(rows, QuerySet):
-        if rows._result_cache is not None:
-            return rows._result_cache
         return await run_sync(_evaluate, rows)
     return list(rows)

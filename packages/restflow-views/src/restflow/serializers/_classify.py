@@ -139,13 +139,13 @@ def read_needs_thread(field: Any) -> bool:
         parent = field.parent
         method = getattr(parent, field.method_name, None) if parent is not None else None
         return method is None or not is_loop_safe(method)
-    children = getattr(field, "_readable_fields", None)
     if isinstance(field, BaseSerializer):
-        if children is None:
+        fields = getattr(field, "fields", None)  # a ListSerializer has none: its child has
+        if fields is None:
             child = getattr(field, "child", None)
             return child is not None and read_needs_thread(child)
         return not _class_is_safe(type(field), "read") or any(
-            read_needs_thread(child) for child in children
+            read_needs_thread(child) for child in fields.values() if not child.write_only
         )
     if isinstance(field, (relations.RelatedField, relations.ManyRelatedField)):
         child_relation = getattr(field, "child_relation", None)

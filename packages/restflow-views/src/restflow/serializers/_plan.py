@@ -26,9 +26,18 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
 from rest_framework import fields as drf_fields
-from rest_framework import relations, serializers
+from rest_framework import relations
 
-__all__ = ["NO_PLAN", "RowPlan", "represent_rows", "row_plan"]
+from restflow.serializers._fastpaths import generate_represent
+
+__all__ = [
+    "NO_PLAN",
+    "RowPlan",
+    "represent_closure",
+    "represent_function",
+    "represent_rows",
+    "row_plan",
+]
 
 NO_PLAN: Any = object()  # what a fast path returns when DRF's path must run
 
@@ -62,49 +71,77 @@ _PK_REPR = relations.PrimaryKeyRelatedField.to_representation
 class RowPlan:
     """The compiled representation of one serializer class for one model.
 
-    Calling it runs a function generated once for the plan: one ``attrgetter``
-    call for every column, then a dict display with each value converted
-    (``None`` kept as ``None``, a value already of the field's output type
-    kept as is), the shape DRF's field loop returns.
+    Calling it reads every column with one ``attrgetter`` call and builds the
+    dict DRF's field loop returns: ``None`` kept as ``None``, a value already
+    of the field's output type kept as is, anything else converted.
     """
 
-    __slots__ = ("fields", "names", "represent")
+    __slots__ = ("attrs", "columns", "fields", "names", "represent")
 
     def __init__(self, fields: Any, names: list[str], attrs: list[str], columns: list[_Column]):
         self.fields = fields  # the bound fields the plan was built from
-        self.names = tuple(names)
-        self.represent = _generate(names, attrs, columns)
+        self.names = names
+        self.attrs = attrs  # the attribute each name reads
+        self.columns = columns  # (converter, output type) of each name
+        self.represent = represent_function(names, attrs, columns)
 
     def __call__(self, instance: Any) -> dict[str, Any]:
         return self.represent(instance)
 
 
-def _generate(names: list[str], attrs: list[str], columns: list[_Column]) -> Any:
-    namespace: dict[str, Any] = {"_get": attrgetter(*attrs)}
-    items = []
-    for index, (name, (convert, output_type)) in enumerate(zip(names, columns, strict=True)):
-        value = f"v{index}"
-        if convert is None:
-            items.append(f"{name!r}: {value}")
-            continue
-        namespace[f"c{index}"] = convert
-        if output_type is None:
-            items.append(f"{name!r}: None if {value} is None else c{index}({value})")
-            continue
-        namespace[f"t{index}"] = output_type
-        items.append(
-            f"{name!r}: {value} if {value}.__class__ is t{index} or {value} is None "
-            f"else c{index}({value})"
-        )
-    unpack = ", ".join(f"v{index}" for index in range(len(attrs)))
-    source = (
-        f"def represent(instance):\n"
-        f"    {unpack}{',' if len(attrs) == 1 else ''} = "
-        f"{'(_get(instance),)' if len(attrs) == 1 else '_get(instance)'}\n"
-        f"    return {{{', '.join(items)}}}\n"
-    )
-    exec(compile(source, "<restflow representation plan>", "exec"), namespace)
-    return namespace["represent"]
+def represent_function(
+    names: list[str], attrs: list[str], columns: list[_Column]
+) -> Callable[[Any], dict[str, Any]]:
+    """The function representing one row: the generated one when available, else the closure."""
+    return generate_represent(names, attrs, columns) or represent_closure(names, attrs, columns)
+
+
+def represent_closure(
+    names: list[str], attrs: list[str], columns: list[_Column]
+) -> Callable[[Any], dict[str, Any]]:
+    """The row function as plain Python (the public path of ``_fastpaths.generate_represent``).
+
+    A row whose typed columns all hold values of their output type (the
+    common row) is checked and built by C-level calls; the columns whose
+    converter always runs (dates, decimals…) are then converted, and any
+    other row (a ``None``, a value of another type) takes the general loop.
+    """
+    get = attrgetter(*attrs)
+    single = len(attrs) == 1
+    keys = tuple(names)
+    kinds = [kind if convert is not None and kind else object for convert, kind in columns]
+    typed = [index for index, (convert, kind) in enumerate(columns) if convert is not None and kind]
+    checked = [kinds[index] for index in typed]
+    all_typed = len(typed) == len(columns)
+    always = [
+        (names[i], convert) for i, (convert, kind) in enumerate(columns) if convert and not kind
+    ]
+    general = tuple(zip(keys, columns, strict=True))
+
+    def convert_each(values: Any) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for (name, (convert, kind)), value in zip(general, values, strict=True):
+            if convert is None or value is None or value.__class__ is kind:
+                row[name] = value
+            else:
+                row[name] = convert(value)
+        return row
+
+    def represent(instance: Any) -> dict[str, Any]:
+        values = (get(instance),) if single else get(instance)
+        if all_typed:
+            if list(map(type, values)) != kinds:
+                return convert_each(values)
+        elif [type(values[index]) for index in typed] != checked:
+            return convert_each(values)
+        row = dict(zip(keys, values, strict=False))  # the lengths match: a check costs time
+        for name, convert in always:
+            value = row[name]
+            if value is not None:
+                row[name] = convert(value)
+        return row
+
+    return represent
 
 
 def _column(field: Any, model: type[models.Model]) -> tuple[str, _Column] | None:
@@ -161,29 +198,13 @@ def _compile(serializer: Any, model: type) -> RowPlan | None:
     return RowPlan(fields, names, attrs, columns)
 
 
-_ELIGIBLE: dict[type, bool] = {}
 _PLANS: dict[tuple[type, type], RowPlan | None] = {}
-
-
-def _class_is_eligible(cls: type) -> bool:
-    from restflow.serializers.serializer import Serializer
-
-    eligible = _ELIGIBLE.get(cls)
-    if eligible is None:
-        eligible = _ELIGIBLE[cls] = (
-            getattr(cls, "to_representation", None) is Serializer.to_representation
-            and getattr(cls, "get_fields", None)
-            in (serializers.Serializer.get_fields, serializers.ModelSerializer.get_fields)
-            and getattr(cls, "fields", None) is serializers.Serializer.fields
-            and getattr(cls, "_readable_fields", None) is serializers.Serializer._readable_fields
-        )
-    return eligible
 
 
 def row_plan(serializer: Any, instance: Any) -> RowPlan | None:
     """The plan representing ``instance`` with ``serializer``, or ``None`` for DRF's path."""
     cls = type(serializer)
-    if not _class_is_eligible(cls):
+    if not getattr(cls, "_restflow_plannable", False):  # decided when the class was created
         return None
     key = (cls, type(instance))
     try:

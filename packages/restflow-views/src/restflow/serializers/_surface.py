@@ -12,11 +12,14 @@ from typing import Any, Literal
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import SynchronousOnlyOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
+from rest_framework.serializers import as_serializer_error
 
 from restflow.core.fallback import HookMode, acall_hook, hook_mode
-from restflow.serializers._methods import refuse_on_sync_path
+from restflow.serializers._classify import validators_are_safe
+from restflow.serializers._methods import hook_step_mode, refuse_on_sync_path
 from restflow.serializers._parent import ParentLink
 from restflow.serializers._plan import NO_PLAN
 from restflow.serializers._steps import Mode, Plan, Step, run_async, run_sync
@@ -88,9 +91,6 @@ class AsyncSurface:
         raise NotImplementedError
 
     def _tail_steps(self, is_async: bool) -> list[Step]:
-        from restflow.serializers._classify import validators_are_safe
-        from restflow.serializers._methods import hook_step_mode
-
         cls: Any = type(self)
         steps: list[Step] = []
         validators = self.validators  # type: ignore[attr-defined]
@@ -392,9 +392,6 @@ class _as_serializer_error:
         return None
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Literal[False]:
-        from django.core.exceptions import ValidationError as DjangoValidationError
-        from rest_framework.serializers import as_serializer_error
-
         if exc is not None and isinstance(exc, (ValidationError, DjangoValidationError)):
             raise ValidationError(detail=as_serializer_error(exc)) from None
         return False

@@ -14,7 +14,7 @@ from rest_framework.utils import html
 
 from restflow.core.fallback import HookMode, acall_hook, hook_mode
 from restflow.pagination._aio import alist
-from restflow.serializers._classify import write_mode
+from restflow.serializers._classify import read_needs_thread, write_mode
 from restflow.serializers._methods import refuse_on_sync_path
 from restflow.serializers._plan import NO_PLAN, represent_rows
 from restflow.serializers._steps import Mode, Step
@@ -187,6 +187,4 @@ class ListSerializer(AsyncSurface, serializers.ListSerializer):
         return represent_rows(self.child, rows)
 
     def _representation_needs_thread(self) -> bool:
-        from restflow.serializers._classify import read_needs_thread
-
         return read_needs_thread(self.child)

@@ -99,6 +99,22 @@ def _refuse_async_method_fields(serializer: Any, readable: list[tuple[Any, Any]]
                 )
 
 
+_DRF_GET_FIELDS = (serializers.Serializer.get_fields, serializers.ModelSerializer.get_fields)
+
+
+def _plannable(cls: type) -> bool:
+    """Whether rows of ``cls`` may be represented by a plan (see ``_plan.py``).
+
+    Only while the class keeps restflow's ``to_representation`` and DRF's way
+    of building ``fields``: a plan reproduces exactly those.
+    """
+    return (
+        getattr(cls, "to_representation", None) is Serializer.to_representation
+        and getattr(cls, "get_fields", None) in _DRF_GET_FIELDS
+        and getattr(cls, "fields", None) is serializers.Serializer.fields
+    )
+
+
 class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializerMetaclass):
     """A DRF ``Serializer`` whose annotations declare fields, with a full async surface.
 
@@ -110,6 +126,12 @@ class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializer
     """
 
     _annotated_fields: tuple[str, ...] = ()
+    # whether rows may be represented by a plan (``_plan.py``): decided for each class once
+    _restflow_plannable = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._restflow_plannable = _plannable(cls)
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> Any:
@@ -134,7 +156,7 @@ class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializer
         cls = type(self)
         partial = functools.partial
         steps: list[Step] = [Step(Mode.LOOP, partial(_mapping_step, self))]
-        fields = list(self._writable_fields)
+        fields = [field for field in self.fields.values() if not field.read_only]
         for field in fields:
             name: str = field.field_name  # type: ignore[assignment]  # bound fields have a name
             if is_async:
@@ -180,7 +202,8 @@ class Serializer(AsyncSurface, serializers.Serializer, metaclass=TypedSerializer
         return NO_PLAN if plan is None else plan(instance)
 
     def _representation_needs_thread(self) -> bool:
-        return any(read_needs_thread(field) for field in self._readable_fields)
+        readable = (field for field in self.fields.values() if not field.write_only)
+        return any(read_needs_thread(field) for field in readable)
 
     # -- DRF methods kept in step with the async twins -------------------
 

@@ -14,13 +14,13 @@ class _ForceAuthHandler(AsyncClientHandler):
     """Attach the client's forced user/token to every request it handles."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._force_user: Any = None
-        self._force_token: Any = None
+        self.forced_user: Any = None
+        self.forced_token: Any = None
         super().__init__(*args, **kwargs)
 
     async def get_response_async(self, request: Any) -> Any:
-        if self._force_user is not None or self._force_token is not None:
-            force_authenticate(request, self._force_user, self._force_token)
+        if self.forced_user is not None or self.forced_token is not None:
+            force_authenticate(request, self.forced_user, self.forced_token)
         return await super().get_response_async(request)
 
 
@@ -45,8 +45,8 @@ class AsyncAPIClient(_JSONDefaultMixin, AsyncClient):  # type: ignore[misc]
 
     def force_authenticate(self, user: Any = None, token: Any = None) -> None:
         """Authenticate every request as ``user``/``token``; ``None`` for both turns it off."""
-        self.handler._force_user = user
-        self.handler._force_token = token
+        self.handler.forced_user = user
+        self.handler.forced_token = token
 
     async def alogout(self) -> None:
         """Clear credentials, forced authentication and the session."""

@@ -12,10 +12,14 @@ _JSON = "application/json"
 def force_authenticate(request: Any, user: Any = None, token: Any = None) -> Any:
     """Make DRF's request wrapper authenticate ``request`` as ``user``/``token``.
 
-    Bypasses the view's authenticator chain; returns ``request`` for chaining.
+    Bypasses the view's authenticator chain (DRF's own ``force_authenticate``);
+    returns ``request`` for chaining.
     """
-    request._force_auth_user = user
-    request._force_auth_token = token
+    # Imported here, not at the top: rest_framework.test reads DRF's settings while it
+    # loads, and this module loads with restflow's pytest plugin, before settings exist.
+    from rest_framework.test import force_authenticate as drf_force_authenticate
+
+    drf_force_authenticate(request, user, token)
     return request
 
 

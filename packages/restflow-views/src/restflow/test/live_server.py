@@ -6,6 +6,8 @@ import threading
 import time
 from typing import Any
 
+from django.core.asgi import get_asgi_application
+
 from restflow.test._compat import require_uvicorn
 
 
@@ -34,11 +36,7 @@ class ASGILiveServer:
     def start(self) -> str:
         """Start serving in a daemon thread; return :attr:`url`."""
         uvicorn = require_uvicorn()
-        app = self.app
-        if app is None:
-            from django.core.asgi import get_asgi_application
-
-            app = get_asgi_application()
+        app = self.app if self.app is not None else get_asgi_application()
         config = uvicorn.Config(app, host=self.host, port=0, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="asgi-live", daemon=True)

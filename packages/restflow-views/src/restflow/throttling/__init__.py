@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from restflow.throttling import checks as _checks  # noqa: F401  (registers the system checks)
 from restflow.throttling.base import BaseThrottle
 from restflow.throttling.simple import SimpleRateThrottle
 from restflow.throttling.standard import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle

@@ -1,4 +1,4 @@
-"""System checks for throttling; importing this module registers them (tag ``restflow``).
+"""System checks for throttling, tag ``restflow`` (registered as this module loads, and by the app).
 
 - ``restflow_views.E001``: a rate in ``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']``
   is not ``'<count>/<period>'`` (or ``None``); the message names the scope.

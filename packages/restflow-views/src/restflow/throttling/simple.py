@@ -99,9 +99,9 @@ class SimpleRateThrottle(BaseThrottle):
         key = call(self.get_cache_key, request, view)  # bridges ``async def get_cache_key``
         if key is None:
             return True
-        cache = self._cache()
+        cache, alias = self._cache()
         window_key, timeout = self._window(key)
-        return self._admit(counter_for(cache).hit(cache, window_key, timeout))
+        return self._admit(counter_for(cache).hit(cache, window_key, timeout, alias))
 
     async def aallow_request(self, request: Any, view: Any) -> bool:
         """Async twin of :meth:`allow_request` (no thread hop for in-process caches)."""
@@ -113,12 +113,12 @@ class SimpleRateThrottle(BaseThrottle):
             key = await acall_hook(self, "get_cache_key", request, view)
         if key is None:
             return True
-        cache = self._cache()
+        cache, alias = self._cache()
         window_key, timeout = self._window(key)
         counter = counter_for(cache)
         if counter.in_process:  # LocMem/Dummy: the sync hit does no I/O, spare a coroutine
             return self._admit(counter.hit(cache, window_key, timeout))
-        return self._admit(await counter.ahit(cache, window_key, timeout))
+        return self._admit(await counter.ahit(cache, window_key, timeout, alias))
 
     @mark_loop_safe
     def wait(self) -> float | None:
@@ -134,8 +134,11 @@ class SimpleRateThrottle(BaseThrottle):
         """Whether this throttle limits requests to ``view`` at all (a rate is set)."""
         return self.num_requests is not None
 
-    def _cache(self) -> BaseCache:
-        return self.cache if self.cache is not None else cache_for(self.cache_alias)
+    def _cache(self) -> tuple[BaseCache, str | None]:
+        """The cache counting for this throttle, and its alias (``None`` for a ``cache`` object)."""
+        if self.cache is not None:
+            return self.cache, None
+        return cache_for(self.cache_alias), self.cache_alias
 
     def _window(self, key: str) -> tuple[str, int]:
         """The counter key of the current window and how long the counter must live."""

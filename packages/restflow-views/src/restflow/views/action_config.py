@@ -85,6 +85,15 @@ class ActionConfigMixin:
             overrides[action] = config.overrides()
         cls._action_overrides = overrides
 
+    @classmethod
+    def get_action_overrides(cls, action: str | None) -> dict[str, Any]:
+        """The attributes ``action`` uses instead of the class's, as ``{attribute: value}``.
+
+        What its :class:`ActionConfig` sets (``{}`` for an action without one);
+        schema generators apply it to document each action as it runs.
+        """
+        return dict(cls._action_overrides.get(action) or {}) if action else {}
+
     def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         """Apply the routed action's overrides, then build DRF's request."""
         action_map = getattr(self, "action_map", None)

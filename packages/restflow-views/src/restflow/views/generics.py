@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -13,7 +13,6 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from restflow.core import HookMode, acall_hook, hook_mode
-from restflow.views import _drf  # noqa: F401  (GenericAPIView.get_queryset runs on the loop)
 from restflow.views.apiview import AsyncAPIView, SyncDispatchMixin
 from restflow.views.helpers import ViewHelpers
 from restflow.views.mixins import (
@@ -51,10 +50,38 @@ class GenericAPIView(_PostFetches, SyncDispatchMixin, ViewHelpers, generics.Gene
     """DRF's ``GenericAPIView`` with the restflow helpers (sync)."""
 
 
-def _run_sync_backends(backends: list[Any], request: Any, queryset: Any, view: Any) -> Any:
-    for backend in backends:
-        queryset = backend.filter_queryset(request, queryset, view)
-    return queryset
+# -- PROVISIONAL: replace by restflow.core.fallback's public chaining function once issue 18
+# merges (the core gains one for "one thread hop for consecutive sync hooks"). Everything
+# generics.py decides about running hooks is in these two functions.
+
+
+def _run_chain(methods: list[Any], value: Any, args: Callable[[Any], tuple[Any, ...]]) -> Any:
+    for method in methods:
+        value = method(*args(value))
+    return value
+
+
+async def _achain_hooks(
+    objs: Sequence[Any], name: str, value: Any, args: Callable[[Any], tuple[Any, ...]]
+) -> Any:
+    """Pass ``value`` through hook ``name`` of each object in turn: ``obj.name(*args(value))``.
+
+    Each hook runs as :func:`~restflow.core.acall_hook` would, except that a run
+    of consecutive thread-bound sync hooks shares one thread hop.
+    """
+    position = 0
+    while position < len(objs):
+        end = position
+        while end < len(objs) and hook_mode(objs[end], name) is HookMode.THREAD:
+            end += 1
+        if end == position:
+            value = await acall_hook(objs[position], name, *args(value))
+            position += 1
+            continue
+        methods = [getattr(obj, name) for obj in objs[position:end]]
+        value = await sync_to_async(_run_chain, thread_sensitive=True)(methods, value, args)
+        position = end
+    return value
 
 
 def _not_found(queryset: Any) -> Http404:
@@ -80,25 +107,10 @@ class AsyncGenericAPIView(_PostFetches, AsyncAPIView, generics.GenericAPIView):
     async def afilter_queryset(self, queryset: Any) -> Any:
         """Chain ``queryset`` through ``filter_backends`` in order, as DRF does."""
         backends = [backend() for backend in self.filter_backends]
-        position = 0
-        while position < len(backends):
-            backend = backends[position]
-            if hook_mode(backend, "filter_queryset") is not HookMode.THREAD:
-                queryset = await acall_hook(
-                    backend, "filter_queryset", self.request, queryset, self
-                )
-                position += 1
-                continue
-            end = position
-            while end < len(backends) and hook_mode(backends[end], "filter_queryset") is (
-                HookMode.THREAD
-            ):
-                end += 1
-            queryset = await sync_to_async(_run_sync_backends, thread_sensitive=True)(
-                backends[position:end], self.request, queryset, self
-            )
-            position = end
-        return queryset
+        request = self.request
+        return await _achain_hooks(
+            backends, "filter_queryset", queryset, lambda current: (request, current, self)
+        )
 
     def _lookup(self) -> dict[str, Any]:
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
@@ -131,60 +143,60 @@ class AsyncGenericAPIView(_PostFetches, AsyncAPIView, generics.GenericAPIView):
         return obj
 
 
+# -- the HTTP handlers: each calls the action of the same name ----------------------
+
+
+def _handler(method: str, action: str, doc: str) -> Callable[..., Any]:
+    async def handler(self: Any, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return await getattr(self, action)(request, *args, **kwargs)
+
+    handler.__name__ = handler.__qualname__ = method
+    handler.__doc__ = doc
+    return handler
+
+
+_LIST = _handler("get", "list", "List the objects.")
+_CREATE = _handler("post", "create", "Create an object.")
+_RETRIEVE = _handler("get", "retrieve", "Retrieve the object.")
+_UPDATE = _handler("put", "update", "Update the object.")
+_PARTIAL_UPDATE = _handler("patch", "partial_update", "Partially update the object.")
+_DESTROY = _handler("delete", "destroy", "Delete the object.")
+
+
 class AsyncListAPIView(AsyncListModelMixin, AsyncGenericAPIView):
     """``GET``: list (filtered, paginated)."""
 
-    async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """List the objects."""
-        return await self.list(request, *args, **kwargs)
+    get = _LIST
 
 
 class AsyncCreateAPIView(AsyncCreateModelMixin, AsyncGenericAPIView):
     """``POST``: create."""
 
-    async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Create an object."""
-        return await self.create(request, *args, **kwargs)
+    post = _CREATE
 
 
 class AsyncRetrieveAPIView(AsyncRetrieveModelMixin, AsyncGenericAPIView):
     """``GET``: one object."""
 
-    async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Retrieve the object."""
-        return await self.retrieve(request, *args, **kwargs)
+    get = _RETRIEVE
 
 
 class AsyncUpdateAPIView(AsyncUpdateModelMixin, AsyncGenericAPIView):
     """``PUT``/``PATCH``: update one object."""
 
-    async def put(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Update the object."""
-        return await self.update(request, *args, **kwargs)
-
-    async def patch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Partially update the object."""
-        return await self.partial_update(request, *args, **kwargs)
+    put, patch = _UPDATE, _PARTIAL_UPDATE
 
 
 class AsyncDestroyAPIView(AsyncDestroyModelMixin, AsyncGenericAPIView):
     """``DELETE``: delete one object."""
 
-    async def delete(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Delete the object."""
-        return await self.destroy(request, *args, **kwargs)
+    delete = _DESTROY
 
 
 class AsyncListCreateAPIView(AsyncListModelMixin, AsyncCreateModelMixin, AsyncGenericAPIView):
     """``GET`` list and ``POST`` create."""
 
-    async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """List the objects."""
-        return await self.list(request, *args, **kwargs)
-
-    async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Create an object."""
-        return await self.create(request, *args, **kwargs)
+    get, post = _LIST, _CREATE
 
 
 class AsyncRetrieveUpdateAPIView(
@@ -192,17 +204,7 @@ class AsyncRetrieveUpdateAPIView(
 ):
     """``GET``, ``PUT`` and ``PATCH`` on one object."""
 
-    async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Retrieve the object."""
-        return await self.retrieve(request, *args, **kwargs)
-
-    async def put(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Update the object."""
-        return await self.update(request, *args, **kwargs)
-
-    async def patch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Partially update the object."""
-        return await self.partial_update(request, *args, **kwargs)
+    get, put, patch = _RETRIEVE, _UPDATE, _PARTIAL_UPDATE
 
 
 class AsyncRetrieveDestroyAPIView(
@@ -210,13 +212,7 @@ class AsyncRetrieveDestroyAPIView(
 ):
     """``GET`` and ``DELETE`` on one object."""
 
-    async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Retrieve the object."""
-        return await self.retrieve(request, *args, **kwargs)
-
-    async def delete(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Delete the object."""
-        return await self.destroy(request, *args, **kwargs)
+    get, delete = _RETRIEVE, _DESTROY
 
 
 class AsyncRetrieveUpdateDestroyAPIView(
@@ -224,18 +220,4 @@ class AsyncRetrieveUpdateDestroyAPIView(
 ):
     """``GET``, ``PUT``, ``PATCH`` and ``DELETE`` on one object."""
 
-    async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Retrieve the object."""
-        return await self.retrieve(request, *args, **kwargs)
-
-    async def put(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Update the object."""
-        return await self.update(request, *args, **kwargs)
-
-    async def patch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Partially update the object."""
-        return await self.partial_update(request, *args, **kwargs)
-
-    async def delete(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        """Delete the object."""
-        return await self.destroy(request, *args, **kwargs)
+    get, put, patch, delete = _RETRIEVE, _UPDATE, _PARTIAL_UPDATE, _DESTROY

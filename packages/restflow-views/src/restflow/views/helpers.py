@@ -3,12 +3,14 @@
 :class:`ViewHelpers` holds the getters and the sync helpers;
 :class:`AsyncViewHelpers` adds their ``a``-twins. Both build on the same
 I/O-free getters, so a sync view and an async view resolve the same
-serializer, context and paginator for the same request.
+serializer, context and paginator for the same request; ``serialized_response``
+and ``paginated_response`` are each written once, as a generator of the hook
+calls to make, whose sync and async surfaces are built by ``_steps.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -16,10 +18,10 @@ from django.db.models import QuerySet
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-import restflow.pagination  # noqa: F401  (marks DRF's paginated responses loop-safe)
 from restflow.core import acall_hook, call_hook
-from restflow.pagination._aio import alist
-from restflow.views import _serializer_io
+from restflow.views._drf import declare_drf_loop_safe
+from restflow.views._serializer_io import ais_valid
+from restflow.views._steps import READ, ROWS, Call, Steps, async_surface, sync_surface
 
 __all__ = ["AsyncViewHelpers", "ViewHelpers"]
 
@@ -165,7 +167,23 @@ class ViewHelpers:
         for post_fetch in post_fetches:
             call_hook(post_fetch, "fetch", objects)
 
-    def serialized_response(
+    # -- the I/O-free cores of both surfaces -------------------------------------
+
+    def _data_steps(
+        self, instance: Any, many: bool, post_fetches: Any, serializer_class: Any
+    ) -> Steps:
+        """Post-fetch, then serialize ``instance`` with the response-direction class."""
+        if many and isinstance(instance, QuerySet):
+            # the async path always lists it (no query on the loop); the sync one when fetching
+            instance = yield ROWS, "evaluate", (instance, bool(post_fetches)), {}
+        if post_fetches:
+            yield self, "perform_post_fetches", (instance, post_fetches), {}
+        serializer = self.get_serializer(
+            instance, many=many, serializer_class=serializer_class, direction="response"
+        )
+        return (yield READ, "data", (serializer,), {})
+
+    def _serialized_response(
         self,
         instance: Any,
         status: int = 200,
@@ -173,44 +191,41 @@ class ViewHelpers:
         post_fetches: Sequence[Any] | None = None,
         headers: dict[str, str] | None = None,
         serializer_class: Any = None,
-    ) -> Response:
+    ) -> Generator[Call, Any, Response]:
         """Serialize ``instance`` (a sequence with ``many=True``) with the response class."""
-        if many and isinstance(instance, QuerySet) and post_fetches:
-            instance = list(instance)
-        if post_fetches:
-            self.perform_post_fetches(instance, post_fetches)
-        serializer = self.get_serializer(
-            instance, many=many, serializer_class=serializer_class, direction="response"
-        )
-        return Response(serializer.data, status=status, headers=headers)
+        data = yield from self._data_steps(instance, many, post_fetches, serializer_class)
+        return Response(data, status=status, headers=headers)
 
-    def paginated_response(
+    def _paginated_response(
         self,
         queryset: Any,
         post_fetches: Sequence[Any] | None = None,
         pagination_class: Any = UNSET,
         serializer_class: Any = None,
-    ) -> Response:
+    ) -> Generator[Call, Any, Response]:
         """Paginate ``queryset`` and serialize the page; everything when pagination is off."""
         paginator = self._paginator_for(pagination_class)
+        # the view's own hooks for its paginator; the paginator's for an explicit class
+        owner = self if pagination_class is UNSET else paginator
         page = None
         if paginator is not None:
-            if pagination_class is UNSET:
-                page = self.paginate_queryset(queryset)
-            else:
-                page = paginator.paginate_queryset(queryset, self.request, view=self)
+            args = (queryset,) if owner is self else (queryset, self.request)
+            kwargs = {} if owner is self else {"view": self}
+            page = yield owner, "paginate_queryset", args, kwargs
         if page is None:
-            return self.serialized_response(
-                queryset, many=True, post_fetches=post_fetches, serializer_class=serializer_class
-            )
-        if post_fetches:
-            self.perform_post_fetches(page, post_fetches)
-        data = self.get_serializer(
-            page, many=True, serializer_class=serializer_class, direction="response"
-        ).data
-        if pagination_class is UNSET:
-            return self.get_paginated_response(data)
-        return paginator.get_paginated_response(data)
+            unpaginated = {
+                "many": True,
+                "post_fetches": post_fetches,
+                "serializer_class": serializer_class,
+            }
+            everything: Response = yield self, "serialized_response", (queryset,), unpaginated
+            return everything
+        data = yield from self._data_steps(page, True, post_fetches, serializer_class)
+        response: Response = yield owner, "get_paginated_response", (data,), {}
+        return response
+
+    serialized_response = sync_surface(_serialized_response)
+    paginated_response = sync_surface(_paginated_response)
 
 
 class AsyncViewHelpers(ViewHelpers):
@@ -219,7 +234,15 @@ class AsyncViewHelpers(ViewHelpers):
     Serializers, paginators and PostFetches are called through restflow's
     fall-back rules: their async surface when they have one, otherwise one
     thread hop; nothing touches the database on the event loop.
+
+    Creating an async view class declares the DRF callables these helpers
+    call on the event loop (DRF's ``get_queryset`` and paginated responses do
+    no I/O): see ``_drf.py``.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declare_drf_loop_safe()
 
     async def apaginate_queryset(self, queryset: Any) -> Any:
         """Async twin of ``paginate_queryset`` (awaits ``apaginate_queryset`` when defined)."""
@@ -237,7 +260,7 @@ class AsyncViewHelpers(ViewHelpers):
     async def avalidated_serializer(self, *args: Any, data: Any = UNSET, **kwargs: Any) -> Any:
         """Async twin of :meth:`validated_serializer` (``ais_valid`` when the serializer has it)."""
         serializer = self._input_serializer(args, data, kwargs)
-        await _serializer_io.ais_valid(serializer)
+        await ais_valid(serializer)
         return serializer
 
     async def aperform_post_fetches(self, objects: Any, post_fetches: Sequence[Any]) -> None:
@@ -245,53 +268,5 @@ class AsyncViewHelpers(ViewHelpers):
         for post_fetch in post_fetches:
             await acall_hook(post_fetch, "fetch", objects)
 
-    async def _aserialize(
-        self, instance: Any, many: bool, post_fetches: Any, serializer_class: Any
-    ) -> Any:
-        if many and isinstance(instance, QuerySet):
-            instance = await alist(instance)
-        if post_fetches:
-            await self.aperform_post_fetches(instance, post_fetches)
-        serializer = self.get_serializer(
-            instance, many=many, serializer_class=serializer_class, direction="response"
-        )
-        return await _serializer_io.adata(serializer)
-
-    async def aserialized_response(
-        self,
-        instance: Any,
-        status: int = 200,
-        many: bool = False,
-        post_fetches: Sequence[Any] | None = None,
-        headers: dict[str, str] | None = None,
-        serializer_class: Any = None,
-    ) -> Response:
-        """Async twin of :meth:`serialized_response`."""
-        data = await self._aserialize(instance, many, post_fetches, serializer_class)
-        return Response(data, status=status, headers=headers)
-
-    async def apaginated_response(
-        self,
-        queryset: Any,
-        post_fetches: Sequence[Any] | None = None,
-        pagination_class: Any = UNSET,
-        serializer_class: Any = None,
-    ) -> Response:
-        """Async twin of :meth:`paginated_response` (async count and slice when offered)."""
-        paginator = self._paginator_for(pagination_class)
-        page = None
-        if paginator is not None:
-            if pagination_class is UNSET:
-                page = await acall_hook(self, "paginate_queryset", queryset)
-            else:
-                page = await acall_hook(
-                    paginator, "paginate_queryset", queryset, self.request, self
-                )
-        if page is None:
-            return await self.aserialized_response(
-                queryset, many=True, post_fetches=post_fetches, serializer_class=serializer_class
-            )
-        data = await self._aserialize(page, True, post_fetches, serializer_class)
-        if pagination_class is UNSET:
-            return await acall_hook(self, "get_paginated_response", data)
-        return await acall_hook(paginator, "get_paginated_response", data)
+    aserialized_response = async_surface(ViewHelpers._serialized_response)
+    apaginated_response = async_surface(ViewHelpers._paginated_response)

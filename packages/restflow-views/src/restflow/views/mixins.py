@@ -18,7 +18,8 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from restflow.core import acall_hook
-from restflow.views import _serializer_io
+from restflow.views._fastpaths import forget_prefetched
+from restflow.views._serializer_io import adata, asave
 
 __all__ = [
     "AsyncCreateModelMixin",
@@ -47,7 +48,7 @@ class _WriteResponse:
         return self._output_serializer(serializer).data
 
     async def _awritten_data(self, serializer: Any) -> Any:
-        return await _serializer_io.adata(self._output_serializer(serializer))
+        return await adata(self._output_serializer(serializer))
 
 
 class AsyncListModelMixin(mixins.ListModelMixin):
@@ -84,7 +85,7 @@ class AsyncCreateModelMixin(_WriteResponse, mixins.CreateModelMixin):
 
     async def aperform_create(self, serializer: Any) -> None:
         """Save the new object (``asave`` when the serializer has it)."""
-        await _serializer_io.asave(serializer)
+        await asave(serializer)
 
 
 class AsyncUpdateModelMixin(_WriteResponse, mixins.UpdateModelMixin):
@@ -97,9 +98,9 @@ class AsyncUpdateModelMixin(_WriteResponse, mixins.UpdateModelMixin):
         instance = await acall_hook(view, "get_object")
         serializer = await view.avalidated_serializer(instance, partial=partial)
         await acall_hook(view, "perform_update", serializer)
-        if getattr(instance, "_prefetched_objects_cache", None):
-            # the update may have changed the prefetched relations: drop the stale cache
-            instance._prefetched_objects_cache = {}
+        # the update may have changed relations prefetched with the instance: drop them
+        if not forget_prefetched(instance) and hasattr(instance, "arefresh_from_db"):
+            await instance.arefresh_from_db()
         return Response(await self._awritten_data(serializer))
 
     async def partial_update(self, request: Any, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
@@ -109,7 +110,7 @@ class AsyncUpdateModelMixin(_WriteResponse, mixins.UpdateModelMixin):
 
     async def aperform_update(self, serializer: Any) -> None:
         """Save the changes (``asave`` when the serializer has it)."""
-        await _serializer_io.asave(serializer)
+        await asave(serializer)
 
 
 class AsyncDestroyModelMixin(mixins.DestroyModelMixin):
@@ -173,8 +174,8 @@ class UpdateModelMixin(_WriteResponse, mixins.UpdateModelMixin):
         instance = view.get_object()
         serializer = view.validated_serializer(instance, partial=partial)
         view.perform_update(serializer)
-        if getattr(instance, "_prefetched_objects_cache", None):
-            instance._prefetched_objects_cache = {}
+        if not forget_prefetched(instance) and hasattr(instance, "refresh_from_db"):
+            instance.refresh_from_db()
         return Response(self._written_data(serializer))
 
 

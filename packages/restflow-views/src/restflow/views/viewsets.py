@@ -12,22 +12,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.decorators import classonlymethod
 from rest_framework import viewsets
 
+import restflow.views.mixins as mixins
 from restflow.core.fallback import reaches_async
 from restflow.views.action_config import ActionConfigMixin
 from restflow.views.apiview import APIView, AsyncAPIView
 from restflow.views.generics import AsyncGenericAPIView, GenericAPIView
-from restflow.views.mixins import (
-    AsyncCreateModelMixin,
-    AsyncDestroyModelMixin,
-    AsyncListModelMixin,
-    AsyncRetrieveModelMixin,
-    AsyncUpdateModelMixin,
-    CreateModelMixin,
-    DestroyModelMixin,
-    ListModelMixin,
-    RetrieveModelMixin,
-    UpdateModelMixin,
-)
 
 __all__ = [
     "AsyncGenericViewSet",
@@ -82,16 +71,18 @@ class AsyncGenericViewSet(AsyncViewSetMixin, AsyncGenericAPIView):
     """The async generic viewset: ``aget_object``, ``afilter_queryset``, … and no actions."""
 
 
-class AsyncReadOnlyModelViewSet(AsyncRetrieveModelMixin, AsyncListModelMixin, AsyncGenericViewSet):
+class AsyncReadOnlyModelViewSet(
+    mixins.AsyncRetrieveModelMixin, mixins.AsyncListModelMixin, AsyncGenericViewSet
+):
     """``list`` and ``retrieve``, async."""
 
 
 class AsyncModelViewSet(
-    AsyncCreateModelMixin,
-    AsyncRetrieveModelMixin,
-    AsyncUpdateModelMixin,
-    AsyncDestroyModelMixin,
-    AsyncListModelMixin,
+    mixins.AsyncCreateModelMixin,
+    mixins.AsyncRetrieveModelMixin,
+    mixins.AsyncUpdateModelMixin,
+    mixins.AsyncDestroyModelMixin,
+    mixins.AsyncListModelMixin,
     AsyncGenericViewSet,
 ):
     """``list``, ``create``, ``retrieve``, ``update``, ``partial_update`` and ``destroy``, async."""
@@ -105,16 +96,16 @@ class GenericViewSet(ActionConfigMixin, viewsets.ViewSetMixin, GenericAPIView):
     """DRF's ``GenericViewSet`` (sync) with the helpers and ``action_configs``."""
 
 
-class ReadOnlyModelViewSet(RetrieveModelMixin, ListModelMixin, GenericViewSet):
+class ReadOnlyModelViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, GenericViewSet):
     """DRF's ``ReadOnlyModelViewSet`` (sync) with the helpers and ``action_configs``."""
 
 
 class ModelViewSet(
-    CreateModelMixin,
-    RetrieveModelMixin,
-    UpdateModelMixin,
-    DestroyModelMixin,
-    ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
     GenericViewSet,
 ):
     """DRF's ``ModelViewSet`` (sync) with the helpers and ``action_configs``."""
