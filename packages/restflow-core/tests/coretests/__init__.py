@@ -12,7 +12,16 @@ import restflow.core
 import restflow.exceptions
 import restflow.parsers
 import restflow.permissions
+import restflow.settings
+import restflow.typemap
 
-for _package in (restflow.core, restflow.exceptions, restflow.parsers, restflow.permissions):
+for _package in (
+    restflow.core,
+    restflow.exceptions,
+    restflow.parsers,
+    restflow.permissions,
+    restflow.settings,
+    restflow.typemap,
+):
     for _module in pkgutil.walk_packages(_package.__path__, _package.__name__ + "."):
         importlib.import_module(_module.name)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core import checks
+
+from restflow.settings.checks import check_namespace, check_settings
 
 
 class RestflowCoreConfig(AppConfig):
@@ -13,4 +16,5 @@ class RestflowCoreConfig(AppConfig):
     verbose_name = "restflow core"
 
     def ready(self) -> None:
-        from restflow.core import checks  # noqa: F401  (registers the checks)
+        checks.register(check_namespace, "restflow")
+        checks.register(check_settings, "restflow")
