@@ -3,7 +3,8 @@
 Every public name is importable from here. The fall-back helper is imported
 at once; the rest is imported on first use, so that ``import restflow.core``
 (done by Django while loading ``INSTALLED_APPS``) never imports DRF's views
-early.
+early. ``AsyncAPIView`` is a deprecated alias of :class:`BaseAsyncAPIView`:
+applications import ``AsyncAPIView`` from ``restflow.views``.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ from restflow.core.fallback import (
 
 if TYPE_CHECKING:
     from restflow.core.cycles import release_on_close
-    from restflow.core.dispatch import AsyncAPIView
+    from restflow.core.dispatch import AsyncAPIView, BaseAsyncAPIView
     from restflow.core.hop import run_sync
     from restflow.core.testing import count_hops
 
 __all__ = [
     "AsyncAPIView",
+    "BaseAsyncAPIView",
     "HookMode",
     "__version__",
     "acall",
@@ -55,6 +57,7 @@ __all__ = [
 
 _LAZY = {
     "AsyncAPIView": "restflow.core.dispatch",
+    "BaseAsyncAPIView": "restflow.core.dispatch",
     "count_hops": "restflow.core.testing",
     "release_on_close": "restflow.core.cycles",
     "run_sync": "restflow.core.hop",

@@ -1,19 +1,24 @@
-"""What the async loop knows about DRF's own classes.
+"""What the async loop knows about DRF's own classes, switched on by :func:`install`.
 
 Some DRF callables do no blocking I/O once authentication has run eagerly:
 they are marked loop-safe and called on the event loop. DRF's default
 authenticators get async twins that only take a thread when there is
 something to look up. Both are keyed by function identity: a subclass that
 overrides one of these methods gets its override, in a thread.
+:func:`install` switches this on, once: ``RestflowCoreConfig.ready()`` calls it,
+and so does the creation of the first async view class. This module does not
+import DRF's views (DRF's settings are resolved there, and must not be while
+Django sets up); the dispatch loop knows DRF's exception handler itself.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from rest_framework import permissions, renderers, throttling, views
+from rest_framework import permissions, renderers, throttling
 from rest_framework.authentication import (
     BasicAuthentication,
     SessionAuthentication,
@@ -23,7 +28,7 @@ from rest_framework.request import ForcedAuthentication, Request
 
 from restflow.core.fallback import mark_loop_safe, register_async_twin
 
-for _func in (
+_LOOP_SAFE = (
     permissions.BasePermission.has_permission,
     permissions.BasePermission.has_object_permission,
     permissions.AllowAny.has_permission,
@@ -34,9 +39,7 @@ for _func in (
     throttling.BaseThrottle.wait,
     throttling.SimpleRateThrottle.wait,
     renderers.JSONRenderer.render,
-    views.exception_handler,
-):
-    mark_loop_safe(_func)
+)
 
 
 async def _session_aauthenticate(auth: SessionAuthentication, request: Request) -> Any:
@@ -67,5 +70,13 @@ async def _basic_aauthenticate(auth: BasicAuthentication, request: Request) -> A
     return await sync_to_async(auth.authenticate, thread_sensitive=True)(request)
 
 
-register_async_twin(SessionAuthentication.authenticate, _session_aauthenticate)
-register_async_twin(BasicAuthentication.authenticate, _basic_aauthenticate)
+@functools.cache
+def install() -> None:
+    """Mark DRF's I/O-free callables loop-safe and register the authenticators' twins (once).
+
+    Without it everything still works: those hooks take a thread hop.
+    """
+    for func in _LOOP_SAFE:
+        mark_loop_safe(func)
+    register_async_twin(SessionAuthentication.authenticate, _session_aauthenticate)
+    register_async_twin(BasicAuthentication.authenticate, _basic_aauthenticate)

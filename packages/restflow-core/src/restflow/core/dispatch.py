@@ -15,8 +15,9 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
 
-from restflow.core import _drf  # noqa: F401  (marks DRF's I/O-free callables loop-safe)
+from restflow.core import _drf
 from restflow.core._negotiation import negotiate
 from restflow.core._render import render_json
 from restflow.core.cycles import release_on_close
@@ -30,7 +31,7 @@ from restflow.core.fallback import (
 )
 from restflow.parsers import ParsersMixin
 
-__all__ = ["AsyncAPIView"]
+__all__ = ["AsyncAPIView", "BaseAsyncAPIView"]
 
 
 _DEFAULT_HEADERS: dict[tuple[Any, ...], dict[str, str]] = {}
@@ -42,7 +43,7 @@ def _own_throttling(cls: type) -> bool:
     own = _OWN_THROTTLING.get(cls)
     if own is None:
         own = _OWN_THROTTLING[cls] = (
-            cls.acheck_throttles is not AsyncAPIView.acheck_throttles  # type: ignore[attr-defined]
+            cls.acheck_throttles is not BaseAsyncAPIView.acheck_throttles  # type: ignore[attr-defined]
             or cls.get_throttles is not APIView.get_throttles  # type: ignore[attr-defined]
         )
     return own
@@ -83,8 +84,12 @@ class _RenderedOnLoop:
         return (_RenderedOnLoop, (self.response,))
 
 
-class AsyncAPIView(ParsersMixin, APIView):
-    """DRF's ``APIView`` with an async dispatch loop.
+class BaseAsyncAPIView(ParsersMixin, APIView):
+    """DRF's ``APIView`` with an async dispatch loop: the view class of restflow-core.
+
+    Applications import ``AsyncAPIView`` from ``restflow.views`` (this loop plus
+    restflow-views' helpers); ``BaseAsyncAPIView`` is for code that has only
+    restflow-core, such as restflow-jwt's token views.
 
     Handlers (``get``, ``post``, …) are ``async def``. Sync DRF authentication,
     permission, throttle and renderer classes work unchanged through the
@@ -96,6 +101,10 @@ class AsyncAPIView(ParsersMixin, APIView):
     """
 
     view_is_async: ClassVar[bool] = True  # type: ignore[misc]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _drf.install()  # DRF's I/O-free hooks on the loop, also without the app installed
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
@@ -252,7 +261,10 @@ class AsyncAPIView(ParsersMixin, APIView):
 
         handler = self.get_exception_handler()
         context = self.get_exception_handler_context()
-        response = await acall(handler, exc, context)
+        if handler is drf_exception_handler:  # DRF's own does no I/O: no thread for it
+            response = handler(exc, context)
+        else:
+            response = await acall(handler, exc, context)
         if response is None:
             self.raise_uncaught_exception(exc)
         response.exception = True
@@ -298,3 +310,7 @@ class AsyncAPIView(ParsersMixin, APIView):
         metadata: Any = self.metadata_class
         data = await acall_hook(metadata(), "determine_metadata", request, self)
         return Response(data, status=status.HTTP_200_OK)
+
+
+AsyncAPIView = BaseAsyncAPIView
+"""Deprecated alias of :class:`BaseAsyncAPIView`: import ``AsyncAPIView`` from ``restflow.views``."""
