@@ -14,9 +14,10 @@ from restflow.core import (
     acall,
     acall_hook,
     achain_hooks,
+    afirst_hook,
     call,
     call_hook,
-    fallback,
+    count_hops,
     hook_name,
     mark_loop_safe,
 )
@@ -151,20 +152,7 @@ class LazyAdd(Add):
         return later()
 
 
-@pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    seen: list[object] = []
-    original = fallback.sync_to_async
-
-    def counting(func: Any, **kwargs: Any) -> Any:
-        seen.append(func)
-        return original(func, **kwargs)
-
-    monkeypatch.setattr(fallback, "sync_to_async", counting)
-    return seen
-
-
-async def test_achain_hooks_feeds_each_result_to_the_next_hook(hops: list[object]) -> None:
+async def test_achain_hooks_feeds_each_result_to_the_next_hook() -> None:
     log: list[str] = []
     steps = [
         Add(1, log),
@@ -175,7 +163,8 @@ async def test_achain_hooks_feeds_each_result_to_the_next_hook(hops: list[object
         LazyAdd(6, log),
         Add(7, log),
     ]
-    total = await achain_hooks(steps, "step", 0, lambda value: (value, 10))
+    with count_hops() as hops:
+        total = await achain_hooks(steps, "step", 0, lambda value: (value, 10))
     assert total == 280
     loop = threading.current_thread().name
     where = [entry.split(":")[0] for entry in log]
@@ -210,10 +199,11 @@ async def test_achain_hooks_propagates_exceptions_and_stops() -> None:
     assert len(log) == 1
 
 
-async def test_a_run_of_sync_hooks_takes_one_hop_whoever_drives_it(hops: list[object]) -> None:
+async def test_a_run_of_sync_hooks_takes_one_hop_whoever_drives_it() -> None:
     log: list[str] = []
     steps = [Add(1, log), Add(1, log), Add(1, log)]
-    assert await achain_hooks(steps, "step", 0, lambda value: (value, 1)) == 3
-    found = await fallback.afirst_hook(steps, "step", 0, 1, until=lambda result: result == 1)
+    with count_hops() as hops:
+        assert await achain_hooks(steps, "step", 0, lambda value: (value, 1)) == 3
+        found = await afirst_hook(steps, "step", 0, 1, until=lambda result: result == 1)
     assert found == (steps[0], 1)
     assert len(hops) == 2

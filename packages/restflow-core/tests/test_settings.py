@@ -352,8 +352,20 @@ def test_registering_a_name_again_replaces_the_section() -> None:
 # -- import time -------------------------------------------------------------------
 
 
+def _imports_without_settings(code: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 def test_modules_import_without_configured_django_settings() -> None:
-    code = textwrap.dedent(
+    _imports_without_settings(
         """
         import restflow.core.settings, restflow.core.typemap, restflow.core.checks
         from django.conf import settings
@@ -362,19 +374,10 @@ def test_modules_import_without_configured_django_settings() -> None:
         print("ok")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
 
 
 def test_the_settings_and_typemap_packages_import_without_configured_django_settings() -> None:
-    code = textwrap.dedent(
+    _imports_without_settings(
         """
         import restflow.settings, restflow.settings.checks, restflow.typemap
         from django.conf import settings
@@ -383,12 +386,3 @@ def test_the_settings_and_typemap_packages_import_without_configured_django_sett
         print("ok")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
