@@ -1,4 +1,4 @@
-"""JSON rendering on the loop gives exactly what DRF's ``Response.render()`` gives."""
+"""The RENDER fast path: JSON rendering on the loop gives exactly what DRF's ``Response.render()`` gives."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils import encoders
 
-from restflow.core import _render
-from restflow.core._render import render_json
+from restflow.core import _fastpaths as _render
+from restflow.core._fastpaths import render_json
 
 
 def _finalized(

@@ -42,19 +42,31 @@ _LOOP_SAFE = (
 )
 
 
+def _on_django_request(request: Request, name: str) -> Any:
+    """Attribute ``name`` of the Django request under ``request``, ``None`` if it has none.
+
+    DRF's ``Request`` hands unknown attributes to the Django request through
+    ``__getattr__``; asking that proxy directly reaches the Django request's own
+    ``user`` too, which DRF's ``user`` property shadows.
+    """
+    try:
+        return Request.__getattr__(request, name)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+
+
 async def _session_aauthenticate(auth: SessionAuthentication, request: Request) -> Any:
     """``SessionAuthentication.authenticate`` without a thread when nothing needs one."""
-    django_request = request._request
-    auser = getattr(django_request, "auser", None)
+    auser = _on_django_request(request, "auser")
     if auser is not None:  # Django's AuthenticationMiddleware
         user = await auser()
-    elif "user" in django_request.__dict__:  # another middleware's (maybe lazy) user
+    elif _on_django_request(request, "user") is not None:  # another middleware's (lazy) user
         return await sync_to_async(auth.authenticate, thread_sensitive=True)(request)
     else:
         return None
     if not user or not user.is_active:
         return None
-    safe = django_request.method in ("GET", "HEAD", "OPTIONS", "TRACE")
+    safe = request.method in ("GET", "HEAD", "OPTIONS", "TRACE")
     if safe and not settings.CSRF_USE_SESSIONS:
         auth.enforce_csrf(request)  # reads the cookie only
     else:

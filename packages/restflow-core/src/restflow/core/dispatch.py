@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any, ClassVar
 
 from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
-from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.views import View
 from rest_framework import exceptions, status
-from rest_framework.request import Request
+from rest_framework.request import ForcedAuthentication, Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from restflow.core import _drf
+from restflow.core import _drf, _fastpaths
 from restflow.core._negotiation import negotiate
-from restflow.core._render import render_json
 from restflow.core.cycles import release_on_close
 from restflow.core.fallback import (
     HookMode,
@@ -49,13 +48,6 @@ def _own_throttling(cls: type) -> bool:
     return own
 
 
-def _method_of(request: Request) -> str | None:
-    """``request.method``, sparing a plain ``Request`` its failed lookup (an exception)."""
-    if type(request) is Request:
-        return request.__dict__.get("method", request._request.method)
-    return request.method
-
-
 def _is_set(result: Any) -> bool:
     return result is not None
 
@@ -64,21 +56,61 @@ def _is_denied(result: Any) -> bool:
     return not result
 
 
+def _record_authentication(request: Request, found: tuple[Any, Any] | None) -> None:
+    """Have DRF's ``Request`` record what the loop found: ``user``, ``auth``, the authenticator.
+
+    DRF has no setter for ``successful_authenticator``: its ``Request`` records
+    it while authenticating, on the first read of ``request.user``. That read
+    happens here, with the authenticators narrowed to the one that answered --
+    now answering at once what it answered on the loop -- or to none, which
+    records an anonymous request.
+    """
+    authenticators = request.authenticators
+    replay: Any = None
+    if found is not None:
+        replay, answer = found
+        try:
+            vars(replay)["authenticate"] = lambda _request: answer
+        except TypeError:  # no instance dict: stand in for it
+            replay = ForcedAuthentication(*answer)
+    request.authenticators = () if replay is None else (replay,)
+    try:
+        request.user  # noqa: B018 (DRF's Request authenticates on this read)
+    finally:
+        request.authenticators = authenticators
+        if replay is not None:
+            vars(replay).pop("authenticate", None)
+
+
+class _Rendered:
+    """What calling the render marker gives: awaited (by Django), the response; else nothing."""
+
+    def __init__(self, response: HttpResponseBase) -> None:
+        self.response = response
+
+    def __await__(self) -> Generator[Any, None, HttpResponseBase]:
+        yield from ()  # a generator: awaitable, and nothing is lost when nobody awaits it
+        return self.response
+
+
 class _RenderedOnLoop:
     """Stands in for ``response.render`` once the loop has rendered the response.
 
     Django's ASGI handler awaits ``render`` when it is a coroutine function and
     otherwise pays a thread hop to call it; this marker lets it await instead.
-    Calling it removes it, so the response's own ``render`` is back afterwards.
+    Calling it removes it, so the response's own ``render`` is back afterwards,
+    and gives an awaitable that need not be awaited: code calling
+    ``response.render()`` the usual way (a test with a request factory) leaves
+    nothing behind.
     """
 
     def __init__(self, response: HttpResponseBase) -> None:
         self.response = response
         markcoroutinefunction(self)
 
-    async def __call__(self) -> HttpResponseBase:
+    def __call__(self) -> _Rendered:
         self.response.__dict__.pop("render", None)
-        return self.response
+        return _Rendered(self.response)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_RenderedOnLoop, (self.response,))
@@ -168,7 +200,7 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
 
         try:
             await self.ainitial(drf_request, *args, **kwargs)
-            method = _method_of(drf_request)
+            method = drf_request.method
             method = method.lower() if method else ""
             if method in self.http_method_names:
                 handler = getattr(self, method, self.http_method_not_allowed)
@@ -200,22 +232,16 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
 
     async def aperform_authentication(self, request: Request) -> None:
         """Authenticate now, so the lazy ``request.user`` never queries on the loop."""
-        authenticators = request.authenticators
-        untyped: Any = request  # DRF's private Request API, as its own _authenticate uses it
-        if not authenticators:
-            untyped._not_authenticated()
-            return
+        found = None
         try:
-            found = await afirst_hook(authenticators, "authenticate", request, until=_is_set)
+            if request.authenticators:
+                found = await afirst_hook(
+                    request.authenticators, "authenticate", request, until=_is_set
+                )
         except exceptions.APIException:
-            untyped._not_authenticated()
+            _record_authentication(request, None)
             raise
-        if found is None:
-            untyped._not_authenticated()
-            return
-        authenticator, (user, auth) = found
-        untyped._authenticator = authenticator
-        request.user, request.auth = user, auth
+        _record_authentication(request, found)
 
     async def acheck_permissions(self, request: Request) -> None:
         """Raise ``PermissionDenied``/``NotAuthenticated`` at the first refusing permission."""
@@ -287,12 +313,12 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
         """
         if not isinstance(response, SimpleTemplateResponse) or response.is_rendered:
             return response
-        if not isinstance(request._request, ASGIRequest):
+        if getattr(request, "scope", None) is None:  # not ASGI (DRF proxies Django's request)
             return response
         renderer = getattr(response, "accepted_renderer", None)
         if renderer is not None and hook_mode(renderer, "render") is HookMode.LOOP:
             try:
-                if not render_json(response):
+                if not (_fastpaths.RENDER and _fastpaths.render_json(response)):
                     response.render()
             except SynchronousOnlyOperation:
                 # The data held something lazy (a QuerySet): evaluate it in a thread.
