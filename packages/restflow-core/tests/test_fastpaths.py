@@ -1,9 +1,8 @@
 """restflow-core's fast paths: on where the internals are as expected, off otherwise or on demand.
 
-Each path's equivalence with its public twin is tested where the path is used:
-``test_render.py`` renders every case both ways and compares bytes and headers;
-``test_hop.py`` runs ``run_sync`` and ``sync_to_async`` side by side in every
-situation that decides the thread.
+AUTH's equivalence with its public twin is tested here; HOP's in ``test_hop.py``,
+which runs ``run_sync`` and ``sync_to_async`` side by side in every situation that
+decides the thread.
 """
 
 from __future__ import annotations
@@ -16,15 +15,71 @@ from typing import Any
 
 import pytest
 from asgiref.sync import SyncToAsync
-from django.template.response import SimpleTemplateResponse
+from django.contrib.auth.models import AnonymousUser, User
+from django.test import RequestFactory
+from rest_framework.request import Request
 
-from restflow.core import _fastpaths, hop
+from restflow.core import _fastpaths, dispatch, hop
 
 
 def test_every_fast_path_is_on_with_these_releases() -> None:
     assert _fastpaths.ENABLED
-    assert _fastpaths.RENDER
+    assert _fastpaths.AUTH
     assert _fastpaths.HOP
+
+
+class Counting:
+    """An authenticator that counts its calls and answers what it was given."""
+
+    def __init__(self, answer: Any) -> None:
+        self.answer, self.calls = answer, 0
+
+    def authenticate(self, request: Any) -> Any:
+        self.calls += 1
+        return self.answer
+
+
+def _state(request: Request) -> tuple[Any, ...]:
+    authenticators = list(request.authenticators)
+    chosen = request.successful_authenticator
+    return (
+        request.user,
+        request.auth,
+        None if chosen is None else authenticators.index(chosen),
+        Request.__getattr__(request, "user"),  # DRF also sets it on Django's request
+        [authenticator.calls for authenticator in authenticators],  # nobody asked again
+        [sorted(vars(authenticator)) for authenticator in authenticators],  # nothing left on them
+    )
+
+
+@pytest.mark.parametrize("case", ["none configured", "none answered", "one answered"])
+def test_recording_authentication_is_the_same_on_both_paths(case: str) -> None:
+    user = User(username="ann")
+    results = []
+    for record in (_fastpaths.record_authentication, dispatch._record_authentication):
+        authenticators = [] if case == "none configured" else [Counting(None), Counting(None)]
+        found = None
+        if case == "one answered":
+            authenticators[1].answer = (user, "token")
+            found = (authenticators[1], (user, "token"))
+        request = Request(RequestFactory().get("/"), authenticators=authenticators)
+        record(request, found)
+        results.append(_state(request))
+    assert results[0] == results[1]
+    if case == "one answered":
+        assert results[0][:5] == (user, "token", 1, user, [0, 0])
+    else:
+        assert isinstance(results[0][0], AnonymousUser)
+        assert results[0][1:3] == (None, None)
+
+
+def test_the_auth_path_is_off_when_drf_differs(monkeypatch: pytest.MonkeyPatch) -> None:
+    def authenticate(self: Any) -> None:
+        return None
+
+    assert _fastpaths._detect_auth() is True
+    monkeypatch.setattr(Request, "_authenticate", authenticate)
+    assert _fastpaths._detect_auth() is False
 
 
 async def test_run_sync_takes_the_hop_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,15 +119,6 @@ def test_the_hop_path_is_off_when_asgiref_differs(
     assert _fastpaths._detect_hop() is False
 
 
-def test_the_render_path_is_off_when_django_differs(monkeypatch: pytest.MonkeyPatch) -> None:
-    def render(self: Any) -> Any:
-        return self
-
-    assert _fastpaths._detect_render() is True
-    monkeypatch.setattr(SimpleTemplateResponse, "render", render)
-    assert _fastpaths._detect_render() is False
-
-
 _SCRIPT = textwrap.dedent(
     """
     import asyncio, threading
@@ -101,7 +147,7 @@ _SCRIPT = textwrap.dedent(
         response = await Hello.as_view()(AsyncRequestFactory().get("/"))
         ours = await run_sync(threading.get_ident)
         theirs = await sync_to_async(threading.get_ident)()
-        print(_fastpaths.RENDER, _fastpaths.HOP, ours == theirs)
+        print(_fastpaths.AUTH, _fastpaths.HOP, ours == theirs)
         print(response["Content-Type"], response.content.decode())
 
     asyncio.run(main())

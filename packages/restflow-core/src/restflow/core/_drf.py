@@ -57,13 +57,12 @@ def _on_django_request(request: Request, name: str) -> Any:
 
 async def _session_aauthenticate(auth: SessionAuthentication, request: Request) -> Any:
     """``SessionAuthentication.authenticate`` without a thread when nothing needs one."""
-    auser = _on_django_request(request, "auser")
-    if auser is not None:  # Django's AuthenticationMiddleware
-        user = await auser()
-    elif _on_django_request(request, "user") is not None:  # another middleware's (lazy) user
-        return await sync_to_async(auth.authenticate, thread_sensitive=True)(request)
-    else:
+    if _on_django_request(request, "user") is None:  # no middleware set a user: nobody
         return None
+    auser = _on_django_request(request, "auser")
+    if auser is None:  # another middleware's (maybe lazy) user: DRF's way, in a thread
+        return await sync_to_async(auth.authenticate, thread_sensitive=True)(request)
+    user = await auser()  # Django's AuthenticationMiddleware
     if not user or not user.is_active:
         return None
     safe = request.method in ("GET", "HEAD", "OPTIONS", "TRACE")

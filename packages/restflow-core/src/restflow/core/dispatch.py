@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 
 from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.template.response import SimpleTemplateResponse
-from django.views import View
 from rest_framework import exceptions, status
 from rest_framework.request import ForcedAuthentication, Request
 from rest_framework.response import Response
@@ -33,7 +33,6 @@ from restflow.parsers import ParsersMixin
 __all__ = ["AsyncAPIView", "BaseAsyncAPIView"]
 
 
-_DEFAULT_HEADERS: dict[tuple[Any, ...], dict[str, str]] = {}
 _OWN_THROTTLING: dict[type, bool] = {}
 
 
@@ -54,6 +53,19 @@ def _is_set(result: Any) -> bool:
 
 def _is_denied(result: Any) -> bool:
     return not result
+
+
+def _method_of(drf_request: Request, request: HttpRequest) -> str:
+    """The handler name: DRF's ``request.method``, read without its proxy for a plain ``Request``.
+
+    A plain ``Request`` has no method of its own unless one was set on it (as
+    DRF's ``clone_request`` does); otherwise it is the Django request's.
+    """
+    if type(drf_request) is Request:
+        method = drf_request.__dict__.get("method") or request.method
+    else:
+        method = drf_request.method
+    return method.lower() if method else ""
 
 
 def _record_authentication(request: Request, found: tuple[Any, Any] | None) -> None:
@@ -163,29 +175,6 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
                     "DRF's APIView for a sync view."
                 )
 
-    @property
-    def default_response_headers(self) -> dict[str, str]:
-        """DRF's ``Allow``/``Vary`` headers, computed once per class and method set."""
-        cls = type(self)
-        own_allowed = getattr(cls, "_allowed_methods", None)
-        if (
-            cls.allowed_methods is not APIView.allowed_methods
-            or own_allowed is not getattr(View, "_allowed_methods", None)
-            or "action_map" in self.__dict__  # a viewset binds its actions per instance
-        ):
-            return super().default_response_headers
-        # Django's View.setup binds ``head`` on the instance when there is a ``get``.
-        key = (
-            cls,
-            tuple(self.http_method_names),
-            "head" in self.__dict__,
-            len(self.renderer_classes),
-        )
-        headers = _DEFAULT_HEADERS.get(key)
-        if headers is None:
-            headers = _DEFAULT_HEADERS[key] = super().default_response_headers
-        return dict(headers)
-
     # -- the loop -------------------------------------------------------------
 
     async def dispatch(  # type: ignore[override]
@@ -200,8 +189,7 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
 
         try:
             await self.ainitial(drf_request, *args, **kwargs)
-            method = drf_request.method
-            method = method.lower() if method else ""
+            method = _method_of(drf_request, request)
             if method in self.http_method_names:
                 handler = getattr(self, method, self.http_method_not_allowed)
             else:
@@ -216,6 +204,8 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
         final = await self.afinalize_response(drf_request, response, *args, **kwargs)
         self.response = final  # type: ignore[assignment]
         release_on_close(self, drf_request, final)
+        if not isinstance(request, ASGIRequest):  # Django's WSGI handler renders in a thread
+            return final
         return await self.arender_response(drf_request, final)
 
     async def ainitial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -239,9 +229,13 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
                     request.authenticators, "authenticate", request, until=_is_set
                 )
         except exceptions.APIException:
-            _record_authentication(request, None)
+            (_fastpaths.record_authentication if _fastpaths.AUTH else _record_authentication)(
+                request, None
+            )
             raise
-        _record_authentication(request, found)
+        (_fastpaths.record_authentication if _fastpaths.AUTH else _record_authentication)(
+            request, found
+        )
 
     async def acheck_permissions(self, request: Request) -> None:
         """Raise ``PermissionDenied``/``NotAuthenticated`` at the first refusing permission."""
@@ -308,18 +302,15 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
         """Render a DRF ``Response`` before Django's handler would, to spare it a thread hop.
 
         Renderers whose ``render`` is loop-safe (``JSONRenderer``) run on the
-        loop; others run in a thread. Only done under ASGI: Django's WSGI
-        handler renders in its own thread already.
+        loop; others run in a thread. ``dispatch`` calls it under ASGI only:
+        Django's WSGI handler renders in its own thread already.
         """
         if not isinstance(response, SimpleTemplateResponse) or response.is_rendered:
-            return response
-        if getattr(request, "scope", None) is None:  # not ASGI (DRF proxies Django's request)
             return response
         renderer = getattr(response, "accepted_renderer", None)
         if renderer is not None and hook_mode(renderer, "render") is HookMode.LOOP:
             try:
-                if not (_fastpaths.RENDER and _fastpaths.render_json(response)):
-                    response.render()
+                response.render()
             except SynchronousOnlyOperation:
                 # The data held something lazy (a QuerySet): evaluate it in a thread.
                 await sync_to_async(response.render, thread_sensitive=True)()
