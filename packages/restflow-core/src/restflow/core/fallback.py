@@ -52,9 +52,9 @@ __all__ = [
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 _LOOP_SAFE_ATTR = "_restflow_loop_safe"
-# Functions of third-party code (DRF) known to do no blocking I/O; filled by
-# restflow.core.loop_safe at import. Identity matters: an override in a
-# subclass is a different function and is not covered.
+# Functions that cannot carry the marker attribute, known to do no blocking I/O;
+# filled by mark_loop_safe. Identity matters: an override in a subclass is a
+# different function and is not covered.
 _LOOP_SAFE_FUNCS: set[int] = set()
 _LOOP_SAFE_KEEP: list[object] = []
 
