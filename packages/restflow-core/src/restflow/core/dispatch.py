@@ -222,6 +222,7 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
 
     async def aperform_authentication(self, request: Request) -> None:
         """Authenticate now, so the lazy ``request.user`` never queries on the loop."""
+        record = _fastpaths.record_authentication if _fastpaths.AUTH else _record_authentication
         found = None
         try:
             if request.authenticators:
@@ -229,13 +230,9 @@ class BaseAsyncAPIView(ParsersMixin, APIView):
                     request.authenticators, "authenticate", request, until=_is_set
                 )
         except exceptions.APIException:
-            (_fastpaths.record_authentication if _fastpaths.AUTH else _record_authentication)(
-                request, None
-            )
+            record(request, None)
             raise
-        (_fastpaths.record_authentication if _fastpaths.AUTH else _record_authentication)(
-            request, found
-        )
+        record(request, found)
 
     async def acheck_permissions(self, request: Request) -> None:
         """Raise ``PermissionDenied``/``NotAuthenticated`` at the first refusing permission."""
