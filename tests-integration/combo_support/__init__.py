@@ -9,7 +9,7 @@ the build happens to produce.
 from __future__ import annotations
 
 SUBPACKAGES: dict[str, tuple[str, ...]] = {
-    "core": ("core", "asynccache", "exceptions", "parsers", "permissions"),
+    "core": ("core", "asynccache", "exceptions", "parsers", "permissions", "settings", "typemap"),
     "filters": ("filters",),
     "cache": ("caching",),
     "jwt": ("authentication",),

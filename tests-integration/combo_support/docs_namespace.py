@@ -96,9 +96,9 @@ def namespace() -> dict[str, Any]:
         "audit": _Audit(),
     }
     if _importable("restflow.core"):
-        from restflow.core import AsyncAPIView
+        from restflow.core import BaseAsyncAPIView
 
-        namespace["AsyncAPIView"] = AsyncAPIView
+        namespace["AsyncAPIView"] = BaseAsyncAPIView  # restflow-views' replaces it below
     if _importable("restflow.authentication"):
         from restflow.authentication import AccessToken
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import restflow.core
 
-OWN = {"core", "asynccache", "exceptions", "parsers", "permissions"}
+OWN = {"core", "asynccache", "exceptions", "parsers", "permissions", "settings", "typemap"}
 SRC = Path(restflow.core.__file__).resolve().parent.parent
 
 

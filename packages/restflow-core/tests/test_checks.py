@@ -17,8 +17,8 @@ from django.test import override_settings
 
 import restflow
 import restflow.core
-from restflow.core import settings as rf_settings
-from restflow.core.checks import (
+import restflow.settings as rf_settings
+from restflow.settings.checks import (
     NAMESPACE_ERROR,
     SETTINGS_ERROR,
     check_namespace,
@@ -186,7 +186,7 @@ def test_a_stray_init_breaks_the_namespace_and_manage_py_check_says_so(tmp_path:
     site = tmp_path / "site"
     init = _stray_package(site)
     real = Path(restflow.core.__file__).resolve().parent.parent
-    for sub in ("core", "asynccache", "exceptions", "parsers", "permissions"):
+    for sub in ("core", "asynccache", "exceptions", "parsers", "permissions", "settings", "typemap"):
         if (real / sub).is_dir():
             (site / "restflow" / sub).symlink_to(real / sub, target_is_directory=True)
     _write_distribution(site, "drf-restflow", ["restflow/__init__.py"])

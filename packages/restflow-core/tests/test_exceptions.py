@@ -13,10 +13,11 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.db import connections, transaction
 from django.http import Http404
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from rest_framework import exceptions as drf
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coretests.models import Note
@@ -422,22 +423,25 @@ def test_internal_error_shows_the_exception_when_debug() -> None:
     assert response.data["error"]["message"] == "KeyError: 'secret-internal-detail'"
 
 
-def test_internal_error_sends_got_request_exception_with_the_django_request() -> None:
+def test_internal_error_sends_got_request_exception_with_the_request() -> None:
     received: list[Any] = []
 
     def receiver(sender: Any, request: Any, **kwargs: Any) -> None:
         received.append(request)
 
-    class FakeDrfRequest:
-        _request = object()
+    django_request = RequestFactory().get("/boom/?x=1")
+    drf_request = Request(django_request)
 
     got_request_exception.connect(receiver)
     try:
-        exception_handler(ValueError("boom"), {"view": None, "request": FakeDrfRequest()})
+        exception_handler(ValueError("boom"), {"view": None, "request": drf_request})
         handle(drf.NotFound())
     finally:
         got_request_exception.disconnect(receiver)
-    assert received == [FakeDrfRequest._request]
+    # DRF's Request, which hands Django's request attributes through
+    assert received == [drf_request]
+    assert received[0].META is django_request.META
+    assert received[0].get_full_path() == "/boom/?x=1"
 
 
 # -- loop safety and rollback --------------------------------------------------

@@ -16,8 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
-from restflow.core import settings as rf_settings
-from restflow.core.settings import SettingsError, register_section, validate_all
+import restflow.settings as rf_settings
+from restflow.settings import SettingsError, register_section, validate_all
 
 
 def _positive(value: Any) -> None:
@@ -352,8 +352,20 @@ def test_registering_a_name_again_replaces_the_section() -> None:
 # -- import time -------------------------------------------------------------------
 
 
+def _imports_without_settings(code: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 def test_modules_import_without_configured_django_settings() -> None:
-    code = textwrap.dedent(
+    _imports_without_settings(
         """
         import restflow.core.settings, restflow.core.typemap, restflow.core.checks
         from django.conf import settings
@@ -362,12 +374,15 @@ def test_modules_import_without_configured_django_settings() -> None:
         print("ok")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-        check=False,
+
+
+def test_the_settings_and_typemap_packages_import_without_configured_django_settings() -> None:
+    _imports_without_settings(
+        """
+        import restflow.settings, restflow.settings.checks, restflow.typemap
+        from django.conf import settings
+        section = restflow.settings.register_section("LATE", defaults={"A": 1})
+        assert not settings.configured
+        print("ok")
+        """
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"

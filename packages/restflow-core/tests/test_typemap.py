@@ -16,9 +16,9 @@ from typing import Annotated, Any, ClassVar, Dict, List, Literal, NewType, NotRe
 import pytest
 from rest_framework import fields, serializers
 
+import restflow.typemap as typemap
 from coretests import future_annotated
-from restflow.core import typemap
-from restflow.core.typemap import (
+from restflow.typemap import (
     Email,
     IPAddress,
     get_field_from_type,

@@ -13,6 +13,8 @@ import restflow.core
 import restflow.exceptions
 import restflow.parsers
 import restflow.permissions
+import restflow.settings
+import restflow.typemap
 
 for _package in (
     restflow.core,
@@ -20,6 +22,8 @@ for _package in (
     restflow.exceptions,
     restflow.parsers,
     restflow.permissions,
+    restflow.settings,
+    restflow.typemap,
 ):
     for _module in pkgutil.walk_packages(_package.__path__, _package.__name__ + "."):
         importlib.import_module(_module.name)

@@ -37,7 +37,7 @@ def _is_plain(cls: type) -> bool:
 def negotiate(view: APIView, request: Request) -> tuple[Any, str]:
     """Return ``(renderer, media_type)`` exactly as ``view.perform_content_negotiation`` would."""
     cls = type(view)
-    meta = request._request.META
+    meta = request.META  # DRF's Request hands over the Django request's
     accept = meta.get("HTTP_ACCEPT", "*/*")
     override = api_settings.URL_FORMAT_OVERRIDE
     if (

@@ -1,16 +1,29 @@
-"""Django app config for restflow-core: registers its system checks."""
+"""Django app config for restflow-core: its system checks and what the async loop knows of DRF."""
 
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core import checks
+
+from restflow.settings.checks import check_namespace, check_settings
 
 
 class RestflowCoreConfig(AppConfig):
-    """Add ``"restflow.core"`` to ``INSTALLED_APPS`` to get restflow's system checks."""
+    """restflow-core's app: add ``"restflow.core"`` to ``INSTALLED_APPS``.
+
+    ``ready()`` registers restflow's system checks and lets the async views run
+    DRF's I/O-free hooks and default authenticators on the event loop.
+    """
 
     name = "restflow.core"
     label = "restflow_core"
     verbose_name = "restflow core"
 
     def ready(self) -> None:
-        from restflow.core import checks  # noqa: F401  (registers the checks)
+        checks.register(check_namespace, "restflow")
+        checks.register(check_settings, "restflow")
+        # Imported here, not at the top: importing DRF's views resolves DRF's settings, whose
+        # classes may import models, which is only allowed once the app registry is ready.
+        from restflow.core import _drf
+
+        _drf.install()

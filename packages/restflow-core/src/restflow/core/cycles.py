@@ -11,14 +11,11 @@ closed the response lets reference counting free them at once.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.http.response import HttpResponseBase
 
 __all__ = ["release_on_close"]
-
-_MARK = "_restflow_releases"
 
 
 def _release(view: Any, request: Any, response: HttpResponseBase) -> None:
@@ -33,6 +30,29 @@ def _release(view: Any, request: Any, response: HttpResponseBase) -> None:
     view.__dict__.pop("head", None)  # Django's View.setup binds self.get here
 
 
+def _own_close(response: HttpResponseBase) -> Any:
+    """The response's class ``close``, bound: what a pickled copy gets for the stand-in below."""
+    return type(response).close.__get__(response)
+
+
+class _CloseThenRelease:
+    """Stands in for ``response.close``: Django's close, then the back links cut, then gone."""
+
+    def __init__(self, view: Any, request: Any, response: HttpResponseBase) -> None:
+        self.view, self.request, self.response = view, request, response
+
+    def __call__(self) -> None:
+        response = self.response
+        response.__dict__.pop("close", None)
+        try:
+            response.close()
+        finally:
+            _release(self.view, self.request, response)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_own_close, (self.response,))
+
+
 def release_on_close(view: Any, request: Any, response: HttpResponseBase) -> None:
     """Cut the view/request/response back links when Django closes ``response``.
 
@@ -43,7 +63,5 @@ def release_on_close(view: Any, request: Any, response: HttpResponseBase) -> Non
     (``response.renderer_context["view"]``, ``["request"]``, ``response.data``)
     stays. Registering twice for one response registers once.
     """
-    if response.__dict__.get(_MARK):
-        return
-    response.__dict__[_MARK] = True
-    response._resource_closers.append(partial(_release, view, request, response))  # type: ignore[attr-defined]
+    if not isinstance(response.__dict__.get("close"), _CloseThenRelease):
+        response.close = _CloseThenRelease(view, request, response)  # type: ignore[method-assign]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any, ClassVar
 
 from asgiref.sync import markcoroutinefunction, sync_to_async
@@ -10,15 +11,14 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.template.response import SimpleTemplateResponse
-from django.views import View
 from rest_framework import exceptions, status
-from rest_framework.request import Request
+from rest_framework.request import ForcedAuthentication, Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
 
-from restflow.core import _drf  # noqa: F401  (marks DRF's I/O-free callables loop-safe)
+from restflow.core import _drf, _fastpaths
 from restflow.core._negotiation import negotiate
-from restflow.core._render import render_json
 from restflow.core.cycles import release_on_close
 from restflow.core.fallback import (
     HookMode,
@@ -30,10 +30,9 @@ from restflow.core.fallback import (
 )
 from restflow.parsers import ParsersMixin
 
-__all__ = ["AsyncAPIView"]
+__all__ = ["AsyncAPIView", "BaseAsyncAPIView"]
 
 
-_DEFAULT_HEADERS: dict[tuple[Any, ...], dict[str, str]] = {}
 _OWN_THROTTLING: dict[type, bool] = {}
 
 
@@ -42,17 +41,10 @@ def _own_throttling(cls: type) -> bool:
     own = _OWN_THROTTLING.get(cls)
     if own is None:
         own = _OWN_THROTTLING[cls] = (
-            cls.acheck_throttles is not AsyncAPIView.acheck_throttles  # type: ignore[attr-defined]
+            cls.acheck_throttles is not BaseAsyncAPIView.acheck_throttles  # type: ignore[attr-defined]
             or cls.get_throttles is not APIView.get_throttles  # type: ignore[attr-defined]
         )
     return own
-
-
-def _method_of(request: Request) -> str | None:
-    """``request.method``, sparing a plain ``Request`` its failed lookup (an exception)."""
-    if type(request) is Request:
-        return request.__dict__.get("method", request._request.method)
-    return request.method
 
 
 def _is_set(result: Any) -> bool:
@@ -63,28 +55,85 @@ def _is_denied(result: Any) -> bool:
     return not result
 
 
+def _method_of(drf_request: Request, request: HttpRequest) -> str:
+    """The handler name: DRF's ``request.method``, read without its proxy for a plain ``Request``.
+
+    A plain ``Request`` has no method of its own unless one was set on it (as
+    DRF's ``clone_request`` does); otherwise it is the Django request's.
+    """
+    if type(drf_request) is Request:
+        method = drf_request.__dict__.get("method") or request.method
+    else:
+        method = drf_request.method
+    return method.lower() if method else ""
+
+
+def _record_authentication(request: Request, found: tuple[Any, Any] | None) -> None:
+    """Have DRF's ``Request`` record what the loop found: ``user``, ``auth``, the authenticator.
+
+    DRF has no setter for ``successful_authenticator``: its ``Request`` records
+    it while authenticating, on the first read of ``request.user``. That read
+    happens here, with the authenticators narrowed to the one that answered --
+    now answering at once what it answered on the loop -- or to none, which
+    records an anonymous request.
+    """
+    authenticators = request.authenticators
+    replay: Any = None
+    if found is not None:
+        replay, answer = found
+        try:
+            vars(replay)["authenticate"] = lambda _request: answer
+        except TypeError:  # no instance dict: stand in for it
+            replay = ForcedAuthentication(*answer)
+    request.authenticators = () if replay is None else (replay,)
+    try:
+        request.user  # noqa: B018 (DRF's Request authenticates on this read)
+    finally:
+        request.authenticators = authenticators
+        if replay is not None:
+            vars(replay).pop("authenticate", None)
+
+
+class _Rendered:
+    """What calling the render marker gives: awaited (by Django), the response; else nothing."""
+
+    def __init__(self, response: HttpResponseBase) -> None:
+        self.response = response
+
+    def __await__(self) -> Generator[Any, None, HttpResponseBase]:
+        yield from ()  # a generator: awaitable, and nothing is lost when nobody awaits it
+        return self.response
+
+
 class _RenderedOnLoop:
     """Stands in for ``response.render`` once the loop has rendered the response.
 
     Django's ASGI handler awaits ``render`` when it is a coroutine function and
     otherwise pays a thread hop to call it; this marker lets it await instead.
-    Calling it removes it, so the response's own ``render`` is back afterwards.
+    Calling it removes it, so the response's own ``render`` is back afterwards,
+    and gives an awaitable that need not be awaited: code calling
+    ``response.render()`` the usual way (a test with a request factory) leaves
+    nothing behind.
     """
 
     def __init__(self, response: HttpResponseBase) -> None:
         self.response = response
         markcoroutinefunction(self)
 
-    async def __call__(self) -> HttpResponseBase:
+    def __call__(self) -> _Rendered:
         self.response.__dict__.pop("render", None)
-        return self.response
+        return _Rendered(self.response)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_RenderedOnLoop, (self.response,))
 
 
-class AsyncAPIView(ParsersMixin, APIView):
-    """DRF's ``APIView`` with an async dispatch loop.
+class BaseAsyncAPIView(ParsersMixin, APIView):
+    """DRF's ``APIView`` with an async dispatch loop: the view class of restflow-core.
+
+    Applications import ``AsyncAPIView`` from ``restflow.views`` (this loop plus
+    restflow-views' helpers); ``BaseAsyncAPIView`` is for code that has only
+    restflow-core, such as restflow-jwt's token views.
 
     Handlers (``get``, ``post``, …) are ``async def``. Sync DRF authentication,
     permission, throttle and renderer classes work unchanged through the
@@ -96,6 +145,10 @@ class AsyncAPIView(ParsersMixin, APIView):
     """
 
     view_is_async: ClassVar[bool] = True  # type: ignore[misc]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _drf.install()  # DRF's I/O-free hooks on the loop, also without the app installed
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
@@ -122,29 +175,6 @@ class AsyncAPIView(ParsersMixin, APIView):
                     "DRF's APIView for a sync view."
                 )
 
-    @property
-    def default_response_headers(self) -> dict[str, str]:
-        """DRF's ``Allow``/``Vary`` headers, computed once per class and method set."""
-        cls = type(self)
-        own_allowed = getattr(cls, "_allowed_methods", None)
-        if (
-            cls.allowed_methods is not APIView.allowed_methods
-            or own_allowed is not getattr(View, "_allowed_methods", None)
-            or "action_map" in self.__dict__  # a viewset binds its actions per instance
-        ):
-            return super().default_response_headers
-        # Django's View.setup binds ``head`` on the instance when there is a ``get``.
-        key = (
-            cls,
-            tuple(self.http_method_names),
-            "head" in self.__dict__,
-            len(self.renderer_classes),
-        )
-        headers = _DEFAULT_HEADERS.get(key)
-        if headers is None:
-            headers = _DEFAULT_HEADERS[key] = super().default_response_headers
-        return dict(headers)
-
     # -- the loop -------------------------------------------------------------
 
     async def dispatch(  # type: ignore[override]
@@ -159,8 +189,7 @@ class AsyncAPIView(ParsersMixin, APIView):
 
         try:
             await self.ainitial(drf_request, *args, **kwargs)
-            method = _method_of(drf_request)
-            method = method.lower() if method else ""
+            method = _method_of(drf_request, request)
             if method in self.http_method_names:
                 handler = getattr(self, method, self.http_method_not_allowed)
             else:
@@ -175,6 +204,8 @@ class AsyncAPIView(ParsersMixin, APIView):
         final = await self.afinalize_response(drf_request, response, *args, **kwargs)
         self.response = final  # type: ignore[assignment]
         release_on_close(self, drf_request, final)
+        if not isinstance(request, ASGIRequest):  # Django's WSGI handler renders in a thread
+            return final
         return await self.arender_response(drf_request, final)
 
     async def ainitial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -191,22 +222,17 @@ class AsyncAPIView(ParsersMixin, APIView):
 
     async def aperform_authentication(self, request: Request) -> None:
         """Authenticate now, so the lazy ``request.user`` never queries on the loop."""
-        authenticators = request.authenticators
-        untyped: Any = request  # DRF's private Request API, as its own _authenticate uses it
-        if not authenticators:
-            untyped._not_authenticated()
-            return
+        record = _fastpaths.record_authentication if _fastpaths.AUTH else _record_authentication
+        found = None
         try:
-            found = await afirst_hook(authenticators, "authenticate", request, until=_is_set)
+            if request.authenticators:
+                found = await afirst_hook(
+                    request.authenticators, "authenticate", request, until=_is_set
+                )
         except exceptions.APIException:
-            untyped._not_authenticated()
+            record(request, None)
             raise
-        if found is None:
-            untyped._not_authenticated()
-            return
-        authenticator, (user, auth) = found
-        untyped._authenticator = authenticator
-        request.user, request.auth = user, auth
+        record(request, found)
 
     async def acheck_permissions(self, request: Request) -> None:
         """Raise ``PermissionDenied``/``NotAuthenticated`` at the first refusing permission."""
@@ -252,7 +278,10 @@ class AsyncAPIView(ParsersMixin, APIView):
 
         handler = self.get_exception_handler()
         context = self.get_exception_handler_context()
-        response = await acall(handler, exc, context)
+        if handler is drf_exception_handler:  # DRF's own does no I/O: no thread for it
+            response = handler(exc, context)
+        else:
+            response = await acall(handler, exc, context)
         if response is None:
             self.raise_uncaught_exception(exc)
         response.exception = True
@@ -270,18 +299,15 @@ class AsyncAPIView(ParsersMixin, APIView):
         """Render a DRF ``Response`` before Django's handler would, to spare it a thread hop.
 
         Renderers whose ``render`` is loop-safe (``JSONRenderer``) run on the
-        loop; others run in a thread. Only done under ASGI: Django's WSGI
-        handler renders in its own thread already.
+        loop; others run in a thread. ``dispatch`` calls it under ASGI only:
+        Django's WSGI handler renders in its own thread already.
         """
         if not isinstance(response, SimpleTemplateResponse) or response.is_rendered:
-            return response
-        if not isinstance(request._request, ASGIRequest):
             return response
         renderer = getattr(response, "accepted_renderer", None)
         if renderer is not None and hook_mode(renderer, "render") is HookMode.LOOP:
             try:
-                if not render_json(response):
-                    response.render()
+                response.render()
             except SynchronousOnlyOperation:
                 # The data held something lazy (a QuerySet): evaluate it in a thread.
                 await sync_to_async(response.render, thread_sensitive=True)()
@@ -298,3 +324,7 @@ class AsyncAPIView(ParsersMixin, APIView):
         metadata: Any = self.metadata_class
         data = await acall_hook(metadata(), "determine_metadata", request, self)
         return Response(data, status=status.HTTP_200_OK)
+
+
+AsyncAPIView = BaseAsyncAPIView
+"""Deprecated alias of :class:`BaseAsyncAPIView`: import ``AsyncAPIView`` from ``restflow.views``."""

@@ -9,7 +9,12 @@
 | sync   | async callable                              | ``async_to_sync``                  |
 | sync   | sync callable                               | plain call                         |
 
-Decisions are made once per class (for hooks) or per callable and cached.
+Hooks are methods looked up by name with an optional ``a``-twin
+(``has_permission`` / ``ahas_permission``). :func:`hook_name` says which of the
+two a path runs (the more derived one), and :func:`afirst_hook` /
+:func:`achain_hooks` run a list of hooks with one thread hop for each run of
+consecutive sync ones. Decisions are made once per class (for hooks) or per
+callable and cached.
 A sync callable that does no blocking I/O can be marked with
 :func:`mark_loop_safe`; the async path then calls it on the event loop
 instead of paying a thread hop.
@@ -31,10 +36,12 @@ __all__ = [
     "HookMode",
     "acall",
     "acall_hook",
+    "achain_hooks",
     "afirst_hook",
     "call",
     "call_hook",
     "hook_mode",
+    "hook_name",
     "is_async_callable",
     "is_loop_safe",
     "mark_loop_safe",
@@ -45,9 +52,9 @@ __all__ = [
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 _LOOP_SAFE_ATTR = "_restflow_loop_safe"
-# Functions of third-party code (DRF) known to do no blocking I/O; filled by
-# restflow.core.loop_safe at import. Identity matters: an override in a
-# subclass is a different function and is not covered.
+# Functions that cannot carry the marker attribute, known to do no blocking I/O;
+# filled by mark_loop_safe. Identity matters: an override in a subclass is a
+# different function and is not covered.
 _LOOP_SAFE_FUNCS: set[int] = set()
 _LOOP_SAFE_KEEP: list[object] = []
 
@@ -250,32 +257,47 @@ def _defining_index(cls: type, name: str) -> int | None:
     return None
 
 
-def _async_twin_wins(cls: type, name: str, *, on_tie: bool) -> bool:
-    """Whether ``aX`` is defined more derived than ``X`` (``on_tie``: both on one class).
-
-    The most derived definition wins on both paths: a subclass that overrides
-    only the sync hook of a class shipping a native async twin gets its
-    override run, and the other way round.
-    """
-    sync_index = _defining_index(cls, name)
-    async_index = _defining_index(cls, "a" + name)
-    if async_index is None:
-        return False
-    return sync_index is None or async_index < sync_index or (on_tie and async_index == sync_index)
-
-
-def _decide(cls: type, name: str) -> HookMode:
+def _derive_hook_name(cls: type, name: str, is_async: bool) -> str:
     async_name = "a" + name
     sync_index = _defining_index(cls, name)
     async_index = _defining_index(cls, async_name)
-    # on the async path a class defining both hooks gets its async one
-    if _async_twin_wins(cls, name, on_tie=True) and is_async_callable(getattr(cls, async_name)):
-        return HookMode.NATIVE
-    if sync_index is None:
-        if async_index is not None:
-            # ``aX`` exists but is not a coroutine function and no ``X`` exists.
+    if async_index is not None and not is_async_callable(getattr(cls, async_name)):
+        if sync_index is None:
             raise TypeError(f"{cls.__qualname__}.{async_name} must be declared with 'async def'.")
-        raise AttributeError(f"{cls.__qualname__} defines neither {name!r} nor {async_name!r}.")
+        async_index = None  # a sync ``aX`` is no async twin
+    if async_index is None:
+        if sync_index is None:
+            raise AttributeError(f"{cls.__qualname__} defines neither {name!r} nor {async_name!r}.")
+        return name
+    if sync_index is None or async_index < sync_index:
+        return async_name
+    return async_name if is_async and async_index == sync_index else name
+
+
+_NAME_CACHE: dict[tuple[type, str, bool], str] = {}
+
+
+def hook_name(obj_or_cls: object, name: str, *, is_async: bool) -> str:
+    """Which of ``name`` / ``"a" + name`` a path runs for hook ``name``: the more derived one.
+
+    A subclass that overrides only the sync hook of a class shipping an async
+    twin gets its override on both paths, and the other way round. A class
+    defining both on the same level gets the caller's own (``aX`` when
+    ``is_async``). An ``aX`` that is not ``async def`` is no twin: ``TypeError``
+    when there is no ``X``; ``AttributeError`` when there is neither. Cached
+    per class.
+    """
+    cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
+    key = (cls, name, is_async)
+    chosen = _NAME_CACHE.get(key)
+    if chosen is None:
+        chosen = _NAME_CACHE[key] = _derive_hook_name(cls, name, is_async)
+    return chosen
+
+
+def _decide(cls: type, name: str) -> HookMode:
+    if hook_name(cls, name, is_async=True) != name:
+        return HookMode.NATIVE
     sync_attr = inspect.getattr_static(cls, name)
     if isinstance(sync_attr, (staticmethod, classmethod)):
         sync_attr = sync_attr.__func__
@@ -321,31 +343,66 @@ async def acall_hook(obj: object, name: str, /, *args: Any, **kwargs: Any) -> An
     return await _athread(method, *args, **kwargs)
 
 
-_SYNC_HOOK_CACHE: dict[tuple[type, str], str] = {}
-
-
-def _sync_hook_name(cls: type, name: str) -> str:
-    chosen = _SYNC_HOOK_CACHE.get((cls, name))
-    if chosen is None:
-        # on the sync path a class defining both hooks gets its sync one
-        prefer_async = _async_twin_wins(cls, name, on_tie=False)
-        chosen = _SYNC_HOOK_CACHE[(cls, name)] = "a" + name if prefer_async else name
-    return chosen
-
-
 def call_hook(obj: object, name: str, /, *args: Any, **kwargs: Any) -> Any:
     """Run hook ``name`` of ``obj`` from sync code, bridging a more derived async twin."""
-    return call(getattr(obj, _sync_hook_name(type(obj), name)), *args, **kwargs)
+    return call(getattr(obj, hook_name(obj, name, is_async=False)), *args, **kwargs)
 
 
-def _run_sync_chain(
-    methods: Sequence[Callable[..., Any]], args: tuple[Any, ...], until: Callable[[Any], bool]
+# -- runs of hooks: one thread hop for consecutive thread-bound sync hooks ----
+
+_Settle = Callable[[object, Any], bool]
+_SETTLED = object()
+
+
+def _run_sync_hooks(
+    run: Sequence[object], name: str, arguments: Callable[[], Sequence[Any]], settle: _Settle
 ) -> tuple[int, Any] | None:
-    for index, method in enumerate(methods):
-        result = method(*args)
-        if _is_awaitable(result) or until(result):
-            return index, result
+    """Call hook ``name`` of each of ``run`` until one settles (``_SETTLED``) or returns an awaitable."""
+    for index, obj in enumerate(run):
+        result = getattr(obj, name)(*arguments())
+        if _is_awaitable(result):
+            return index, result  # awaited on the loop
+        if settle(obj, result):
+            return index, _SETTLED
     return None
+
+
+async def _arun_hooks(
+    objs: Iterable[object], name: str, arguments: Callable[[], Sequence[Any]], settle: _Settle
+) -> None:
+    """Run hook ``name`` of each object in order, with ``arguments()``, until ``settle(obj, result)``.
+
+    Each object is run as :func:`acall_hook` would, except that a run of
+    consecutive thread-bound sync hooks shares a single thread hop.
+    """
+    items = objs if isinstance(objs, list) else list(objs)
+    position = 0
+    while position < len(items):
+        obj = items[position]
+        mode = hook_mode(obj, name)
+        if mode is HookMode.LOOP:  # the common case for DRF's simple classes: no coroutine
+            result = await _await_if_needed(getattr(obj, name)(*arguments()))
+        elif mode is not HookMode.THREAD:
+            result = await acall_hook(obj, name, *arguments())
+        else:
+            end = position + 1
+            while end < len(items) and hook_mode(items[end], name) is HookMode.THREAD:
+                end += 1
+            run = items[position:end]
+            stop = await sync_to_async(_run_sync_hooks, thread_sensitive=True)(
+                run, name, arguments, settle
+            )
+            if stop is None:
+                position = end
+                continue
+            index, result = stop
+            if result is _SETTLED:
+                return
+            position += index
+            obj, result = run[index], await result
+        if settle(obj, result):
+            return
+        position += 1
 
 
 async def afirst_hook(
@@ -358,37 +415,44 @@ async def afirst_hook(
     consecutive thread-bound sync hooks shares a single thread hop (DRF's
     default authenticators cost one hop, not one each). Exceptions propagate.
     """
-    items = objs if isinstance(objs, list) else list(objs)
-    position = 0
-    while position < len(items):
-        obj = items[position]
-        mode = hook_mode(obj, name)
-        if mode is HookMode.LOOP:  # the common case for DRF's simple classes: no coroutine
-            result = getattr(obj, name)(*args)
-            if _is_awaitable(result):
-                result = await result
-            if until(result):
-                return obj, result
-            position += 1
-            continue
-        if mode is not HookMode.THREAD:
-            result = await acall_hook(obj, name, *args)
-            if until(result):
-                return obj, result
-            position += 1
-            continue
-        end = position
-        while end < len(items) and hook_mode(items[end], name) is HookMode.THREAD:
-            end += 1
-        run = items[position:end]
-        methods = [getattr(item, name) for item in run]
-        hit = await sync_to_async(_run_sync_chain, thread_sensitive=True)(methods, args, until)
-        if hit is None:
-            position = end
-            continue
-        index, result = hit
-        result = await _await_if_needed(result)
+    found: tuple[object, Any] | None = None
+
+    def settle(obj: object, result: Any) -> bool:
+        nonlocal found
         if until(result):
-            return run[index], result
-        position += index + 1
-    return None
+            found = (obj, result)
+            return True
+        return False
+
+    await _arun_hooks(objs, name, lambda: args, settle)
+    return found
+
+
+def _alone(value: Any) -> tuple[Any]:
+    return (value,)
+
+
+async def achain_hooks(
+    objs: Iterable[object],
+    name: str,
+    value: Any,
+    /,
+    arguments: Callable[[Any], Sequence[Any]] = _alone,
+) -> Any:
+    """Pass ``value`` through hook ``name`` of each object in order; return the last result.
+
+    Each object's hook is called with ``arguments(value)`` (``value`` alone by
+    default) and its result is the next ``value``, as DRF chains filter
+    backends: ``await achain_hooks(backends, "filter_queryset", queryset,
+    lambda qs: (request, qs, view))``. Objects are handled as in
+    :func:`afirst_hook`: consecutive thread-bound sync hooks share one hop.
+    """
+    current = value
+
+    def settle(obj: object, result: Any) -> bool:
+        nonlocal current
+        current = result
+        return False
+
+    await _arun_hooks(objs, name, lambda: arguments(current), settle)
+    return current

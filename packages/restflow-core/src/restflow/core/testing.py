@@ -9,7 +9,7 @@ from typing import Any
 
 from asgiref.sync import SyncToAsync
 
-from restflow.core import hop
+from restflow.core import _fastpaths
 
 __all__ = ["count_hops"]
 
@@ -19,7 +19,7 @@ def count_hops() -> Iterator[list[Callable[..., Any]]]:
     """Record, while active, every sync function sent to a thread from async code.
 
     Both kinds of hop are seen: ``sync_to_async`` calls (yours, Django's,
-    restflow's fall-back helper) and :func:`restflow.core.hop.run_sync`. The
+    restflow's fall-back helper) and :func:`restflow.core.run_sync`. The
     list holds the functions in call order::
 
         with count_hops() as hops:
@@ -28,7 +28,7 @@ def count_hops() -> Iterator[list[Callable[..., Any]]]:
     """
     seen: list[Callable[..., Any]] = []
     original_call = SyncToAsync.__call__
-    original_start = hop._start
+    original_start = _fastpaths._start
 
     async def counted_call(self: SyncToAsync[Any, Any], *args: Any, **kwargs: Any) -> Any:
         seen.append(self.func)
@@ -39,9 +39,9 @@ def count_hops() -> Iterator[list[Callable[..., Any]]]:
         original_start(executor, func, work)
 
     SyncToAsync.__call__ = counted_call  # type: ignore[method-assign]
-    hop._start = counted_start
+    _fastpaths._start = counted_start
     try:
         yield seen
     finally:
         SyncToAsync.__call__ = original_call  # type: ignore[method-assign]
-        hop._start = original_start
+        _fastpaths._start = original_start

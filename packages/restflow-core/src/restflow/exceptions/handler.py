@@ -161,7 +161,8 @@ def _api_response(exc: drf_exceptions.APIException) -> Response:
 
 
 def _django_request(context: Mapping[str, Any]) -> Any:
-    return getattr(context.get("request"), "_request", None)
+    """The request, for logs and signals: DRF's ``Request`` stands for Django's (it proxies it)."""
+    return context.get("request")
 
 
 def _debug_message(exc: Exception) -> str:

@@ -9,8 +9,9 @@ Evaluation short-circuits on both paths.
 
 Each operand is called in its own mode:
 
-* sync path: the most derived of ``X`` / ``aX`` on the operand's class is
-  called; an async one is bridged with ``async_to_sync``;
+* sync path: :func:`restflow.core.fallback.call_hook` — the most derived of
+  ``X`` / ``aX`` on the operand's class (:func:`~restflow.core.fallback.hook_name`)
+  is called; an async one is bridged with ``async_to_sync``;
 * async path: :func:`restflow.core.fallback.acall_hook` — a native ``aX`` is
   awaited on the loop, a sync ``X`` runs in a thread unless it is loop-safe.
 
@@ -31,12 +32,11 @@ Put a restflow operand first to avoid the hop.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from rest_framework import permissions as drf_permissions
 
-from restflow.core.fallback import acall_hook, call, is_async_callable
+from restflow.core.fallback import acall_hook, call_hook
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -47,36 +47,10 @@ __all__ = ["AND", "NOT", "OR", "OperandHolder", "SingleOperandHolder"]
 
 # -- evaluating one operand -------------------------------------------------
 
-_SYNC_TARGETS: weakref.WeakKeyDictionary[type, dict[str, str]] = weakref.WeakKeyDictionary()
-
-
-def _decide_sync_target(cls: type, name: str) -> str:
-    async_name = "a" + name
-    for klass in cls.__mro__:
-        attrs = vars(klass)
-        if name in attrs:
-            return name
-        if async_name in attrs:
-            # Only the async twin is defined at this level: it is the most
-            # derived definition, so the sync path bridges to it.
-            return async_name if is_async_callable(getattr(cls, async_name)) else name
-    return name
-
-
-def _sync_target(cls: type, name: str) -> str:
-    """The method the sync path calls for hook ``name``; decided once per class."""
-    per_class = _SYNC_TARGETS.get(cls)
-    if per_class is None:
-        per_class = _SYNC_TARGETS.setdefault(cls, {})
-    target = per_class.get(name)
-    if target is None:
-        target = per_class[name] = _decide_sync_target(cls, name)
-    return target
-
 
 def _check(operand: object, name: str, *args: Any) -> bool:
-    """Run hook ``name`` of ``operand`` from sync code."""
-    return bool(call(getattr(operand, _sync_target(type(operand), name)), *args))
+    """Run hook ``name`` of ``operand`` from sync code (the more derived of ``X`` / ``aX``)."""
+    return bool(call_hook(operand, name, *args))
 
 
 async def _acheck(operand: object, name: str, *args: Any) -> bool:
