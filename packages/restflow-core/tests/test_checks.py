@@ -186,7 +186,15 @@ def test_a_stray_init_breaks_the_namespace_and_manage_py_check_says_so(tmp_path:
     site = tmp_path / "site"
     init = _stray_package(site)
     real = Path(restflow.core.__file__).resolve().parent.parent
-    for sub in ("core", "asynccache", "exceptions", "parsers", "permissions", "settings", "typemap"):
+    for sub in (
+        "core",
+        "asynccache",
+        "exceptions",
+        "parsers",
+        "permissions",
+        "settings",
+        "typemap",
+    ):
         if (real / sub).is_dir():
             (site / "restflow" / sub).symlink_to(real / sub, target_is_directory=True)
     _write_distribution(site, "drf-restflow", ["restflow/__init__.py"])

@@ -38,7 +38,7 @@ from restflow.caching.status import CacheStatus
 from restflow.caching.stores import Entry
 from restflow.caching.vary import Varied, VaryVariants, header_values, vary_headers
 from restflow.caching.wrapper import CachedWrapper
-from restflow.core.fallback import is_async_callable
+from restflow.core import is_async_callable
 
 __all__ = ["DefaultResponseKeyConstructor", "cache_response"]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from restflow.core.settings import register_section
+from restflow.settings import register_section
 
 __all__ = ["CACHE_SETTINGS"]
 

@@ -18,7 +18,7 @@ from django.db import close_old_connections
 
 from restflow.caching.stampede import Flights
 from restflow.caching.stores import Store
-from restflow.core.fallback import acall, call
+from restflow.core import acall, call
 
 __all__ = [
     "Background",

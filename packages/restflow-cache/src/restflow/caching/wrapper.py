@@ -38,7 +38,7 @@ from restflow.caching.stampede import Flights
 from restflow.caching.status import CACHE_MISSING
 from restflow.caching.steps import adrive, drive
 from restflow.caching.vary import Variants
-from restflow.core.fallback import acall, call, is_async_callable
+from restflow.core import acall, call, is_async_callable
 
 __all__ = ["CacheOptions", "CachedWrapper", "cache_result"]
 

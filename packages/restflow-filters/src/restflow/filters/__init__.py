@@ -3,7 +3,6 @@
 Part of the restflow-filters distribution; depends on restflow-core only.
 """
 
-from restflow.core.typemap import Email, IPAddress
 from restflow.filters.backend import RestflowFilterBackend
 from restflow.filters.fields import (
     BooleanField,
@@ -26,6 +25,7 @@ from restflow.filters.fields import (
 from restflow.filters.filterset import FilterSet, InlineFilterSet
 from restflow.filters.options import RelatedField
 from restflow.filters.ordering import OrderField
+from restflow.typemap import Email, IPAddress
 
 __all__ = [
     "BooleanField",

@@ -15,11 +15,11 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 
 import restflow.filters.fields as ff
-from restflow.core.typemap import resolve_annotations
 from restflow.filters._types import field_for_annotation, field_for_model_field, with_resolved_child
 from restflow.filters.lookups import ALL
 from restflow.filters.options import FilterSetOptions, RelatedField
 from restflow.filters.ordering import OrderField
+from restflow.typemap import resolve_annotations
 
 __all__ = ["collect_fields"]
 

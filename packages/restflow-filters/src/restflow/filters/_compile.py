@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 
 import restflow.filters.fields as ff
-from restflow.core.fallback import is_async_callable
+from restflow.core import is_async_callable
 from restflow.filters._bounds import Bounds, column_bounds, integer_column
 from restflow.filters._collect import collect_fields
 from restflow.filters._params import Param, make_parser, takes_list, value_schema

@@ -8,8 +8,8 @@ from django.db import models
 from rest_framework import serializers
 
 import restflow.filters.fields as ff
-from restflow.core.typemap import get_field_from_type
 from restflow.filters.fields import DrfField
+from restflow.typemap import get_field_from_type
 
 __all__ = ["field_for_annotation", "field_for_model_field", "with_resolved_child"]
 

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 
-from restflow.core.fallback import acall, call
+from restflow.core import acall, call
 from restflow.filters._compile import Compiled, compile_filterset
 from restflow.filters._params import Param, messages_of
 from restflow.filters.checks import (

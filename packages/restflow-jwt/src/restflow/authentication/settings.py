@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from restflow.core.settings import register_section
+from restflow.settings import register_section
 
 __all__ = [
     "ASYMMETRIC_ALGORITHMS",

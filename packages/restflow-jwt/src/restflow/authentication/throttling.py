@@ -33,8 +33,7 @@ from rest_framework.throttling import BaseThrottle
 from restflow.authentication import _clock
 from restflow.authentication.blacklist.cache import is_local_memory_cache
 from restflow.authentication.settings import jwt_settings
-from restflow.core.fallback import mark_loop_safe
-from restflow.core.hop import run_sync
+from restflow.core import mark_loop_safe, run_sync
 
 __all__ = [
     "ADDRESS_SCOPE",

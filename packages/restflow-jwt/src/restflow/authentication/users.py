@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from restflow.authentication._config import Config
 from restflow.authentication.exceptions import TokenError
 from restflow.authentication.tokens import password_fingerprint
-from restflow.core.hop import run_sync
+from restflow.core import run_sync
 
 __all__ = ["aget_user", "default_user_authentication_rule", "get_user", "user_cache"]
 

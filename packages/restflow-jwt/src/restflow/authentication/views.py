@@ -38,7 +38,7 @@ from restflow.authentication.settings import jwt_settings
 from restflow.authentication.throttling import DefaultThrottlesAndLogin
 from restflow.authentication.tokens import AccessToken, RefreshToken
 from restflow.authentication.users import aget_user
-from restflow.core import AsyncAPIView
+from restflow.core import BaseAsyncAPIView
 from restflow.exceptions import APIException, ErrorCode, exception_handler
 
 __all__ = [
@@ -86,7 +86,7 @@ class BlacklistDisabled(APIException):
     )
 
 
-class TokenView(AsyncAPIView):
+class TokenView(BaseAsyncAPIView):
     """Base of the token views: validate the body with ``serializer_class``, then ``ahandle``."""
 
     authentication_classes: Any = []

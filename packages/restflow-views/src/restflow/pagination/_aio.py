@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from restflow.core.hop import run_sync
+from restflow.core import run_sync
 
 MAX_ROW = 2**63 - 1
 """The largest ``LIMIT``/``OFFSET`` (and ``OFFSET + LIMIT``) a database takes: signed 64 bits.
@@ -38,7 +38,7 @@ def _evaluate(queryset: QuerySet[Any]) -> list[Any]:
 async def alist(rows: Any) -> list[Any]:
     """Evaluate a QuerySet in one thread hop; a sequence becomes a list.
 
-    ``list()`` in a single :func:`~restflow.core.hop.run_sync` hop fetches the
+    ``list()`` in a single :func:`~restflow.core.run_sync` hop fetches the
     rows and fills the queryset's result cache (``aiterator()`` would take a hop
     per chunk plus one to learn the rows are exhausted). A queryset evaluated
     before is listed from its cache, in that hop too: no query runs again.

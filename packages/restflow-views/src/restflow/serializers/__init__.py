@@ -6,13 +6,13 @@ creation; every serializer has ``ais_valid``, ``arun_validation``,
 ``await serializer.adata``.
 """
 
-from restflow.core.typemap import Email, IPAddress, get_field_from_type, register_type
 from restflow.serializers.declare import Field
 from restflow.serializers.inline import InlineSerializer
 from restflow.serializers.listing import ListSerializer
 from restflow.serializers.model import HyperlinkedModelSerializer, ModelSerializer
 from restflow.serializers.serializer import Serializer
 from restflow.serializers.validated import ValidatedData
+from restflow.typemap import Email, IPAddress, get_field_from_type, register_type
 
 __all__ = [
     "Email",

@@ -15,7 +15,7 @@ from rest_framework import fields as drf_fields
 from rest_framework import relations
 from rest_framework.serializers import BaseSerializer
 
-from restflow.core.fallback import is_async_callable, is_loop_safe
+from restflow.core import is_async_callable, is_loop_safe
 from restflow.serializers._steps import Mode
 
 _OWN_MODULES = ("rest_framework.", "restflow.")

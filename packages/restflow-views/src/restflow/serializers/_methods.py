@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from restflow.core.fallback import HookMode, hook_mode, is_async_callable, is_loop_safe
+from restflow.core import HookMode, hook_mode, is_async_callable, is_loop_safe
 from restflow.serializers._steps import Mode
 
 _sync_cache: dict[tuple[type, str], str | None] = {}

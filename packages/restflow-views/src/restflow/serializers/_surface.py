@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
 from rest_framework.serializers import as_serializer_error
 
-from restflow.core.fallback import HookMode, acall_hook, hook_mode
+from restflow.core import HookMode, acall_hook, hook_mode
 from restflow.serializers._classify import validators_are_safe
 from restflow.serializers._methods import hook_step_mode, refuse_on_sync_path
 from restflow.serializers._parent import ParentLink

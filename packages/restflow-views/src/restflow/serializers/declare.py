@@ -2,7 +2,7 @@
 
 The metaclass resolves a class's own annotations once, at class creation,
 with ``typing.get_type_hints`` (so ``from __future__ import annotations``
-works) through :mod:`restflow.core.typemap`, and builds DRF fields from
+works) through :mod:`restflow.typemap`, and builds DRF fields from
 them. Field order: inherited fields, then this class's annotated fields,
 then its explicitly declared DRF fields. A name re-annotated by a subclass
 keeps the position its base gave it.
@@ -19,7 +19,7 @@ from typing import Any
 from rest_framework.fields import Field as DRFField
 from rest_framework.serializers import SerializerMetaclass
 
-from restflow.core.typemap import get_field_from_type, resolve_annotations
+from restflow.typemap import get_field_from_type, resolve_annotations
 
 __all__ = ["Field", "FieldSpec", "TypedSerializerMetaclass"]
 

@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.utils import html
 
-from restflow.core.fallback import HookMode, acall_hook, hook_mode
+from restflow.core import HookMode, acall_hook, hook_mode
 from restflow.pagination._aio import alist
 from restflow.serializers._classify import read_needs_thread, write_mode
 from restflow.serializers._methods import refuse_on_sync_path

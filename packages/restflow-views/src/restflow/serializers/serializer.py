@@ -13,7 +13,7 @@ from rest_framework.fields import SkipField, get_error_detail
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
-from restflow.core.fallback import acall_hook, is_async_callable
+from restflow.core import acall_hook, is_async_callable
 from restflow.serializers._classify import read_needs_thread, validators_are_safe, write_mode
 from restflow.serializers._methods import field_method_mode
 from restflow.serializers._plan import NO_PLAN, row_plan

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework.settings import api_settings
 
-from restflow.core.fallback import mark_loop_safe
+from restflow.core import mark_loop_safe
 
 __all__ = ["BaseThrottle"]
 

@@ -11,7 +11,7 @@ from django.core.cache.backends.base import BaseCache
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 
-from restflow.core.fallback import HookMode, acall_hook, call, hook_mode, mark_loop_safe
+from restflow.core import HookMode, acall_hook, call, hook_mode, mark_loop_safe
 from restflow.throttling._counters import cache_for, counter_for
 from restflow.throttling._rates import parse_rate
 from restflow.throttling.base import BaseThrottle

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from restflow.core.fallback import mark_loop_safe
+from restflow.core import mark_loop_safe
 from restflow.throttling.simple import SimpleRateThrottle
 
 __all__ = ["AnonRateThrottle", "ScopedRateThrottle", "UserRateThrottle"]

@@ -8,8 +8,7 @@ from rest_framework import views
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from restflow.core.cycles import release_on_close
-from restflow.core.dispatch import AsyncAPIView as _CoreAsyncAPIView
+from restflow.core import BaseAsyncAPIView, release_on_close
 from restflow.parsers import ParsersMixin
 from restflow.views.helpers import AsyncViewHelpers, ViewHelpers
 from restflow.views.timeout import TimeoutMixin
@@ -40,7 +39,7 @@ class APIView(SyncDispatchMixin, ViewHelpers, views.APIView):
     """DRF's ``APIView`` (sync dispatch) with the serializer and pagination helpers."""
 
 
-class AsyncAPIView(TimeoutMixin, AsyncViewHelpers, _CoreAsyncAPIView):
+class AsyncAPIView(TimeoutMixin, AsyncViewHelpers, BaseAsyncAPIView):
     """restflow-core's async dispatch loop with the helpers and their ``a``-twins.
 
     Handlers are ``async def``; the sync helpers stay available for code with

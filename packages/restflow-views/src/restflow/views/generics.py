@@ -12,7 +12,7 @@ from django.http import Http404
 from rest_framework import generics
 from rest_framework.response import Response
 
-from restflow.core import HookMode, acall_hook, hook_mode
+from restflow.core import acall_hook, achain_hooks
 from restflow.views.apiview import AsyncAPIView, SyncDispatchMixin
 from restflow.views.helpers import ViewHelpers
 from restflow.views.mixins import (
@@ -50,40 +50,6 @@ class GenericAPIView(_PostFetches, SyncDispatchMixin, ViewHelpers, generics.Gene
     """DRF's ``GenericAPIView`` with the restflow helpers (sync)."""
 
 
-# -- PROVISIONAL: replace by restflow.core.fallback's public chaining function once issue 18
-# merges (the core gains one for "one thread hop for consecutive sync hooks"). Everything
-# generics.py decides about running hooks is in these two functions.
-
-
-def _run_chain(methods: list[Any], value: Any, args: Callable[[Any], tuple[Any, ...]]) -> Any:
-    for method in methods:
-        value = method(*args(value))
-    return value
-
-
-async def _achain_hooks(
-    objs: Sequence[Any], name: str, value: Any, args: Callable[[Any], tuple[Any, ...]]
-) -> Any:
-    """Pass ``value`` through hook ``name`` of each object in turn: ``obj.name(*args(value))``.
-
-    Each hook runs as :func:`~restflow.core.acall_hook` would, except that a run
-    of consecutive thread-bound sync hooks shares one thread hop.
-    """
-    position = 0
-    while position < len(objs):
-        end = position
-        while end < len(objs) and hook_mode(objs[end], name) is HookMode.THREAD:
-            end += 1
-        if end == position:
-            value = await acall_hook(objs[position], name, *args(value))
-            position += 1
-            continue
-        methods = [getattr(obj, name) for obj in objs[position:end]]
-        value = await sync_to_async(_run_chain, thread_sensitive=True)(methods, value, args)
-        position = end
-    return value
-
-
 def _not_found(queryset: Any) -> Http404:
     model = getattr(queryset, "model", None)
     name = model._meta.object_name if model is not None else "object"
@@ -108,7 +74,7 @@ class AsyncGenericAPIView(_PostFetches, AsyncAPIView, generics.GenericAPIView):
         """Chain ``queryset`` through ``filter_backends`` in order, as DRF does."""
         backends = [backend() for backend in self.filter_backends]
         request = self.request
-        return await _achain_hooks(
+        return await achain_hooks(
             backends, "filter_queryset", queryset, lambda current: (request, current, self)
         )
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
-from restflow.core.fallback import HookMode, hook_mode
+from restflow.core import HookMode, hook_mode
 from restflow.exceptions import ServiceUnavailable
 
 __all__ = ["GatewayTimeout", "TimeoutMixin"]

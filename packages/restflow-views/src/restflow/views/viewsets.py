@@ -13,7 +13,7 @@ from django.utils.decorators import classonlymethod
 from rest_framework import viewsets
 
 import restflow.views.mixins as mixins
-from restflow.core.fallback import reaches_async
+from restflow.core import reaches_async
 from restflow.views.action_config import ActionConfigMixin
 from restflow.views.apiview import APIView, AsyncAPIView
 from restflow.views.generics import AsyncGenericAPIView, GenericAPIView

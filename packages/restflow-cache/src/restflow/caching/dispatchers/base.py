@@ -26,7 +26,7 @@ from django.apps import apps
 from django.core import checks
 
 from restflow.caching.dispatchers._options import Option, validate_config
-from restflow.core.fallback import acall, call
+from restflow.core import acall, call
 
 __all__ = [
     "BatchError",
@@ -113,7 +113,7 @@ def _setup_django() -> None:
 def run_task(path: str, kwargs: dict[str, Any]) -> None:
     """Import ``path`` and call it with ``kwargs``; what every worker executes.
 
-    Async callables are run to completion (``restflow.core.fallback.call``).
+    Async callables are run to completion (``restflow.core.call``).
     Exceptions propagate so the broker can retry. In a worker process where
     ``DJANGO_SETTINGS_MODULE`` is set but Django is not set up yet, Django is
     set up first.

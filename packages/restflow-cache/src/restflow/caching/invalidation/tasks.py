@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from restflow.caching.invalidation.rule import get_rule
-from restflow.core.fallback import call
+from restflow.core import call
 
 __all__ = ["invalidate", "run_invalidator"]
 
