@@ -326,7 +326,7 @@ def private_accesses(tree: ast.Module) -> Iterator[tuple[int, ast.expr | None, s
 
 def _foreign(node: ast.ImportFrom) -> bool:
     """An absolute import from outside restflow."""
-    return not node.level and bool(node.module) and node.module.split(".")[0] != NAMESPACE
+    return not node.level and (node.module or NAMESPACE).split(".")[0] != NAMESPACE
 
 
 def code_lines(text: str) -> int:

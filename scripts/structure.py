@@ -357,7 +357,7 @@ def sizes(source: Source) -> list[Finding]:
 
 def fast_paths(source: Source) -> list[Finding]:
     """Each ``_fastpaths.py``: at an import package's top, reads the switch, has a test."""
-    findings = []
+    findings: list[Finding] = []
     for module in source.modules.values():
         package, _, last = module.name.rpartition(".")
         if last != FAST_PATHS_MODULE:

@@ -121,6 +121,24 @@ def test_a_package_importing_its_own_name_from_a_submodule_is_a_circle(tmp_path:
     assert "restflow.things -> restflow.things.a -> restflow.things" in found[0]
 
 
+def test_relative_imports_resolve_from_a_package_and_from_a_module(tmp_path: Path) -> None:
+    make_distribution(
+        tmp_path,
+        "restflow-things",
+        {
+            "things/__init__.py": "from . import a\n",
+            "things/a.py": "from .sub.deep import D\nfrom .sub import deep, E\n",
+            "things/sub/__init__.py": "from ..a import A\nfrom .. import b\n",
+            "things/sub/deep.py": "",
+            "things/b.py": "",
+        },
+    )
+    graph = structure.import_graph(load(tmp_path), "restflow-things")
+    assert graph["restflow.things"] == {"restflow.things.a": 1}
+    assert graph["restflow.things.a"] == {"restflow.things.sub.deep": 1, "restflow.things.sub": 2}
+    assert graph["restflow.things.sub"] == {"restflow.things.a": 1, "restflow.things.b": 2}
+
+
 def test_type_checking_and_function_imports_do_not_make_a_circle(tmp_path: Path) -> None:
     make_distribution(
         tmp_path,
