@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import structure
@@ -52,6 +53,11 @@ def make_distribution(
         (directory / "tests" / relative).write_text(textwrap.dedent(text), encoding="utf-8")
 
 
+def things(root: Path, files: dict[str, str], **options: Any) -> None:
+    """restflow-things, shipping ``restflow.things`` (an empty ``__init__`` unless given)."""
+    make_distribution(root, "restflow-things", {**files}, **options)
+
+
 def load(root: Path, libraries: dict[str, set[str]] | None = None) -> Source:
     source = structure.load(root)
     source.libraries = (libraries or {}, [])  # no installed library read in these tests
@@ -66,11 +72,9 @@ def messages(findings: list[structure.Finding]) -> list[str]:
 
 
 def test_a_module_level_circle_is_listed_in_order_with_its_lines(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
-            "things/__init__.py": "",
             "things/a.py": "from restflow.things.b import B\n",
             "things/b.py": "import os\n\nfrom restflow.things import c\n",
             "things/c.py": "from . import a\n",
@@ -87,11 +91,9 @@ def test_a_module_level_circle_is_listed_in_order_with_its_lines(tmp_path: Path)
 
 
 def test_each_module_of_a_tangle_gets_a_shortest_circle(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
-            "things/__init__.py": "",
             "things/hub.py": "from restflow.things import left, right\n",
             "things/left.py": "from restflow.things import hub\n",
             "things/right.py": "from restflow.things.hub import X\n",
@@ -108,9 +110,8 @@ def test_each_module_of_a_tangle_gets_a_shortest_circle(tmp_path: Path) -> None:
 
 
 def test_a_package_importing_its_own_name_from_a_submodule_is_a_circle(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
             "things/__init__.py": "from restflow.things.a import A\nX = 1\n",
             "things/a.py": "from restflow.things import X\n",
@@ -122,9 +123,8 @@ def test_a_package_importing_its_own_name_from_a_submodule_is_a_circle(tmp_path:
 
 
 def test_relative_imports_resolve_from_a_package_and_from_a_module(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
             "things/__init__.py": "from . import a\n",
             "things/a.py": "from .sub.deep import D\nfrom .sub import deep, E\n",
@@ -140,11 +140,9 @@ def test_relative_imports_resolve_from_a_package_and_from_a_module(tmp_path: Pat
 
 
 def test_type_checking_and_function_imports_do_not_make_a_circle(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
-            "things/__init__.py": "",
             "things/a.py": "from restflow.things import b\n",
             "things/b.py": """\
                 import typing
@@ -165,11 +163,9 @@ def test_type_checking_and_function_imports_do_not_make_a_circle(tmp_path: Path)
 
 
 def test_an_import_in_a_class_body_or_an_else_branch_counts(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
-            "things/__init__.py": "",
             "things/a.py": "from restflow.things import b\n",
             "things/b.py": """\
                 from typing import TYPE_CHECKING
@@ -191,11 +187,9 @@ def test_an_import_in_a_class_body_or_an_else_branch_counts(tmp_path: Path) -> N
 
 
 def test_function_imports_of_required_or_standard_modules_fail(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
-            "things/__init__.py": "",
             "things/a.py": """\
                 class Thing:
                     def ready(self):
@@ -224,9 +218,8 @@ def test_function_imports_of_required_or_standard_modules_fail(tmp_path: Path) -
 def test_function_imports_of_optional_dependencies_pass(tmp_path: Path) -> None:
     make_distribution(tmp_path, "restflow-core", {"core/__init__.py": ""})
     make_distribution(tmp_path, "restflow-other", {"other/__init__.py": ""})
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
             "things/__init__.py": """\
                 def client():
@@ -247,9 +240,8 @@ def test_requirements_count_through_required_restflow_distributions(tmp_path: Pa
         {"core/__init__.py": "", "exceptions/__init__.py": ""},
         dependencies=("Django>=5.2", "djangorestframework>=3.16"),
     )
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
             "things/__init__.py": """\
                 def late():
@@ -266,11 +258,9 @@ def test_requirements_count_through_required_restflow_distributions(tmp_path: Pa
 
 
 def test_a_function_import_that_hides_a_circle_says_so(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
-            "things/__init__.py": "",
             "things/a.py": "from restflow.things import b\n",
             "things/b.py": "def late():\n    from restflow.things import a\n",
         },
@@ -283,9 +273,8 @@ def test_a_function_import_that_hides_a_circle_says_so(tmp_path: Path) -> None:
 
 
 def test_a_lazy_export_points_at_the_lazy_map(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
             "things/__init__.py": """\
                 def __getattr__(name):
@@ -300,9 +289,8 @@ def test_a_lazy_export_points_at_the_lazy_map(tmp_path: Path) -> None:
 
 
 def test_an_allowed_function_import_needs_an_entry_and_a_stale_entry_fails(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {"things/__init__.py": "def ready():\n    from rest_framework import views\n"},
         dependencies=("djangorestframework>=3.16",),
     )
@@ -357,10 +345,9 @@ def _store():
 
 
 def test_foreign_private_names_fail_and_restflow_names_pass(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
-        {"things/__init__.py": "", "things/_things_private.py": "", "things/a.py": PRIVATE_USES},
+        {"things/_things_private.py": "", "things/a.py": PRIVATE_USES},
     )
     libraries = {"_request": {"django", "rest_framework"}, "_store": {"django"}}
     found = messages(structure.private_names(load(tmp_path, libraries)))
@@ -393,7 +380,7 @@ def test_writing_a_library_private_name_does_not_make_it_restflow_s(tmp_path: Pa
             setattr(connection, "_restflow_batch", [])
             return getattr(connection, "_restflow_batch")
         """
-    make_distribution(tmp_path, "restflow-things", {"things/__init__.py": code})
+    things(tmp_path, {"things/__init__.py": code})
     found = messages(
         structure.private_names(load(tmp_path, {"_force_auth_user": {"rest_framework"}}))
     )
@@ -405,10 +392,9 @@ def test_writing_a_library_private_name_does_not_make_it_restflow_s(tmp_path: Pa
 
 
 def test_fast_path_modules_may_use_private_names(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
-        {"things/__init__.py": "", "things/_fastpaths.py": "def f(r):\n    return r._request\n"},
+        {"things/_fastpaths.py": "def f(r):\n    return r._request\n"},
     )
     assert structure.private_names(load(tmp_path, {"_request": {"django"}})) == []
 
@@ -473,11 +459,9 @@ def test_a_module_over_500_lines_and_a_large_core_fail(
 
 
 def test_a_fast_path_module_reads_the_switch_and_has_a_test(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
         {
-            "things/__init__.py": "",
             "things/_fastpaths.py": 'import os\nON = os.environ.get("RESTFLOW_FAST_PATHS") != "0"\n',
             "other/__init__.py": "",
             "other/_fastpaths.py": 'ON = "RESTFLOW_FAST_PATHS"\n',
@@ -491,10 +475,9 @@ def test_a_fast_path_module_reads_the_switch_and_has_a_test(tmp_path: Path) -> N
 
 
 def test_fast_path_modules_without_switch_test_or_place_fail(tmp_path: Path) -> None:
-    make_distribution(
+    things(
         tmp_path,
-        "restflow-things",
-        {"things/__init__.py": "", "things/deep/__init__.py": "", "things/deep/_fastpaths.py": ""},
+        {"things/deep/__init__.py": "", "things/deep/_fastpaths.py": ""},
         tests={"test_things.py": "from restflow.things import fastpaths_elsewhere\n"},
     )
     found = messages(structure.fast_paths(load(tmp_path)))
