@@ -17,7 +17,11 @@ Steps, in order:
 3. each per-package hatch environment and each ``tests-integration/``
    combination on the oldest (Python 3.11 + Django 5.2) and the newest
    (Python 3.13 + Django 6.x) supported pair, and restflow-core and the full
-   combination on Python 3.12 + Django 6.x too.
+   combination on Python 3.12 + Django 6.x too;
+4. the newest releases (``newest``): Python 3.13 with the newest Django, DRF,
+   asgiref, redis-py and django-redis, pre-releases included, under the suites
+   of the packages with fast paths, once as is and once with
+   ``RESTFLOW_FAST_PATHS=0`` (every fast path forced off).
 
 Every step runs even when an earlier one failed; the services are stopped at
 the end whatever happens (unless they were already running before: then
@@ -92,6 +96,7 @@ class Step:
     name: str
     kind: str
     command: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # added to the inherited environment
     result: str = "not run"
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
@@ -212,11 +217,19 @@ def plan() -> list[Step]:
     for env in envs:
         kind = "combination" if env.startswith("it-") else "package"
         steps.append(Step(env, kind, ["hatch", "run", f"{env}:test"]))
+    newest = ["hatch", "run", "newest:test"]
+    steps.append(Step("newest", "package", newest))
+    steps.append(Step("newest-fast-paths-off", "package", newest, {"RESTFLOW_FAST_PATHS": "0"}))
     return steps
 
 
+def shown(step: Step) -> str:
+    """The step's command line as a shell would take it (its own variables first)."""
+    return " ".join([*(f"{k}={v}" for k, v in step.env.items()), *step.command])
+
+
 def run_step(step: Step) -> None:
-    banner(f"{step.name} ({step.kind}): {' '.join(step.command)}")
+    banner(f"{step.name} ({step.kind}): {shown(step)}")
     started = time.monotonic()
     summaries: list[str] = []  # an environment's script may run pytest more than once
     try:
@@ -227,6 +240,7 @@ def run_step(step: Step) -> None:
             stderr=subprocess.STDOUT,
             text=True,
             errors="replace",
+            env={**os.environ, **step.env},
         )
     except FileNotFoundError as exc:
         step.result, step.note = "FAIL", f"cannot run: {exc}"
@@ -312,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         steps = [s for s in steps if any(word in s.name for word in args.only)]
     if args.list:
         for s in steps:
-            print(f"{s.name:<36} {s.kind:<12} {' '.join(s.command)}")
+            print(f"{s.name:<36} {s.kind:<12} {shown(s)}")
         return 0
     if not shutil.which("hatch"):
         parser.error("hatch is not installed: pip install hatch")
