@@ -85,8 +85,13 @@ IMPORT_NAMES: dict[str, tuple[str, ...]] = {
 FUNCTION_IMPORT_EXCEPTIONS: dict[tuple[str, str, str], str] = {}
 
 
-# Underscore attributes other libraries document for use.
-DOCUMENTED_PRIVATE = frozenset({"_meta", "_default_manager", "_base_manager", "_state"})
+# Underscore attributes other libraries document for use, and DRF's one view-to-permission
+# protocol flag: views (DRF's API root and schema views, users' own) set
+# `_ignore_model_permissions` to opt out of DjangoModelPermissions, and restflow's
+# DjangoModelPermissions must honour it exactly as DRF's does.
+DOCUMENTED_PRIVATE = frozenset(
+    {"_meta", "_default_manager", "_base_manager", "_state", "_ignore_model_permissions"}
+)
 DOCUMENTED_PRIVATE_OF = {"sys": frozenset({"_getframe"})}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.core import checks
 
+from restflow.core import _drf
 from restflow.settings.checks import check_namespace, check_settings
 
 
@@ -22,8 +23,4 @@ class RestflowCoreConfig(AppConfig):
     def ready(self) -> None:
         checks.register(check_namespace, "restflow")
         checks.register(check_settings, "restflow")
-        # Imported here, not at the top: importing DRF's views resolves DRF's settings, whose
-        # classes may import models, which is only allowed once the app registry is ready.
-        from restflow.core import _drf
-
         _drf.install()

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core import exceptions as django_exceptions
 from django.core.signals import got_request_exception
+from django.db import connections
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
@@ -99,15 +100,15 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
 
 
 def _set_rollback() -> None:
-    """DRF's ``set_rollback``, imported on use.
+    """Mark every database's atomic request block for rollback, as DRF's ``set_rollback`` does.
 
-    ``rest_framework.views`` imports the classes named in DRF's settings while it
-    loads; restflow classes named there import this module, so it must not import
-    ``rest_framework.views`` back at import time.
+    Written with Django's public API rather than imported: ``rest_framework.views``
+    imports the classes named in DRF's settings while it loads, and restflow classes
+    named there import this module.
     """
-    from rest_framework.views import set_rollback
-
-    set_rollback()
+    for connection in connections.all():
+        if connection.settings_dict["ATOMIC_REQUESTS"] and connection.in_atomic_block:
+            connection.set_rollback(True)
 
 
 def _from_django(exc: Exception) -> Exception:

@@ -80,10 +80,10 @@ class FilterSetOptions:
                 f"known: {', '.join(sorted(known))}."
             )
         options = cls(**given)
-        options._check(owner)
+        options._validate_for(owner)
         return options
 
-    def _check(self, owner: type) -> None:
+    def _validate_for(self, owner: type) -> None:
         where = f"{owner.__qualname__}.Meta"
         self.operator = str(self.operator).upper()
         if self.operator not in OPERATORS:
