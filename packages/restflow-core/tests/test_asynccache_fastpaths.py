@@ -21,9 +21,8 @@ VALUES: list[Any] = [1, "text", {"a": [1, None]}, (1, 2), None, b"\x00"]
 
 def reader_and_cache() -> tuple[Any, LocMemCache]:
     cache = caches["locmem"]
-    reader = _fastpaths.locmem_reader(cache)
-    assert isinstance(reader, _fastpaths.LocMemReader)
-    return reader, cache  # type: ignore[return-value]
+    assert _fastpaths._has_locmem_shape(cache)
+    return _fastpaths.LocMemReader(cache), cache  # even when RESTFLOW_FAST_PATHS=0
 
 
 def test_the_reader_answers_what_cache_get_answers() -> None:
@@ -76,7 +75,9 @@ def test_a_cache_of_another_shape_is_read_publicly() -> None:
 
 
 def test_turned_off_the_adapter_reads_through_cache_get(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert "get" in vars(async_cache("locmem"))  # on by default
+    assert ("get" in vars(async_cache("locmem"))) is _fastpaths.ENABLED  # on by default
+    reader = _fastpaths.locmem_reader(caches["locmem"])
+    assert isinstance(reader, _fastpaths.LocMemReader) is _fastpaths.ENABLED
     monkeypatch.setattr(_fastpaths, "ENABLED", False)
     adapter = LoopCache("locmem", caches["locmem"])
     assert "get" not in vars(adapter)
