@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
@@ -42,12 +40,3 @@ class InvalidToken(APIException, drf_exceptions.AuthenticationFailed):
     def from_error(cls, error: TokenError) -> InvalidToken:
         """Wrap a :class:`TokenError` for the client."""
         return cls(error.message, details={"reason": error.reason})
-
-    def __init__(
-        self,
-        detail: Any = None,
-        code: str | None = None,
-        *,
-        details: dict[str, Any] | list[Any] | None = None,
-    ) -> None:
-        super().__init__(detail, code, details=details)
