@@ -154,7 +154,7 @@ CASES: list[tuple[str, Callable[[], Exception], int, ErrorCode, str, Any, dict[s
         429,
         ErrorCode.THROTTLED,
         "Request was throttled. Expected available in 43 seconds.",
-        {"wait": 43},
+        {"retry_after_seconds": 43},
         {"Retry-After": "43"},
     ),
     (
@@ -278,7 +278,7 @@ def test_nested_serializer_errors_keep_their_structure() -> None:
 def test_list_of_dicts_errors_keep_their_positions() -> None:
     exc = drf.ValidationError([{}, {"name": [ErrorDetail("Too long.", code="max_length")]}])
     details = handle(exc).data["error"]["details"]
-    assert details == [{}, {"name": ["Too long."]}]
+    assert details == {"non_field_errors": [{}, {"name": ["Too long."]}]}
     assert_plain(details)
 
 
@@ -291,9 +291,9 @@ def test_non_field_errors_are_kept_under_their_key() -> None:
     assert_plain(details)
 
 
-def test_a_bare_validation_error_gives_a_list_of_messages() -> None:
+def test_a_bare_validation_error_gives_its_messages_under_non_field_errors() -> None:
     response = handle(drf.ValidationError("Email already taken."))
-    assert response.data["error"]["details"] == ["Email already taken."]
+    assert response.data["error"]["details"] == {"non_field_errors": ["Email already taken."]}
     assert response.data["error"]["message"] == VALIDATION_MESSAGE
 
 
@@ -316,11 +316,12 @@ def test_custom_exception_uses_its_code_status_and_raise_time_details() -> None:
     }
 
 
-def test_custom_exception_detail_overrides_the_message_and_keeps_drf_code() -> None:
+def test_custom_exception_detail_and_code_override_the_message_and_both_codes() -> None:
     exc = ProductLocked("Locked by Ann.", code="locked")
     assert exc.detail == "Locked by Ann."
     assert exc.get_codes() == "locked"
     assert handle(exc).data["error"]["message"] == "Locked by Ann."
+    assert handle(exc).data["error"]["code"] == "locked"
     assert ProductLocked().get_codes() == "conflict"
 
 
@@ -331,13 +332,6 @@ def test_dict_detail_becomes_details_with_the_default_message_as_summary() -> No
         "message": "The request conflicts with the current state of the resource.",
         "details": {"sku": ["Already reserved."]},
     }
-
-
-def test_unknown_code_is_refused_when_the_class_is_created() -> None:
-    with pytest.raises(TypeError, match=r"'product_locked'.*must be one of"):
-
-        class Bad(APIException):
-            code = "product_locked"
 
 
 def test_code_may_be_given_as_enum_member_or_value() -> None:
@@ -386,12 +380,12 @@ def test_not_authenticated_turned_into_403_keeps_its_code() -> None:
     assert "WWW-Authenticate" not in response
 
 
-def test_error_envelope_refuses_unknown_codes() -> None:
+def test_error_envelope_refuses_codes_that_are_not_strings() -> None:
     assert error_envelope("not_found", "gone") == {
         "error": {"code": "not_found", "message": "gone", "details": None}
     }
-    with pytest.raises(ValueError, match="teapot"):
-        error_envelope("teapot", "no")
+    with pytest.raises(TypeError, match="None"):
+        error_envelope(None, "no")  # type: ignore[arg-type]
 
 
 # -- 500s ----------------------------------------------------------------------
@@ -551,7 +545,7 @@ def test_e2e_throttled_keeps_retry_after() -> None:
     assert response.status_code == 429
     assert response["Retry-After"] == "43"
     assert response.json()["error"]["code"] == "throttled"
-    assert response.json()["error"]["details"] == {"wait": 43}
+    assert response.json()["error"]["details"] == {"retry_after_seconds": 43}
 
 
 @e2e

@@ -75,7 +75,7 @@ class TestRateLimit:
         assert answer.status == 429
         assert answer.headers["Retry-After"] == "45"
         assert answer.body["error"]["code"] == "throttled"
-        assert answer.body["error"]["details"] == {"wait": 45}
+        assert answer.body["error"]["details"] == {"retry_after_seconds": 45}
         assert "45 seconds" in answer.body["error"]["message"]
 
     async def test_a_new_window_admits_again(self, path: str, clock: Clock) -> None:

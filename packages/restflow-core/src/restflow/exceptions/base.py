@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 
-from restflow.exceptions.codes import ErrorCode
+from restflow.exceptions.codes import ErrorCode, checked_code
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -20,23 +20,25 @@ __all__ = ["APIException", "Conflict", "ServiceUnavailable"]
 class APIException(drf_exceptions.APIException):
     """Base for application errors rendered in restflow's error envelope.
 
-    Subclasses set ``code`` (an :class:`ErrorCode`, checked when the class is
-    created), ``status_code`` and ``default_detail``. At raise time, ``detail``
-    overrides the message and ``details`` (a dict or list) fills the
-    envelope's ``details``::
+    Subclasses set ``code`` (one of :class:`ErrorCode` or the application's own
+    non-empty string, checked when the class is created), ``status_code`` and
+    ``default_detail``. At raise time ``detail`` (the message), ``code``,
+    ``status_code`` and ``details`` (a dict or list for the envelope's
+    ``details``) override the class's, for that instance::
 
-        class ProductLocked(APIException):
-            code = ErrorCode.CONFLICT
-            status_code = 409
-            default_detail = "The product is locked for editing."
+        class PaymentRequired(APIException):
+            code = "payment_required"
+            status_code = 402
+            default_detail = "A paid plan is required."
 
-        raise ProductLocked(details={"locked_by": user.id})
+        raise PaymentRequired(details={"plan": "pro"})
+        raise APIException("Card declined.", code="card_declined", status_code=402)
 
-    ``code=`` keeps DRF's meaning (the ``ErrorDetail.code``); it defaults to
-    the envelope code.
+    ``code`` is also DRF's ``ErrorDetail.code`` (what ``get_codes()`` answers),
+    as with DRF's ``APIException(detail, code)``.
     """
 
-    code: ClassVar[str] = ErrorCode.INTERNAL_ERROR
+    code: str = ErrorCode.INTERNAL_ERROR
     status_code: int = status.HTTP_500_INTERNAL_SERVER_ERROR
     default_detail: StrOrPromise = _("A server error occurred.")
     default_code = ErrorCode.INTERNAL_ERROR.value
@@ -45,15 +47,7 @@ class APIException(drf_exceptions.APIException):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        raw = cls.code
-        try:
-            cls.code = ErrorCode(raw)
-        except ValueError:
-            allowed = ", ".join(member.value for member in ErrorCode)
-            raise TypeError(
-                f"{cls.__module__}.{cls.__qualname__}.code is {raw!r}; "
-                f"it must be one of restflow.exceptions.ErrorCode: {allowed}."
-            ) from None
+        cls.code = checked_code(cls.code, f"{cls.__module__}.{cls.__qualname__}.code")
         if "default_code" not in vars(cls):
             cls.default_code = str(cls.code)
 
@@ -63,9 +57,22 @@ class APIException(drf_exceptions.APIException):
         code: str | None = None,
         *,
         details: dict[str, Any] | list[Any] | None = None,
+        status_code: int | None = None,
     ) -> None:
+        if code is not None:
+            self.code = checked_code(code, f"{type(self).__qualname__}(code=...)")
+        if status_code is not None:
+            self.status_code = _checked_status(status_code, type(self).__qualname__)
         super().__init__(detail, code)
         self.details = details
+
+
+def _checked_status(value: object, owner: str) -> int:
+    if type(value) is not int or not 400 <= value <= 599:
+        raise TypeError(
+            f"{owner}(status_code={value!r}): an error status must be an int from 400 to 599."
+        )
+    return value
 
 
 class Conflict(APIException):
@@ -91,7 +98,8 @@ class ServiceUnavailable(APIException):
         code: str | None = None,
         *,
         details: dict[str, Any] | list[Any] | None = None,
+        status_code: int | None = None,
         wait: float | None = None,
     ) -> None:
-        super().__init__(detail, code, details=details)
+        super().__init__(detail, code, details=details, status_code=status_code)
         self.wait = None if wait is None else math.ceil(wait)

@@ -1,14 +1,14 @@
-"""The closed set of error codes a client can meet in the ``error.code`` field."""
+"""restflow's own error codes, and the rule for an application's: any non-empty string."""
 
 from __future__ import annotations
 
 import enum
 
-__all__ = ["ErrorCode"]
+__all__ = ["ErrorCode", "checked_code"]
 
 
 class ErrorCode(enum.StrEnum):
-    """Stable, machine-readable error codes; members compare equal to their values."""
+    """restflow's stable, machine-readable error codes; members compare equal to their values."""
 
     NOT_AUTHENTICATED = "not_authenticated"
     AUTHENTICATION_FAILED = "authentication_failed"
@@ -25,3 +25,17 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "conflict"
     INTERNAL_ERROR = "internal_error"
     SERVICE_UNAVAILABLE = "service_unavailable"
+
+
+def checked_code(value: object, culprit: str) -> str:
+    """``value`` as an envelope code: the :class:`ErrorCode` member when it is one of restflow's.
+
+    An application may use its own code (``"payment_required"``); anything but a
+    non-empty string raises a ``TypeError`` naming ``culprit``.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"{culprit} is {value!r}; an error code must be a non-empty string.")
+    try:
+        return ErrorCode(value)
+    except ValueError:
+        return value

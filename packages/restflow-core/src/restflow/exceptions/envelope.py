@@ -8,7 +8,7 @@ from typing import Any, TypedDict
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 
-from restflow.exceptions.codes import ErrorCode
+from restflow.exceptions.codes import ErrorCode, checked_code
 
 __all__ = ["ErrorBody", "ErrorEnvelope", "error_envelope", "plain_details"]
 
@@ -48,12 +48,12 @@ def plain_details(value: Any) -> Any:
 def error_envelope(code: ErrorCode | str, message: Any, details: Any = None) -> ErrorEnvelope:
     """Build the error body for ``code``; ``message`` is coerced to ``str``.
 
-    ``code`` must be an :class:`ErrorCode` value; ``details`` goes through
-    :func:`plain_details`.
+    ``code`` is an :class:`ErrorCode` or an application's own non-empty string
+    (``TypeError`` otherwise); ``details`` goes through :func:`plain_details`.
     """
     return {
         "error": {
-            "code": ErrorCode(code).value,
+            "code": str(checked_code(code, "error_envelope()'s code")),
             "message": str(force_str(message)),
             "details": plain_details(details),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.log import log_response
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from restflow.core.fallback import mark_loop_safe
 from restflow.exceptions.base import APIException
@@ -76,8 +78,13 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
 
     DRF exceptions, Django's ``Http404`` and ``PermissionDenied`` and
     restflow's :class:`APIException` keep their status and map to an
-    :class:`ErrorCode`; ``WWW-Authenticate`` and ``Retry-After`` are set as
-    DRF's own handler sets them. Django's ``SuspiciousOperation`` family
+    :class:`ErrorCode` (an :class:`APIException` keeps its own code);
+    ``WWW-Authenticate`` and ``Retry-After`` are set as DRF's own handler sets
+    them. Django's ``ValidationError`` is a 400 ``validation_error`` with its
+    messages, ``ObjectDoesNotExist`` a 404 ``not_found``. ``validation_error``
+    details are always an object (a message or a list goes under DRF's
+    ``NON_FIELD_ERRORS_KEY``); ``throttled`` details carry
+    ``retry_after_seconds``. Django's ``SuspiciousOperation`` family
     (too many fields or files, a body over the size limit, ...) and
     ``BadRequest`` are client errors, as in Django: a 400 ``bad_request``, or
     a 413 ``payload_too_large`` for ``RequestDataTooBig``, with a fixed
@@ -114,14 +121,36 @@ def _set_rollback() -> None:
 def _from_django(exc: Exception) -> Exception:
     if isinstance(exc, Http404):
         return drf_exceptions.NotFound(*exc.args)
+    if isinstance(exc, django_exceptions.ObjectDoesNotExist):
+        return drf_exceptions.NotFound()  # its message names the model and the lookup
     if isinstance(exc, django_exceptions.PermissionDenied):
         return drf_exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, django_exceptions.ValidationError):
+        return drf_exceptions.ValidationError(_django_messages(exc))
     return exc
 
 
-def _code_for(exc: drf_exceptions.APIException) -> ErrorCode:
+def _django_messages(exc: django_exceptions.ValidationError) -> Any:
+    """A Django ``ValidationError``'s messages: by field (``__all__`` under DRF's key), or a list."""
+    if not hasattr(exc, "error_dict"):
+        return exc.messages
+    non_field = api_settings.NON_FIELD_ERRORS_KEY
+    return {
+        non_field if field == django_exceptions.NON_FIELD_ERRORS else field: messages
+        for field, messages in exc.message_dict.items()
+    }
+
+
+def _as_object(details: Any) -> Any:
+    """Validation details as an object: a list or a message goes under DRF's non-field key."""
+    if isinstance(details, dict):
+        return details
+    return {api_settings.NON_FIELD_ERRORS_KEY: details if isinstance(details, list) else [details]}
+
+
+def _code_for(exc: drf_exceptions.APIException) -> str:
     if isinstance(exc, APIException):
-        return ErrorCode(exc.code)
+        return exc.code
     for klass in type(exc).__mro__:
         code = _CODE_BY_CLASS.get(klass)
         if code is not None:
@@ -132,20 +161,25 @@ def _code_for(exc: drf_exceptions.APIException) -> ErrorCode:
     return ErrorCode.VALIDATION_ERROR if status_code < 500 else ErrorCode.INTERNAL_ERROR
 
 
-def _message_and_details(exc: drf_exceptions.APIException, code: ErrorCode) -> tuple[str, Any]:
+def _message_and_details(exc: drf_exceptions.APIException, code: str) -> tuple[str, Any]:
     detail = exc.detail
     details = getattr(exc, "details", None)
+    if isinstance(exc, drf_exceptions.ValidationError):
+        return VALIDATION_MESSAGE, _as_object(detail if details is None else details)
     if isinstance(detail, (dict, list)):
-        if details is None:
-            details = detail
-        if isinstance(exc, drf_exceptions.ValidationError):
-            return VALIDATION_MESSAGE, details
         default = exc.default_detail
         summary = default if isinstance(default, (str, Promise)) else _INTERNAL_MESSAGE
-        return force_str(summary), details
-    if code is ErrorCode.THROTTLED and details is None:
-        details = {"wait": getattr(exc, "wait", None)}
-    return force_str(detail), details
+        message = force_str(summary)
+    else:
+        message = force_str(detail)
+    if details is None and isinstance(detail, (dict, list)):
+        details = detail
+    if code == ErrorCode.VALIDATION_ERROR:
+        details = _as_object(message if details is None else details)
+    elif code == ErrorCode.THROTTLED and details is None:
+        wait = getattr(exc, "wait", None)
+        details = {} if wait is None else {"retry_after_seconds": math.ceil(wait)}
+    return message, details
 
 
 def _api_response(exc: drf_exceptions.APIException) -> Response:
