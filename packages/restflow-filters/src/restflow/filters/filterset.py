@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple, cast
 
 from django.apps import apps
@@ -109,9 +110,21 @@ class FilterSet:
 
     # -- validation -----------------------------------------------------------------
 
-    def is_valid(self) -> bool:
-        """Parse and validate the data; ``errors`` says what is wrong."""
-        self._validate()
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        """Attribute name → filter field, read-only (as a DRF serializer's ``fields``)."""
+        return MappingProxyType(self._compile().fields)
+
+    def is_valid(self, *, raise_exception: bool = False) -> bool:
+        """Parse and validate the data; ``errors`` says what is wrong.
+
+        With ``raise_exception=True`` invalid data raises DRF's ``ValidationError``
+        (a 400 in the envelope), as ``Serializer.is_valid`` does.
+        """
+        if raise_exception:
+            self._valid()
+        else:
+            self._validate()
         return not self._errors
 
     @property
