@@ -80,8 +80,8 @@ class TestRendering:
         assert body == b'{"a":1}\n{"b":"x\\ny"}\n'
 
     def test_sse_plain_items_become_data_events(self, mode: str) -> None:
-        body = _body(SSEResponse(SOURCES[mode](["hi", {"n": 1}])))
-        assert body == b'data: hi\n\ndata: {"n":1}\n\n'
+        body = _body(SSEResponse(SOURCES[mode](["hi", [{"n": 1}]])))
+        assert body == b'data: hi\n\ndata: [{"n":1}]\n\n'
 
     def test_failing_producer_truncates_the_json_list_and_logs(
         self, mode: str, caplog: pytest.LogCaptureFixture

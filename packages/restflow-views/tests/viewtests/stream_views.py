@@ -24,14 +24,17 @@ def _released(name: str) -> bool:
     return Path(os.environ["RESTFLOW_STREAM_MARKS"], f"release-{name}").exists()
 
 
-async def _agen(name: str, count: int | None, fail_at: int | None) -> AsyncIterator[Any]:
-    """Yield ``{"n": i}``; after the first item wait for the test's release file."""
+async def _agen(
+    name: str, count: int | None, fail_at: int | None, sse: bool = False
+) -> AsyncIterator[Any]:
+    """Yield ``{"n": i}`` (an SSE event dict with that data if ``sse``); after the first
+    item wait for the test's release file."""
     try:
         i = 0
         while count is None or i < count:
             if fail_at is not None and i == fail_at:
                 raise RuntimeError("producer exploded")
-            yield {"n": i}
+            yield {"data": {"n": i}} if sse else {"n": i}
             if i == 0:
                 while not _released(name):  # noqa: ASYNC110 - polls a file the test writes
                     await asyncio.sleep(0.02)
@@ -42,13 +45,13 @@ async def _agen(name: str, count: int | None, fail_at: int | None) -> AsyncItera
         _mark(f"finally-{name}")
 
 
-def _gen(name: str, count: int | None, fail_at: int | None) -> Iterator[Any]:
+def _gen(name: str, count: int | None, fail_at: int | None, sse: bool = False) -> Iterator[Any]:
     try:
         i = 0
         while count is None or i < count:
             if fail_at is not None and i == fail_at:
                 raise RuntimeError("producer exploded")
-            yield {"n": i}
+            yield {"data": {"n": i}} if sse else {"n": i}
             if i == 0:
                 while not _released(name):
                     time.sleep(0.02)
@@ -102,7 +105,12 @@ def _view(kind: str) -> Any:
             count = request.query_params.get("count")
             fail_at = request.query_params.get("fail_at")
             make = _agen if mode == "async" else _gen
-            source = make(name, int(count) if count else None, int(fail_at) if fail_at else None)
+            source = make(
+                name,
+                int(count) if count else None,
+                int(fail_at) if fail_at else None,
+                sse=kind == "sse",
+            )
             if kind == "sse":
 
                 async def events() -> AsyncIterator[Any]:

@@ -11,11 +11,18 @@ from typing import Any
 from restflow.responses._stream import StreamingResponse
 from restflow.responses.json_list import encode_json
 
+_FIELDS = frozenset({"data", "event", "id", "retry", "comment"})
+
 
 def _single_line(value: str, name: str) -> str:
     if "\r" in value or "\n" in value:
         raise ValueError(f"ServerSentEvent.{name} must not contain CR or LF: {value!r}")
     return value
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` split at CR, LF and CRLF only: the line ends of the event-stream format."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,27 @@ class ServerSentEvent:
         ):
             raise ValueError(f"ServerSentEvent.retry must be a non-negative int: {retry!r}")
 
+    @classmethod
+    def from_dict(cls, item: dict[str, Any]) -> ServerSentEvent:
+        """The event a dict describes: its ``data``, ``event``, ``id``, ``retry`` and ``comment``.
+
+        An integer ``id`` is sent as its digits; any other key is a ``ValueError``.
+        """
+        unknown = sorted(str(key) for key in item if key not in _FIELDS)
+        if unknown:
+            raise ValueError(
+                f"An SSE event dict takes data, event, id, retry and comment; not {unknown}"
+            )
+        fields = dict(item)
+        if isinstance(fields.get("id"), int) and not isinstance(fields["id"], bool):
+            fields["id"] = str(fields["id"])
+        return cls(**fields)
+
     def encode(self) -> bytes:
         """The event's wire form, ending with the blank line that dispatches it."""
         lines: list[str] = []
         if self.comment is not None:
-            lines.extend(f": {line}" for line in self.comment.splitlines() or [""])
+            lines.extend(f": {line}" for line in _lines(self.comment))
         if self.event is not None:
             lines.append(f"event: {self.event}")
         if self.id is not None:
@@ -55,7 +78,7 @@ class ServerSentEvent:
             lines.append(f"retry: {self.retry}")
         if self.data is not None:
             text = self.data if isinstance(self.data, str) else encode_json(self.data).decode()
-            lines.extend(f"data: {line}" for line in text.splitlines() or [""])
+            lines.extend(f"data: {line}" for line in _lines(text))
         return ("\n".join(lines) + "\n\n").encode()
 
 
@@ -96,7 +119,10 @@ async def _with_keepalive(source: AsyncIterable[Any], seconds: float) -> AsyncIt
 
 
 class SSEResponse(StreamingResponse):
-    """Server-sent events: each item is a ``ServerSentEvent`` or plain ``data``.
+    """Server-sent events: each item is a ``ServerSentEvent``, a dict of its fields, or ``data``.
+
+    ``{"event": "tick", "data": {"at": 1}}`` sends ``event: tick`` and
+    ``data: {"at":1}``; any other item is the data of an unnamed event.
 
     Sends ``Cache-Control: no-cache`` and ``X-Accel-Buffering: no`` so proxies
     pass each event through at once. ``keepalive=<seconds>`` (async sources only)
@@ -121,5 +147,8 @@ class SSEResponse(StreamingResponse):
         self["X-Accel-Buffering"] = "no"
 
     def render_item(self, item: Any, index: int) -> bytes:
-        event = item if isinstance(item, ServerSentEvent) else ServerSentEvent(data=item)
-        return event.encode()
+        if isinstance(item, ServerSentEvent):
+            return item.encode()
+        if isinstance(item, dict):
+            return ServerSentEvent.from_dict(item).encode()
+        return ServerSentEvent(data=item).encode()
