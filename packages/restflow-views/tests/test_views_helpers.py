@@ -149,6 +149,20 @@ class TestHelpersEndToEnd:
         assert [row["name"] for row in paged["results"]] == ["cherry"]
 
     @pytest.mark.parametrize("path", PATHS)
+    def test_paginated_response_passes_headers_through_with_and_without_pages(self, products, path):
+        url = f"/helpers/default-pages/{path}/"
+        assert request("GET", url).headers["x-source"] == "catalog"  # pagination off
+        with override_settings(
+            REST_FRAMEWORK={
+                "DEFAULT_PAGINATION_CLASS": "viewtests.views.SmallPages",
+                "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
+            }
+        ):
+            paged = request("GET", url, query={"page": 2})
+        assert paged.json["count"] == 3
+        assert paged.headers["x-source"] == "catalog"
+
+    @pytest.mark.parametrize("path", PATHS)
     def test_get_serializer_context_override_is_honoured(self, db, path):
         assert request("GET", f"/helpers/context/{path}/").json == {"name": "x", "tenant": "acme"}
 

@@ -105,14 +105,16 @@ class SyncDefaultPaginationView(APIView):
     serializer_class = ProductNameSerializer
 
     def get(self, request: Any) -> Response:
-        return self.paginated_response(Product.objects.all())
+        return self.paginated_response(Product.objects.all(), headers={"X-Source": "catalog"})
 
 
 class AsyncDefaultPaginationView(AsyncAPIView):
     serializer_class = ProductNameSerializer
 
     async def get(self, request: Any) -> Response:
-        return await self.apaginated_response(Product.objects.all())
+        return await self.apaginated_response(
+            Product.objects.all(), headers={"X-Source": "catalog"}
+        )
 
 
 class _TenantContext:

@@ -123,6 +123,26 @@ class RestflowAutoSchema(AutoSchema):
         schema_parameters = getattr(filterset_class, "schema_parameters", None)
         return list(schema_parameters()) if callable(schema_parameters) else parameters
 
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        """drf-spectacular's rule, plus a GET that answers through restflow's ``paginated_response``.
+
+        A non-generic restflow view (``APIView``/``AsyncAPIView``) whose class sets its
+        own ``pagination_class`` lists what it returns, in that paginator's envelope.
+        """
+        return super()._is_list_view(serializer) or self._answers_pages()
+
+    def _answers_pages(self) -> bool:
+        view = self.view
+        if self.method != "GET" or hasattr(view, "action") or hasattr(view, "get_queryset"):
+            return False  # viewsets decide by action, generic views by drf-spectacular's rule
+        if not callable(getattr(view, "paginated_response", None)):
+            return False
+        for klass in type(view).__mro__:
+            if "pagination_class" in vars(klass):
+                # a class the view names itself (the helpers' default reads DRF's setting)
+                return isinstance(vars(klass)["pagination_class"], type)
+        return False
+
     def _get_paginator(self) -> Any:
         getter = getattr(self.view, "get_pagination_class", None)
         if callable(getter) and self._is_list_view():

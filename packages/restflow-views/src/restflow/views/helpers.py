@@ -202,8 +202,13 @@ class ViewHelpers:
         post_fetches: Sequence[Any] | None = None,
         pagination_class: Any = UNSET,
         serializer_class: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> Generator[Call, Any, Response]:
-        """Paginate ``queryset`` and serialize the page; everything when pagination is off."""
+        """Paginate ``queryset`` and serialize the page; everything when pagination is off.
+
+        ``headers`` are added to the response (over the paginator's own, such as a
+        ``Link`` header, when both set one).
+        """
         paginator = self._paginator_for(pagination_class)
         # the view's own hooks for its paginator; the paginator's for an explicit class
         owner = self if pagination_class is UNSET else paginator
@@ -217,11 +222,14 @@ class ViewHelpers:
                 "many": True,
                 "post_fetches": post_fetches,
                 "serializer_class": serializer_class,
+                "headers": headers,
             }
             everything: Response = yield self, "serialized_response", (queryset,), unpaginated
             return everything
         data = yield from self._data_steps(page, True, post_fetches, serializer_class)
         response: Response = yield owner, "get_paginated_response", (data,), {}
+        for name, value in (headers or {}).items():
+            response[name] = value
         return response
 
     serialized_response = sync_surface(_serialized_response)
