@@ -38,6 +38,7 @@ __all__ = [
     "acall_hook",
     "achain_hooks",
     "afirst_hook",
+    "async_twin",
     "call",
     "call_hook",
     "hook_mode",
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_AF = TypeVar("_AF", bound=Callable[..., Awaitable[Any]])
 
 _LOOP_SAFE_ATTR = "_restflow_loop_safe"
 # Functions that cannot carry the marker attribute, known to do no blocking I/O;
@@ -293,6 +295,29 @@ def hook_name(obj_or_cls: object, name: str, *, is_async: bool) -> str:
     if chosen is None:
         chosen = _NAME_CACHE[key] = _derive_hook_name(cls, name, is_async)
     return chosen
+
+
+def async_twin(method: _AF) -> _AF:
+    """Decorate a base class's ``async def aX``: a subclass that overrides only ``X`` answers it.
+
+    ``await obj.aX(...)`` then runs the more derived sync ``X`` through :func:`acall`
+    (one thread hop, none for a loop-safe ``X``), so user code may call either
+    side of a class that implements one; otherwise the decorated body runs.
+    """
+    async_name = getattr(method, "__name__", "")
+    if not (async_name.startswith("a") and len(async_name) > 1):
+        raise TypeError(f"async_twin decorates an 'a'-prefixed method, not {async_name!r}.")
+    if not inspect.iscoroutinefunction(method):
+        raise TypeError(f"async_twin: {async_name} must be declared with 'async def'.")
+    name = async_name[1:]
+
+    @functools.wraps(method)
+    async def twin(self: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if hook_name(self, name, is_async=True) == name:
+            return await acall(getattr(self, name), *args, **kwargs)
+        return await method(self, *args, **kwargs)
+
+    return twin  # type: ignore[return-value]
 
 
 def _decide(cls: type, name: str) -> HookMode:

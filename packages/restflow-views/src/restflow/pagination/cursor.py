@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from asgiref.sync import sync_to_async
 from rest_framework import pagination
-from rest_framework.request import Request
+
+from restflow.pagination.base import BasePagination
 
 __all__ = ["CursorPagination"]
 
 
-class CursorPagination(pagination.CursorPagination):
-    """DRF's cursor pagination; ``apaginate_queryset`` runs the sync logic in a thread."""
-
-    async def apaginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
-        """Run :meth:`paginate_queryset` (cursor decoding and the page query) in a thread."""
-        return await sync_to_async(self.paginate_queryset, thread_sensitive=True)(
-            queryset, request, view
-        )
+class CursorPagination(BasePagination, pagination.CursorPagination):
+    """DRF's cursor pagination; ``apaginate_queryset`` runs the sync logic (cursor decoding
+    and the page query) in one thread hop, as :class:`BasePagination` does."""

@@ -12,15 +12,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from restflow.core import mark_loop_safe
+from restflow.core import async_twin, mark_loop_safe
 from restflow.pagination._aio import MAX_ROW, alist
+from restflow.pagination.base import BasePagination
 
 __all__ = ["FastPageNumberPagination"]
 
 _MESSAGES = DjangoPaginator.default_error_messages
 
 
-class FastPageNumberPagination(pagination.PageNumberPagination):
+class FastPageNumberPagination(BasePagination, pagination.PageNumberPagination):
     """Page-number pagination that never counts.
 
     It fetches ``page_size + 1`` rows: the extra row only tells whether a next
@@ -40,6 +41,7 @@ class FastPageNumberPagination(pagination.PageNumberPagination):
         start, stop = window
         return self._keep(list(queryset[start:stop]))
 
+    @async_twin
     async def apaginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         """Async twin of :meth:`paginate_queryset`."""
         window = self._window(request)

@@ -7,12 +7,14 @@ from typing import Any
 from rest_framework import pagination
 from rest_framework.request import Request
 
+from restflow.core import async_twin
 from restflow.pagination._aio import MAX_ROW, acount, alist
+from restflow.pagination.base import BasePagination
 
 __all__ = ["LimitOffsetPagination"]
 
 
-class LimitOffsetPagination(pagination.LimitOffsetPagination):
+class LimitOffsetPagination(BasePagination, pagination.LimitOffsetPagination):
     """DRF's limit/offset pagination, with ``apaginate_queryset`` on the async ORM."""
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
@@ -25,6 +27,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             return []
         return list(queryset[offset : offset + limit])
 
+    @async_twin
     async def apaginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         """Async twin of :meth:`paginate_queryset`."""
         window = self._window(request)

@@ -10,12 +10,14 @@ from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
+from restflow.core import async_twin
 from restflow.pagination._aio import acount, alist
+from restflow.pagination.base import BasePagination
 
 __all__ = ["PageNumberPagination"]
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
+class PageNumberPagination(BasePagination, pagination.PageNumberPagination):
     """DRF's page-number pagination, with ``apaginate_queryset`` on the async ORM.
 
     Same answers on both paths: ``page=last``, ``page_size_query_param``,
@@ -32,6 +34,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         page.object_list = list(page.object_list)
         return list(page.object_list)
 
+    @async_twin
     async def apaginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         """Async twin of :meth:`paginate_queryset`: ``acount()`` then the slice, both awaited."""
         self.request = request
