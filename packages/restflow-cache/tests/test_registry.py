@@ -11,10 +11,10 @@ from restflow.caching import CACHE_MISSING, ArgsKeyField, KeyConstructor, cache_
 from restflow.caching.registry import sum_counts
 
 
-def wipe(constructor: type[KeyConstructor], path: str) -> int:
+def wipe(constructor: type[KeyConstructor], path: str, **partition_values: Any) -> int:
     if path == "async":
-        return asyncio.run(constructor.awipe())
-    return constructor.wipe()
+        return asyncio.run(constructor.awipe(**partition_values))
+    return constructor.wipe(**partition_values)
 
 
 @pytest.mark.parametrize("path", ["sync", "async"])
@@ -42,6 +42,33 @@ def test_a_constructor_wipe_drops_and_counts_the_entries_of_every_function_using
     assert profile.get_cache_only(2) is CACHE_MISSING
     assert settings_of.get_cache_only(1) is CACHE_MISSING
     assert unrelated.get_cache_only(1) == "other 1"
+
+
+@pytest.mark.parametrize("path", ["sync", "async"])
+def test_a_constructor_wipe_with_partition_values_drops_that_partition_only(
+    alias: str, path: str
+) -> None:
+    class UserKey(KeyConstructor):
+        user = ArgsKeyField("user_id", partition=True)
+        scope = ArgsKeyField("scope")
+
+    @cache_result(key_constructor=UserKey, cache_alias=alias, ttl=60)
+    def payload(user_id: int, scope: str) -> str:
+        return f"payload {user_id} {scope}"
+
+    @cache_result(key_constructor=UserKey, cache_alias=alias, ttl=60)
+    async def summary(user_id: int, scope: str) -> str:
+        return f"summary {user_id} {scope}"
+
+    payload(1, "full"), payload(1, "short"), payload(2, "full")
+    asyncio.run(summary(1, "full")), asyncio.run(summary(2, "full"))
+    count = wipe(UserKey, path, user_id=1)
+    assert count == (-1 if alias == "files" else 3)
+    assert payload.get_cache_only(1, "full") is CACHE_MISSING
+    assert payload.get_cache_only(1, "short") is CACHE_MISSING
+    assert summary.get_cache_only(1, "full") is CACHE_MISSING
+    assert payload.get_cache_only(2, "full") == "payload 2 full"
+    assert summary.get_cache_only(2, "full") == "summary 2 full"
 
 
 @pytest.mark.parametrize("path", ["sync", "async"])

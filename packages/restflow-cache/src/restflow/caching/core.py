@@ -104,7 +104,7 @@ class CacheCore:
             return None
         if self.cache_unless is not None and self.cache_unless(value, *ctx.args, **ctx.kwargs):
             return None
-        ttl = rt.ttl(value) if callable(rt.ttl) else rt.ttl
+        ttl = rt.ttl(value, *ctx.args, **ctx.kwargs) if callable(rt.ttl) else rt.ttl
         if ttl is not None and ttl <= 0:
             return None
         now = time.time()

@@ -91,14 +91,24 @@ def sum_counts(counts: Iterable[int]) -> int:
     return total
 
 
-def wipe(constructor: type) -> int:
-    """Delete the entries of every function keyed by ``constructor``; a count or -1."""
-    return sum_counts(wrapper.invalidate_all() for wrapper in wrappers_using(constructor))
+def wipe(constructor: type, **partition_values: Any) -> int:
+    """Delete the entries of every function keyed by ``constructor``; a count or -1.
+
+    With ``partition_values`` (leading partition fields, by argument name), only
+    that partition of each function (its ``delete_by_prefix``).
+    """
+    wrappers = wrappers_using(constructor)
+    if partition_values:
+        return sum_counts(w.delete_by_prefix(**partition_values) for w in wrappers)
+    return sum_counts(w.invalidate_all() for w in wrappers)
 
 
-async def awipe(constructor: type) -> int:
+async def awipe(constructor: type, **partition_values: Any) -> int:
     """Async twin of :func:`wipe`."""
-    return sum_counts([await w.ainvalidate_all() for w in wrappers_using(constructor)])
+    wrappers = wrappers_using(constructor)
+    if partition_values:
+        return sum_counts([await w.adelete_by_prefix(**partition_values) for w in wrappers])
+    return sum_counts([await w.ainvalidate_all() for w in wrappers])
 
 
 def wipe_previous_versions(

@@ -32,7 +32,7 @@ from restflow.caching.keys import (
     RequestValueKeyField,
     ViewKwargsKeyField,
 )
-from restflow.caching.runtime import UNSET, Ttl
+from restflow.caching.runtime import UNSET, Ttl, with_call_arguments
 from restflow.caching.settings import CACHE_SETTINGS
 from restflow.caching.status import CacheStatus
 from restflow.caching.stores import Entry
@@ -113,6 +113,16 @@ def _request_of(ctx: KeyContext) -> Any:
     return ctx.args[1]  # the handler's (view, request, *args)
 
 
+def _on_responses(ttl: Callable[..., Any]) -> Callable[..., Any]:
+    """A callable ``ttl`` given the rendered response rather than the stored form."""
+    user_ttl = with_call_arguments(ttl)
+
+    def on_response(stored: Stored, /, *args: Any, **kwargs: Any) -> Any:
+        return user_ttl(_rebuild(stored), *args, **kwargs)
+
+    return on_response
+
+
 class _ResponseCache:
     def __init__(
         self,
@@ -126,6 +136,8 @@ class _ResponseCache:
         timing_headers: bool,
         status_header: str | None,
         invalidates_on: Iterable[Any],
+        cache_if: Callable[..., bool] | None = None,
+        cache_unless: Callable[..., bool] | None = None,
     ) -> None:
         self.timing_headers = timing_headers
         self.status_header = status_header
@@ -135,11 +147,18 @@ class _ResponseCache:
         keyed = _keyed_headers(key_constructor)
 
         def cacheable(stored: Stored, *args: Any, **kwargs: Any) -> bool:
-            return stored[3] is not None and (cache_errors or 200 <= stored[1] < 300)
+            if stored[3] is None or not (cache_errors or 200 <= stored[1] < 300):
+                return False
+            if cache_if is None and cache_unless is None:
+                return True
+            response = _rebuild(stored)
+            if cache_if is not None and not cache_if(response, *args, **kwargs):
+                return False
+            return cache_unless is None or not cache_unless(response, *args, **kwargs)
 
         options: dict[str, Any] = {
             "key_constructor": key_constructor,
-            "ttl": ttl,
+            "ttl": _on_responses(ttl) if callable(ttl) else ttl,
             "stale_ttl": stale_ttl,
             "cache_alias": cache_alias,
             "cache_if": cacheable,
@@ -214,6 +233,8 @@ def cache_response(
     timing_headers: bool = False,
     status_header: str | None = None,
     invalidates_on: Iterable[Any] = (),
+    cache_if: Callable[..., bool] | None = None,
+    cache_unless: Callable[..., bool] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Cache a view handler's rendered response (``def get(self, request, …)``, sync or async).
 
@@ -226,6 +247,11 @@ def cache_response(
     Their ``field_mapping`` maps key fields to model fields and must name leading partition
     fields (``{"pk": "id"}`` with ``ViewKwargsKeyField("pk", partition=True)`` drops every
     cached response of that object); ``invalidate_all=True`` drops them all (list pages).
+
+    ``cache_if`` / ``cache_unless`` (predicates) and a callable ``ttl`` are called as
+    ``f(response, view, request, *args, **kwargs)`` with the handler's arguments; the
+    response is the rendered one (an ``HttpResponse`` with its status, headers and body).
+    Only a 2xx response is stored unless ``cache_errors``, whatever the predicates say.
     """
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -239,6 +265,8 @@ def cache_response(
             timing_headers=timing_headers,
             status_header=status_header,
             invalidates_on=invalidates_on,
+            cache_if=cache_if,
+            cache_unless=cache_unless,
         ).view
 
     return decorate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -9,11 +10,34 @@ from restflow.caching.keys import BoundKey
 from restflow.caching.settings import CACHE_SETTINGS
 from restflow.caching.stores import Store, current_epoch, get_store
 
-__all__ = ["UNSET", "Runtime", "Ttl", "current_epoch"]
+__all__ = ["UNSET", "Runtime", "Ttl", "current_epoch", "with_call_arguments"]
 
-Ttl = int | float | None | Callable[[Any], int | float | None]
+Ttl = int | float | None | Callable[..., int | float | None]
 UNSET: Any = object()
 """An option left unset (its default comes from ``CACHE_SETTINGS``)."""
+
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+_VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+
+
+def with_call_arguments(ttl: Callable[..., Any]) -> Callable[..., Any]:
+    """A callable ``ttl`` called as ``ttl(value, *args, **kwargs)`` (the call's arguments).
+
+    A ``ttl(value)`` that takes the value alone keeps working: it is called with it only.
+    """
+    try:
+        parameters = inspect.signature(ttl).parameters.values()
+    except (TypeError, ValueError):  # no signature to read (some builtins): pass everything
+        return ttl
+    positional = sum(1 for parameter in parameters if parameter.kind in _POSITIONAL)
+    if positional > 1 or any(parameter.kind in _VARIADIC for parameter in parameters):
+        return ttl
+
+    def value_only(value: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return ttl(value)
+
+    return value_only
 
 
 class Runtime:
@@ -53,7 +77,8 @@ class Runtime:
         self.enabled: bool = CACHE_SETTINGS.ENABLED
         self.generations = not self.store.scans
         self.inproc = self.store.inproc
-        self.ttl: Ttl = CACHE_SETTINGS.DEFAULT_TTL if ttl is UNSET else ttl
+        chosen = CACHE_SETTINGS.DEFAULT_TTL if ttl is UNSET else ttl
+        self.ttl: Ttl = with_call_arguments(chosen) if callable(chosen) else chosen
         self.stale_ttl: float = CACHE_SETTINGS.DEFAULT_STALE_TTL if stale_ttl is None else stale_ttl
         self.stampede: bool = CACHE_SETTINGS.STAMPEDE_PROTECTION if stampede is None else stampede
         self.lock_timeout: float = CACHE_SETTINGS.STAMPEDE_LOCK_TIMEOUT

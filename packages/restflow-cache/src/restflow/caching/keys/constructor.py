@@ -112,14 +112,18 @@ class KeyConstructor(metaclass=_KeyConstructorMeta):
         return BoundKey(cls, SignatureInfo(func) if func is not None else None, identifier)
 
     @classmethod
-    def wipe(cls) -> int:
-        """Delete the entries of every function keyed by this constructor; returns a count or -1."""
-        return registry.wipe(cls)
+    def wipe(cls, **partition_values: Any) -> int:
+        """Delete the entries of every function keyed by this constructor; returns a count or -1.
+
+        ``UserKey.wipe(user_id=42)`` deletes only that partition (leading partition
+        fields, named as the functions' arguments), in every function.
+        """
+        return registry.wipe(cls, **partition_values)
 
     @classmethod
-    async def awipe(cls) -> int:
+    async def awipe(cls, **partition_values: Any) -> int:
         """Async twin of :meth:`wipe`."""
-        return await registry.awipe(cls)
+        return await registry.awipe(cls, **partition_values)
 
     @classmethod
     def wipe_previous_versions(
