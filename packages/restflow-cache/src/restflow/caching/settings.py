@@ -17,11 +17,22 @@ Nothing is read at import time.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from restflow.settings import register_section
 
-__all__ = ["CACHE_SETTINGS"]
+__all__ = ["CACHE_SETTINGS", "REFERENCE_ENTRY_POINTS", "RESERVED_DISPATCHER_KEYS"]
+
+# The reference library's worker entry points: accepted with these values (restflow's
+# workers have their own fixed entry point, which does the same), refused otherwise.
+REFERENCE_ENTRY_POINTS: dict[str, frozenset[str]] = {
+    "TASK_NAME": frozenset({"restflow.caching.tasks.task_run_cache_rules"}),
+    "FUNCTION_PATH": frozenset({"restflow.caching.tasks.run_cache_rules"}),
+    "ACTOR_NAME": frozenset({"restflow.task_run_cache_rules"}),
+}
+RESERVED_DISPATCHER_KEYS = frozenset({"RAISE_EXCEPTION", *REFERENCE_ENTRY_POINTS})
 
 
 def _positive_or_none(value: Any) -> None:
@@ -44,6 +55,41 @@ def _namespace(value: Any) -> None:
         raise ValueError(f"must be a non-empty string without ':', got {value!r}")
 
 
+def _hash_algorithm(value: Any) -> None:
+    if callable(value):
+        return
+    if not isinstance(value, str) or value.startswith("shake_"):
+        raise ValueError(
+            f"must be a fixed-length hashlib algorithm name ('md5', 'sha256', 'blake2b', ...) "
+            f"or a callable (str) -> str, got {value!r}"
+        )
+    try:
+        hashlib.new(value)
+    except ValueError:
+        known = ", ".join(sorted(hashlib.algorithms_available))
+        raise ValueError(f"{value!r} is not an algorithm hashlib provides here ({known})") from None
+
+
+def _dispatcher_settings(value: Any) -> None:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"must be a dict of dispatcher name -> dict of defaults, got {value!r}")
+    for name, block in value.items():
+        if not isinstance(name, str) or not isinstance(block, Mapping):
+            raise ValueError(
+                f"[{name!r}] must be a dispatcher name mapped to a dict, got {block!r}"
+            )
+        for key, item in block.items():
+            allowed = REFERENCE_ENTRY_POINTS.get(str(key).upper())
+            if allowed is not None and item is not None and item not in allowed:
+                raise ValueError(
+                    f"[{name!r}][{key!r}] = {item!r}: restflow's workers run their own entry "
+                    f"point (restflow.caching.dispatchers:run_batch); leave {key} out"
+                )
+        raise_exception = block.get("RAISE_EXCEPTION")
+        if raise_exception is not None and not isinstance(raise_exception, bool):
+            raise ValueError(f"[{name!r}]['RAISE_EXCEPTION'] must be a bool or None")
+
+
 CACHE_SETTINGS = register_section(
     "CACHE_SETTINGS",
     defaults={
@@ -61,6 +107,9 @@ CACHE_SETTINGS = register_section(
         "STATUS_HEADER": "X-Cache-Status",
         "DEFAULT_DISPATCHER": "inline",
         "DEFAULT_DISPATCHER_CONFIG": {},
+        "DISPATCHER_SETTINGS": {},
+        "DISPATCHER_RAISE_EXCEPTION": False,
+        "KEY_HASH_ALGORITHM": "md5",
         "AUTODISCOVER_MODULES": ["cached"],
     },
     types={
@@ -78,6 +127,7 @@ CACHE_SETTINGS = register_section(
         "STATUS_HEADER": str,
         "DEFAULT_DISPATCHER": str,
         "DEFAULT_DISPATCHER_CONFIG": dict,
+        "DISPATCHER_RAISE_EXCEPTION": bool,
         "AUTODISCOVER_MODULES": (list, tuple),
     },
     validators={
@@ -88,5 +138,7 @@ CACHE_SETTINGS = register_section(
         "PARTITION_STRATEGY": _strategy,
         "SCAN_BATCH_SIZE": _positive,
         "STAMPEDE_LOCK_TIMEOUT": _positive,
+        "KEY_HASH_ALGORITHM": _hash_algorithm,
+        "DISPATCHER_SETTINGS": _dispatcher_settings,
     },
 )

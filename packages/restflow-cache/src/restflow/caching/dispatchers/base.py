@@ -26,6 +26,7 @@ from django.apps import apps
 from django.core import checks
 
 from restflow.caching.dispatchers._options import Option, validate_config
+from restflow.caching.settings import CACHE_SETTINGS
 from restflow.core import acall, call
 
 __all__ = [
@@ -241,6 +242,8 @@ class Dispatcher:
             self.send(payload)
         except Exception:
             self._log_send_failure(payload)
+            if self.raises():
+                raise
 
     async def adispatch(self, tasks: Sequence[Task]) -> None:
         """Async twin of :meth:`dispatch`."""
@@ -251,6 +254,18 @@ class Dispatcher:
             await self.asend(payload)
         except Exception:
             self._log_send_failure(payload)
+            if self.raises():
+                raise
+
+    def raises(self) -> bool:
+        """Whether :meth:`dispatch` re-raises what it logged.
+
+        ``CACHE_SETTINGS["DISPATCHER_SETTINGS"][name]["RAISE_EXCEPTION"]``, else
+        ``DISPATCHER_RAISE_EXCEPTION`` (default ``False``: logged only).
+        """
+        block = CACHE_SETTINGS.DISPATCHER_SETTINGS.get(self.name) or {} if self.name else {}
+        chosen = block.get("RAISE_EXCEPTION")
+        return bool(CACHE_SETTINGS.DISPATCHER_RAISE_EXCEPTION if chosen is None else chosen)
 
     def _log_send_failure(self, payload: Payload) -> None:
         logger.exception(

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from restflow.caching.dispatchers.base import Dispatcher
+from restflow.caching.settings import CACHE_SETTINGS, RESERVED_DISPATCHER_KEYS
 
 __all__ = [
     "DEFAULT_DISPATCHER",
@@ -19,6 +20,7 @@ __all__ = [
     "get_dispatcher",
     "known_dispatchers",
     "register_dispatcher",
+    "settings_defaults",
 ]
 
 DEFAULT_DISPATCHER = "inline"
@@ -127,7 +129,23 @@ def build_dispatcher(
         raise ImproperlyConfigured(
             f"dispatcher_config for {cls.__name__} must be a dict, got {config!r}."
         )
-    return cls(**dict(config or {}))
+    return cls(**{**settings_defaults(cls.name), **dict(config or {})})
+
+
+def settings_defaults(name: str) -> dict[str, Any]:
+    """``CACHE_SETTINGS["DISPATCHER_SETTINGS"][name]`` as config (keys lower-cased).
+
+    ``RAISE_EXCEPTION`` and the reference library's worker entry points are settings of
+    their own, not config: they are left out.
+    """
+    if not name:
+        return {}
+    block = CACHE_SETTINGS.DISPATCHER_SETTINGS.get(name) or {}
+    return {
+        str(key).lower(): value
+        for key, value in block.items()
+        if str(key).upper() not in RESERVED_DISPATCHER_KEYS
+    }
 
 
 def built_dispatchers() -> list[Dispatcher]:

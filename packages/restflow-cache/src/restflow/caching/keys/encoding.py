@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from restflow.caching.settings import CACHE_SETTINGS
+
 __all__ = ["SEPARATOR", "digest", "encode"]
 
 SEPARATOR = "::"
@@ -84,5 +86,12 @@ def encode(value: Any) -> str:
 
 
 def digest(text: str) -> str:
-    """The 32-hex-digit digest used for ``hash=True`` parts and over-long suffixes."""
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+    """The digest used for ``hash=True`` parts and over-long suffixes.
+
+    ``CACHE_SETTINGS["KEY_HASH_ALGORITHM"]``: a hashlib name (default ``"md5"``, 32 hex
+    digits) or a callable ``(str) -> str``.
+    """
+    algorithm = CACHE_SETTINGS.KEY_HASH_ALGORITHM
+    if callable(algorithm):
+        return str(algorithm(text))
+    return hashlib.new(algorithm, text.encode(), usedforsecurity=False).hexdigest()
