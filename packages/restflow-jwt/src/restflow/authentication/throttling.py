@@ -9,14 +9,18 @@ off), else the defaults; they are read by :func:`restflow.asynccache.parse_rate`
 An attempt counts with :meth:`restflow.asynccache.AsyncCache.hit`, atomic on
 LocMem, Redis and Memcached, so concurrent attempts are never lost; the async
 path counts on the event loop for LocMem, through ``redis.asyncio`` for Redis
-and in one thread hop otherwise. Keys hold a keyed digest of the address or of
-the normalised username: bounded, free of client-chosen characters and of the
-names themselves.
+and in one thread hop otherwise. An attempt one login throttle refuses never
+reaches the password check, so the other login throttles only compare it with
+their limit and do not count it: of concurrent attempts exactly the limit's worth
+get through, however the counters' replies interleave. Keys hold a keyed digest
+of the address or of the normalised username: bounded, free of client-chosen
+characters and of the names themselves.
 """
 
 from __future__ import annotations
 
 import unicodedata
+import weakref
 from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple
 
@@ -51,6 +55,9 @@ USERNAME_SCOPE = "jwt_login_username"
 KEY_PREFIX = "restflow:jwt:login:"
 _DIGEST_SALT = "restflow.authentication.throttling"
 
+_REFUSED_BY: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+"""The scope of the login throttle that refused a request, for the others asked after it."""
+
 
 def login_throttle_rate(scope: str, default: str | None) -> Any:
     """``DEFAULT_THROTTLE_RATES[scope]`` when the scope is there, else ``default``."""
@@ -65,11 +72,13 @@ def _digest(value: str) -> str:
 
 
 class _Attempt(NamedTuple):
-    """Where an attempt counts: the cache, the counter of its window, the counter's lifetime."""
+    """Where an attempt counts: the cache, the counter of its window, the counter's lifetime,
+    and whether it is only compared with the limit (another login throttle refused it)."""
 
     cache: AsyncCache
     key: str
     ttl: int
+    refused: bool
 
 
 class LoginThrottle(BaseThrottle):
@@ -103,12 +112,20 @@ class LoginThrottle(BaseThrottle):
     def allow_request(self, request: Any, view: Any) -> bool:
         """Count this attempt; ``False`` once the window's limit is passed."""
         step = self._step(request)
-        return True if step is None else self._admit(step.cache.hit(step.key, step.ttl))
+        if step is None:
+            return True
+        if step.refused:
+            return self._admit(request, step.cache.get(step.key, 0) + 1)
+        return self._admit(request, step.cache.hit(step.key, step.ttl))
 
     async def aallow_request(self, request: Any, view: Any) -> bool:
         """Async twin of :meth:`allow_request`."""
         step = self._step(request)
-        return True if step is None else self._admit(await step.cache.ahit(step.key, step.ttl))
+        if step is None:
+            return True
+        if step.refused:
+            return self._admit(request, await step.cache.aget(step.key, 0) + 1)
+        return self._admit(request, await step.cache.ahit(step.key, step.ttl))
 
     @mark_loop_safe
     def wait(self) -> float | None:
@@ -129,10 +146,15 @@ class LoginThrottle(BaseThrottle):
             return None
         now = self.now = _clock.now()
         key, ttl = fixed_window(f"{KEY_PREFIX}{self.scope}:{_digest(value)}", duration, now)
-        return _Attempt(async_cache(jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS), key, ttl)
+        refused = _REFUSED_BY.get(request, self.scope) != self.scope
+        return _Attempt(async_cache(jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS), key, ttl, refused)
 
-    def _admit(self, count: int) -> bool:
-        return count <= self.num_requests  # type: ignore[operator]  # set with the duration
+    def _admit(self, request: Any, count: int) -> bool:
+        """Whether the attempt numbered ``count`` is within the limit; a refusal is noted."""
+        if count <= self.num_requests:  # type: ignore[operator]  # set with the duration
+            return True
+        _REFUSED_BY.setdefault(request, self.scope)
+        return False
 
 
 class LoginAddressThrottle(LoginThrottle):
