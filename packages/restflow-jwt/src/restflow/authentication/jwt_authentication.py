@@ -69,8 +69,7 @@ class JWTAuthentication(BaseAuthentication):
         Raises :class:`InvalidToken` for a header of our type that is not
         exactly ``<type> <token>``.
         """
-        meta = getattr(request, "_request", request).META
-        header = meta.get(config.header_name)
+        header = request.META.get(config.header_name)  # DRF's Request proxies Django's META
         if not header:
             return None
         parts = header.split()

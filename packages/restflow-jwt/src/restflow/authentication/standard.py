@@ -27,6 +27,19 @@ __all__ = [
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
+def _on_django_request(request: Request, name: str) -> Any:
+    """Attribute ``name`` of the Django request under ``request``, ``None`` when it has none.
+
+    DRF's ``Request`` hands the attributes it lacks to the Django request through
+    ``__getattr__``; asked directly, that proxy also reaches the Django request's own
+    ``user``, which DRF's ``user`` property (authentication itself) shadows.
+    """
+    try:
+        return Request.__getattr__(request, name)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+
+
 class BasicAuthentication(drf.BasicAuthentication):
     """HTTP Basic authentication; the async path declines on the loop without credentials."""
 
@@ -95,16 +108,15 @@ class SessionAuthentication(drf.SessionAuthentication):
         Without the middleware there is no session user and it declines on
         the loop; a user set by another middleware is read in a thread.
         """
-        django_request = request._request
-        auser = getattr(django_request, "auser", None)
+        auser = _on_django_request(request, "auser")
         if auser is None:
-            if "user" in django_request.__dict__:
+            if _on_django_request(request, "user") is not None:
                 return await sync_to_async(self.authenticate, thread_sensitive=True)(request)
             return None
         user = await auser()
         if not user or not user.is_active:
             return None
-        if django_request.method in _SAFE_METHODS and not settings.CSRF_USE_SESSIONS:
+        if request.method in _SAFE_METHODS and not settings.CSRF_USE_SESSIONS:
             self.enforce_csrf(request)  # GET-like requests only read the cookie
         else:
             await sync_to_async(self.enforce_csrf, thread_sensitive=True)(request)
