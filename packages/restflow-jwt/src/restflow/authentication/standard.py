@@ -17,6 +17,8 @@ from rest_framework import authentication as drf
 from rest_framework import exceptions
 from rest_framework.request import Request
 
+from restflow.authentication._proxy import django_attribute
+
 __all__ = [
     "BasicAuthentication",
     "RemoteUserAuthentication",
@@ -25,19 +27,6 @@ __all__ = [
 ]
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-
-
-def _on_django_request(request: Request, name: str) -> Any:
-    """Attribute ``name`` of the Django request under ``request``, ``None`` when it has none.
-
-    DRF's ``Request`` hands the attributes it lacks to the Django request through
-    ``__getattr__``; asked directly, that proxy also reaches the Django request's own
-    ``user``, which DRF's ``user`` property (authentication itself) shadows.
-    """
-    try:
-        return Request.__getattr__(request, name)  # type: ignore[attr-defined]
-    except AttributeError:
-        return None
 
 
 class BasicAuthentication(drf.BasicAuthentication):
@@ -108,9 +97,9 @@ class SessionAuthentication(drf.SessionAuthentication):
         Without the middleware there is no session user and it declines on
         the loop; a user set by another middleware is read in a thread.
         """
-        auser = _on_django_request(request, "auser")
+        auser = django_attribute(request, "auser")
         if auser is None:
-            if _on_django_request(request, "user") is not None:
+            if django_attribute(request, "user") is not None:
                 return await sync_to_async(self.authenticate, thread_sensitive=True)(request)
             return None
         user = await auser()
