@@ -69,6 +69,33 @@ async def test_cache_backends_cost_no_thread_hop_on_the_async_path(
     assert hops == []
 
 
+@pytest.fixture
+def without_redis_asyncio(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """As if ``redis.asyncio`` were not installed (restflow.asynccache decides again after)."""
+    from restflow.asynccache import _compat, reset_async_caches
+
+    monkeypatch.setattr(_compat, "redis_asyncio", None)
+    reset_async_caches()
+    yield
+    monkeypatch.undo()
+    reset_async_caches()
+
+
+@pytest.mark.usefixtures("without_redis_asyncio")
+async def test_without_redis_asyncio_a_redis_blacklist_works_in_one_hop_per_call(
+    hops: list[Any],
+) -> None:
+    from restflow.asynccache import Mode, async_cache
+
+    backend = _backend("redis")
+    assert async_cache("redis").mode is Mode.THREAD
+    jti = _jti()
+    assert await backend.aadd(jti, time.time() + 60) is True
+    assert await backend.acontains(jti) is True
+    assert len(hops) == 2
+    assert await sync_to_async(backend.contains)(jti) is True
+
+
 async def test_model_backend_takes_one_thread_hop_per_call(hops: list[Any]) -> None:
     backend = _backend("model")
     jti = _jti()

@@ -215,6 +215,44 @@ async def test_throttle_classes_count_in_fixed_windows_on_both_paths(
     assert await _allow(path, throttle_class(), request) is True
 
 
+async def _attempt(path: str, request: Request) -> bool:
+    """Both login throttles asked, every one of them, as DRF's ``check_throttles`` does."""
+    answers = [
+        await _allow(path, throttle_class(), request)
+        for throttle_class in (LoginAddressThrottle, LoginUsernameThrottle)
+    ]
+    return all(answers)
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_an_attempt_the_address_limit_refuses_does_not_count_for_the_username(
+    path: str, clock: Clock
+) -> None:
+    clock.at = 2_000_000 * 60 + 10
+    with _rates(jwt_login_address="1/min", jwt_login_username="3/min"):
+        from_one_address = [
+            await _attempt(path, _request(f"carol-{path}", "10.8.0.1")) for _ in range(4)
+        ]
+        assert from_one_address == [True, False, False, False]  # the address's limit
+        # the account had one attempt that reached the password check: two more are allowed
+        others = [await _attempt(path, _request(f"carol-{path}", f"10.8.1.{n}")) for n in range(3)]
+    assert others == [True, True, False]
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_an_attempt_refused_by_another_limit_still_reports_this_one_s_wait(
+    path: str, clock: Clock
+) -> None:
+    clock.at = 3_000_000 * 3600 + 10
+    with _rates(jwt_login_address="1/min", jwt_login_username="1/hour"):
+        assert await _attempt(path, _request(f"dave-{path}", "10.8.2.1")) is True
+        request = _request(f"dave-{path}", "10.8.2.1")
+        address, username = LoginAddressThrottle(), LoginUsernameThrottle()
+        assert await _allow(path, address, request) is False
+        assert await _allow(path, username, request) is False  # at its limit: refused too
+    assert (address.wait(), username.wait()) == (50, 3590)  # Retry-After: the longer
+
+
 # -- system checks ------------------------------------------------------------------------
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

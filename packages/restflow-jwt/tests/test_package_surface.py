@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 import pytest
@@ -36,14 +35,6 @@ def test_missing_simplejwt_extra_names_the_install_command(monkeypatch: pytest.M
     monkeypatch.setattr(importlib, "import_module", without_simplejwt)
     with pytest.raises(ImproperlyConfigured, match=r'pip install "restflow-jwt\[simplejwt\]"'):
         _compat.require_simplejwt()
-
-
-def test_redis_asyncio_is_none_without_the_redis_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    from restflow.authentication import _compat
-
-    monkeypatch.setitem(sys.modules, "redis", None)
-    monkeypatch.setitem(sys.modules, "redis.asyncio", None)
-    assert _compat.redis_asyncio() is None
 
 
 def test_non_integer_user_ids_are_stored_as_strings() -> None:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from conftest import PASSWORD
-from django.test import AsyncClient, Client
+from django.test import AsyncClient, AsyncRequestFactory, Client
 from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
 
 from jwttests.helpers import PATHS, envelope
 from restflow.authentication import (
@@ -165,6 +166,27 @@ async def test_session_without_login_is_anonymous(path: str, user: Any) -> None:
     assert envelope(response)["code"] == "not_authenticated"
 
 
+async def _session(path: str, request: Any) -> Any:
+    auth = SessionAuthentication()
+    if path == "sync":
+        return await sync_to_async(auth.authenticate)(request)
+    return await auth.aauthenticate(request)
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_session_without_a_user_middleware_declines(path: str, hops: list[Any]) -> None:
+    assert await _session(path, _drf_request()) is None
+    if path == "async":
+        assert hops == []  # on the loop
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_session_takes_the_user_another_middleware_set(path: str, user: Any) -> None:
+    django_request = AsyncRequestFactory().get("/")
+    django_request.user = user  # a middleware of the project's, without Django's auser()
+    assert await _session(path, Request(django_request)) == (user, None)
+
+
 # -- RemoteUser -----------------------------------------------------------------------
 
 
@@ -204,7 +226,4 @@ async def test_remote_user_declines_on_the_loop_without_the_header(hops: list[An
 
 
 def _drf_request(**headers: str) -> Any:
-    from django.test import AsyncRequestFactory
-    from rest_framework.request import Request
-
     return Request(AsyncRequestFactory().get("/", headers=headers))

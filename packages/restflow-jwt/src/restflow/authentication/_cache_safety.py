@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 from restflow.authentication.settings import jwt_settings
 from restflow.authentication.throttling import login_throttling_enabled
 
-__all__ = ["Kind", "Writer", "cache_kind", "client_filled_caches"]
+__all__ = ["Kind", "Writer", "backend_kind", "cache_kind", "client_filled_caches"]
 
 
 class Kind(enum.Enum):
@@ -51,6 +51,11 @@ def cache_kind(alias: str) -> Kind:
         backend = import_string(path)
     except ImportError:
         return Kind.OTHER  # Django's own cache checks report a backend that does not import
+    return backend_kind(backend)
+
+
+def backend_kind(backend: type) -> Kind:
+    """The :class:`Kind` of a cache backend class (subclasses included), found by class path."""
     names = {f"{klass.__module__}.{klass.__qualname__}" for klass in backend.__mro__}
     for name, kind in _KINDS:
         if name in names:

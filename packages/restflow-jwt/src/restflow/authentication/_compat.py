@@ -8,7 +8,7 @@ from types import ModuleType
 
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["has_cryptography", "redis_asyncio", "require_cryptography", "require_simplejwt"]
+__all__ = ["has_cryptography", "require_cryptography", "require_simplejwt"]
 
 _CRYPTO_HINT = 'pip install "restflow-jwt[crypto]"'
 _SIMPLEJWT_HINT = 'pip install "restflow-jwt[simplejwt]"'
@@ -37,11 +37,3 @@ def require_simplejwt(submodule: str = "authentication") -> ModuleType:
             "restflow.authentication.simplejwt needs djangorestframework-simplejwt: "
             f"{_SIMPLEJWT_HINT}"
         ) from exc
-
-
-def redis_asyncio() -> ModuleType | None:
-    """``redis.asyncio`` when the ``redis`` package is installed (it comes with a Redis cache)."""
-    try:
-        return importlib.import_module("redis.asyncio")
-    except ImportError:
-        return None

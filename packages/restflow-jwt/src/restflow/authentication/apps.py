@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core import checks
+
+from restflow.authentication.checks import (
+    check_blacklist,
+    check_keys,
+    check_login_throttle,
+    check_user_id_field,
+)
 
 
 class RestflowAuthenticationConfig(AppConfig):
-    """Add ``"restflow.authentication"`` to ``INSTALLED_APPS`` (label ``restflow_authentication``)."""
+    """Add ``"restflow.authentication"`` to ``INSTALLED_APPS`` (label ``restflow_authentication``).
+
+    ``ready()`` registers the JWT system checks (tag ``restflow``).
+    """
 
     name = "restflow.authentication"
     label = "restflow_authentication"
@@ -14,4 +25,5 @@ class RestflowAuthenticationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from restflow.authentication import checks  # noqa: F401  (registers the checks)
+        for check in (check_keys, check_blacklist, check_login_throttle, check_user_id_field):
+            checks.register(check, "restflow")

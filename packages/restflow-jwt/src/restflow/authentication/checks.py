@@ -1,4 +1,4 @@
-"""restflow-jwt's system checks; importing this module registers them (tag ``restflow``).
+"""restflow-jwt's system checks, registered by the app's ``ready()`` (tag ``restflow``).
 
 - ``restflow_jwt.E001``: no ``SIGNING_KEY`` for an HMAC algorithm, or one
   shorter than the digest (32/48/64 bytes for HS256/384/512).
@@ -32,12 +32,15 @@ from typing import Any
 
 from django.apps import AppConfig, apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 
 from restflow.authentication import _compat
 from restflow.authentication._cache_safety import Kind, cache_kind, client_filled_caches
+from restflow.authentication.blacklist import CacheBlacklistBackend, ModelBlacklistBackend
 from restflow.authentication.settings import HMAC_ALGORITHMS, HMAC_MIN_KEY_BYTES, jwt_settings
+from restflow.authentication.signing import Signer
 from restflow.authentication.throttling import (
     LOGIN_THROTTLES,
     login_throttle_rate,
@@ -58,7 +61,6 @@ def _section_is_valid() -> bool:
     return True
 
 
-@checks.register("restflow")
 def check_keys(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -109,8 +111,6 @@ def check_keys(
 
 
 def _loadable() -> list[checks.CheckMessage]:
-    from restflow.authentication.signing import Signer
-
     try:
         Signer(jwt_settings.ALGORITHM, jwt_settings.SIGNING_KEY, jwt_settings.VERIFYING_KEY)
     except ImproperlyConfigured as exc:
@@ -118,15 +118,12 @@ def _loadable() -> list[checks.CheckMessage]:
     return []
 
 
-@checks.register("restflow")
 def check_blacklist(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
     """E004, E006–E008, W001–W002: the blacklist backend works and cannot lose revocations."""
     if not _section_is_valid() or not jwt_settings.BLACKLIST_ENABLED:
         return []
-    from restflow.authentication.blacklist import CacheBlacklistBackend, ModelBlacklistBackend
-
     try:
         backend = jwt_settings.BLACKLIST_BACKEND
     except ImproperlyConfigured:
@@ -214,7 +211,6 @@ _COUNTING_FLAWS = {
 }
 
 
-@checks.register("restflow")
 def check_login_throttle(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -274,15 +270,12 @@ def check_login_throttle(
     return warnings
 
 
-@checks.register("restflow")
 def check_user_id_field(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
     """E005: ``USER_ID_FIELD`` names a unique, non-secret field of the user model."""
     if not _section_is_valid():
         return []
-    from django.contrib.auth import get_user_model
-
     field_name = jwt_settings.USER_ID_FIELD
     model = get_user_model()
     try:

@@ -8,6 +8,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from restflow.authentication._config import Config, get_config
+from restflow.authentication._proxy import django_attribute
 from restflow.authentication.exceptions import InvalidToken, TokenError
 from restflow.authentication.tokens import AccessToken
 from restflow.authentication.users import aget_user, get_user
@@ -69,8 +70,7 @@ class JWTAuthentication(BaseAuthentication):
         Raises :class:`InvalidToken` for a header of our type that is not
         exactly ``<type> <token>``.
         """
-        meta = getattr(request, "_request", request).META
-        header = meta.get(config.header_name)
+        header = django_attribute(request, "META").get(config.header_name)
         if not header:
             return None
         parts = header.split()

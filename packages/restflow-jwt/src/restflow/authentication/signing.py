@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from jwt.algorithms import get_default_algorithms
 
 from restflow.authentication import _compat
 from restflow.authentication.exceptions import TokenError
@@ -81,8 +82,6 @@ class Signer:
         hmac = algorithm in HMAC_ALGORITHMS
         if not hmac:
             _compat.require_cryptography(algorithm)
-        from jwt.algorithms import get_default_algorithms
-
         self.algorithm = algorithm
         self._alg: Any = get_default_algorithms()[algorithm]
         self.max_length = max_length

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from asgiref.sync import sync_to_async
+from django.utils.translation import gettext_lazy as _
+
 from restflow.authentication import _compat
 
 __all__ = ["SimpleJWTAuthentication"]
@@ -19,8 +22,6 @@ _built: type | None = None
 
 
 def _build() -> type:
-    from django.utils.translation import gettext_lazy as _
-
     module = _compat.require_simplejwt()
     AuthenticationFailed = _compat.require_simplejwt("exceptions").AuthenticationFailed
 
@@ -50,8 +51,6 @@ def _build() -> type:
             # get_user reads, at call time.
             api_settings = module.api_settings
             if type(self).get_user is not base.get_user:
-                from asgiref.sync import sync_to_async
-
                 return await sync_to_async(self.get_user, thread_sensitive=True)(validated_token)
             try:
                 user_id = validated_token[api_settings.USER_ID_CLAIM]

@@ -17,6 +17,8 @@ from rest_framework import authentication as drf
 from rest_framework import exceptions
 from rest_framework.request import Request
 
+from restflow.authentication._proxy import django_attribute
+
 __all__ = [
     "BasicAuthentication",
     "RemoteUserAuthentication",
@@ -95,16 +97,15 @@ class SessionAuthentication(drf.SessionAuthentication):
         Without the middleware there is no session user and it declines on
         the loop; a user set by another middleware is read in a thread.
         """
-        django_request = request._request
-        auser = getattr(django_request, "auser", None)
+        auser = django_attribute(request, "auser")
         if auser is None:
-            if "user" in django_request.__dict__:
+            if django_attribute(request, "user") is not None:
                 return await sync_to_async(self.authenticate, thread_sensitive=True)(request)
             return None
         user = await auser()
         if not user or not user.is_active:
             return None
-        if django_request.method in _SAFE_METHODS and not settings.CSRF_USE_SESSIONS:
+        if request.method in _SAFE_METHODS and not settings.CSRF_USE_SESSIONS:
             self.enforce_csrf(request)  # GET-like requests only read the cookie
         else:
             await sync_to_async(self.enforce_csrf, thread_sensitive=True)(request)

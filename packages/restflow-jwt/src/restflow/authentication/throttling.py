@@ -5,35 +5,35 @@ Two throttles, each a fixed-window counter on Django's cache
 ``jwt_login_address``, default 20 per minute) and ``LoginUsernameThrottle``
 (scope ``jwt_login_username``, default 5 per minute). Rates come from DRF's
 ``DEFAULT_THROTTLE_RATES`` when the scope is there (``None`` turns that limit
-off), else the defaults. An attempt counts with the cache's ``add`` then
-``incr``, atomic on LocMem, Redis and Memcached, so concurrent attempts are
-never lost. The async path awaits a backend's native ``aadd``/``aincr``; where
-``aincr`` is Django's generic get-then-set (Django's own Redis and Memcached
-backends) it runs the sync ``add``/``incr`` in one thread hop, and a LocMem
-cache is used on the loop. Keys hold a keyed digest of the address or of the normalised
-username: bounded, free of client-chosen characters and of the names
-themselves.
+off), else the defaults; they are read by :func:`restflow.asynccache.parse_rate`.
+An attempt counts with :meth:`restflow.asynccache.AsyncCache.hit`, atomic on
+LocMem, Redis and Memcached, so concurrent attempts are never lost; the async
+path counts on the event loop for LocMem, through ``redis.asyncio`` for Redis
+and in one thread hop otherwise. An attempt one login throttle refuses never
+reaches the password check, so the other login throttles only compare it with
+their limit and do not count it: of concurrent attempts exactly the limit's worth
+get through, however the counters' replies interleave. Keys hold a keyed digest
+of the address or of the normalised username: bounded, free of client-chosen
+characters and of the names themselves.
 """
 
 from __future__ import annotations
 
-import math
 import unicodedata
+import weakref
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
-from django.core.cache.backends.base import BaseCache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from restflow.asynccache import AsyncCache, async_cache, fixed_window, parse_rate, window_wait
 from restflow.authentication import _clock
-from restflow.authentication.blacklist.cache import is_local_memory_cache
 from restflow.authentication.settings import jwt_settings
-from restflow.core import mark_loop_safe, run_sync
+from restflow.core import mark_loop_safe
 
 __all__ = [
     "ADDRESS_SCOPE",
@@ -53,20 +53,10 @@ __all__ = [
 ADDRESS_SCOPE = "jwt_login_address"
 USERNAME_SCOPE = "jwt_login_username"
 KEY_PREFIX = "restflow:jwt:login:"
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DIGEST_SALT = "restflow.authentication.throttling"
 
-
-def parse_rate(rate: Any) -> tuple[int, int]:
-    """``(attempts, seconds)`` for DRF's ``"<count>/<period>"`` (period s, m, h or d).
-
-    Raises ``ValueError`` naming the problem.
-    """
-    count, slash, period = rate.partition("/") if isinstance(rate, str) else ("", "", "")
-    seconds = _PERIODS.get(period.strip()[:1].lower())
-    if not slash or not count.strip().isdigit() or seconds is None:
-        raise ValueError(f"{rate!r} is not '<count>/<period>' with period s, m, h or d ('5/min')")
-    return int(count), seconds
+_REFUSED_BY: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+"""The scope of the login throttle that refused a request, for the others asked after it."""
 
 
 def login_throttle_rate(scope: str, default: str | None) -> Any:
@@ -81,26 +71,14 @@ def _digest(value: str) -> str:
     return keyed.hexdigest()[:32]
 
 
-def _hit(cache: Any, key: str, ttl: int) -> int:
-    cache.add(key, 0, ttl)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # nothing kept (DummyCache), or evicted at once: the first attempt
-        return 1
+class _Attempt(NamedTuple):
+    """Where an attempt counts: the cache, the counter of its window, the counter's lifetime,
+    and whether it is only compared with the limit (another login throttle refused it)."""
 
-
-async def _ahit(cache: Any, key: str, ttl: int) -> int:
-    if is_local_memory_cache(cache):  # no I/O: Django's aadd/aincr would hop to a thread
-        return _hit(cache, key, ttl)
-    if type(cache).aincr is BaseCache.aincr:
-        # Django's generic aincr is a get then a set: not atomic (and it resets the TTL).
-        # Count with the backend's own incr instead, in one thread hop.
-        return await run_sync(_hit, cache, key, ttl)
-    await cache.aadd(key, 0, ttl)
-    try:
-        return int(await cache.aincr(key))
-    except ValueError:
-        return 1
+    cache: AsyncCache
+    key: str
+    ttl: int
+    refused: bool
 
 
 class LoginThrottle(BaseThrottle):
@@ -134,24 +112,32 @@ class LoginThrottle(BaseThrottle):
     def allow_request(self, request: Any, view: Any) -> bool:
         """Count this attempt; ``False`` once the window's limit is passed."""
         step = self._step(request)
-        return True if step is None else self._admit(_hit(*step))
+        if step is None:
+            return True
+        if step.refused:
+            return self._admit(request, step.cache.get(step.key, 0) + 1)
+        return self._admit(request, step.cache.hit(step.key, step.ttl))
 
     async def aallow_request(self, request: Any, view: Any) -> bool:
         """Async twin of :meth:`allow_request`."""
         step = self._step(request)
-        return True if step is None else self._admit(await _ahit(*step))
+        if step is None:
+            return True
+        if step.refused:
+            return self._admit(request, await step.cache.aget(step.key, 0) + 1)
+        return self._admit(request, await step.cache.ahit(step.key, step.ttl))
 
     @mark_loop_safe
     def wait(self) -> float | None:
         """Seconds until the current window ends (``Retry-After`` of the 429)."""
         if self.duration is None or self.now is None:
             return None
-        return self.duration - (self.now % self.duration)
+        return window_wait(self.duration, self.now)
 
     # -- the I/O-free steps both paths share ----------------------------------------
 
-    def _step(self, request: Any) -> tuple[Any, str, int] | None:
-        """``(cache, counter key, ttl)`` for this attempt, or ``None`` when not limited."""
+    def _step(self, request: Any) -> _Attempt | None:
+        """Where this attempt counts, or ``None`` when it is not limited."""
         duration = self.duration
         if duration is None:
             return None
@@ -159,13 +145,16 @@ class LoginThrottle(BaseThrottle):
         if value is None:
             return None
         now = self.now = _clock.now()
-        window = int(now // duration)
-        ttl = math.ceil((window + 1) * duration - now) + 1  # outlives its window by a second
-        key = f"{KEY_PREFIX}{self.scope}:{_digest(value)}:{window}"
-        return caches[jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS], key, ttl
+        key, ttl = fixed_window(f"{KEY_PREFIX}{self.scope}:{_digest(value)}", duration, now)
+        refused = _REFUSED_BY.get(request, self.scope) != self.scope
+        return _Attempt(async_cache(jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS), key, ttl, refused)
 
-    def _admit(self, count: int) -> bool:
-        return count <= self.num_requests  # type: ignore[operator]  # set with the duration
+    def _admit(self, request: Any, count: int) -> bool:
+        """Whether the attempt numbered ``count`` is within the limit; a refusal is noted."""
+        if count <= self.num_requests:  # type: ignore[operator]  # set with the duration
+            return True
+        _REFUSED_BY.setdefault(request, self.scope)
+        return False
 
 
 class LoginAddressThrottle(LoginThrottle):

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
-from asgiref.sync import sync_to_async
 from django.contrib.auth import aauthenticate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers, status
@@ -175,16 +175,17 @@ class TokenObtainView(TokenView):
     async def ahandle(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
         """Check the credentials (one thread hop) and issue a token pair."""
         credentials = dict(data)
-        user = await aauthenticate(request=request._request, **credentials)
+        # DRF's Request stands for Django's (it proxies it), as in DRF's own authenticators
+        user: Any = await aauthenticate(request=request, **credentials)
         if not jwt_settings.USER_AUTHENTICATION_RULE(user):
             raise drf_exceptions.AuthenticationFailed(
                 _("No active account found with the given credentials.")
             )
         if get_config().update_last_login:
-            from django.contrib.auth.models import update_last_login
-
-            untyped: Any = update_last_login
-            await sync_to_async(untyped, thread_sensitive=True)(None, user)
+            # what django.contrib.auth.models.update_last_login does (that module cannot be
+            # imported here: this one may be imported while Django loads the apps)
+            user.last_login = timezone.now()
+            await user.asave(update_fields=["last_login"])
         refresh = self.get_token(user)
         return {"refresh": str(refresh), "access": str(refresh.access_token)}
 

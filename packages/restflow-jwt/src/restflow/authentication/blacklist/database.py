@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -10,7 +11,21 @@ from django.db import IntegrityError, transaction
 
 from restflow.authentication.blacklist.base import BlacklistBackend
 
+if TYPE_CHECKING:
+    from restflow.authentication.models import BlacklistedToken
+
 __all__ = ["ModelBlacklistBackend"]
+
+_MODEL: str = "restflow_authentication.BlacklistedToken"
+
+
+def _model() -> type[BlacklistedToken]:
+    """``BlacklistedToken``, from Django's app registry.
+
+    Not imported: the models module imports this package (for ``MARGIN``), and the app's
+    system checks import it while Django loads the apps, before models may be defined.
+    """
+    return cast("type[BlacklistedToken]", apps.get_model(_MODEL))
 
 
 class ModelBlacklistBackend(BlacklistBackend):
@@ -35,24 +50,19 @@ class ModelBlacklistBackend(BlacklistBackend):
 
     def add(self, jti: str, expires_at: float) -> bool:
         """Insert a row for ``jti``; ``False`` when it is already there."""
-        from restflow.authentication.models import BlacklistedToken
-
+        model = _model()
         expires = dt.datetime.fromtimestamp(expires_at, tz=dt.UTC)
         try:
-            with transaction.atomic(using=BlacklistedToken.objects.db):
-                BlacklistedToken.objects.create(jti=jti, expires_at=expires)
+            with transaction.atomic(using=model.objects.db):
+                model.objects.create(jti=jti, expires_at=expires)
         except IntegrityError:
             return False
         return True
 
     def contains(self, jti: str) -> bool:
         """Whether a row for ``jti`` exists."""
-        from restflow.authentication.models import BlacklistedToken
-
-        return BlacklistedToken.objects.filter(jti=jti).exists()
+        return _model().objects.filter(jti=jti).exists()
 
     def purge_expired(self) -> int:
         """Delete the rows of tokens past ``exp + LEEWAY`` (+1 s); returns how many."""
-        from restflow.authentication.models import BlacklistedToken
-
-        return BlacklistedToken.cleanup_expired()
+        return _model().cleanup_expired()
