@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from restflow.authentication.__about__ import __version__
 
 if TYPE_CHECKING:
+    from restflow.authentication.base import BaseAuthentication
     from restflow.authentication.blacklist import (
         BlacklistBackend,
         CacheBlacklistBackend,
@@ -35,6 +36,7 @@ _LAZY = {
     "TokenError": "restflow.authentication.exceptions",
     "InvalidToken": "restflow.authentication.exceptions",
     "JWTAuthentication": "restflow.authentication.jwt_authentication",
+    "BaseAuthentication": "restflow.authentication.base",
     "BasicAuthentication": "restflow.authentication.standard",
     "TokenAuthentication": "restflow.authentication.standard",
     "SessionAuthentication": "restflow.authentication.standard",
@@ -48,6 +50,7 @@ _LAZY = {
 
 __all__ = [
     "AccessToken",
+    "BaseAuthentication",
     "BasicAuthentication",
     "BlacklistBackend",
     "CacheBlacklistBackend",

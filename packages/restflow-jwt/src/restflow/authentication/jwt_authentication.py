@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from restflow.authentication._config import Config, get_config
 from restflow.authentication._proxy import django_attribute
+from restflow.authentication.base import BaseAuthentication
 from restflow.authentication.exceptions import InvalidToken, TokenError
 from restflow.authentication.tokens import AccessToken
 from restflow.authentication.users import aget_user, get_user
+from restflow.core import async_twin
 
 __all__ = ["JWTAuthentication"]
 
@@ -43,6 +44,7 @@ class JWTAuthentication(BaseAuthentication):
             raise InvalidToken.from_error(error) from None
         return user, token
 
+    @async_twin
     async def aauthenticate(self, request: Request) -> tuple[Any, AccessToken] | None:
         """Async path: the token on the loop, at most one thread hop (the user query)."""
         config = get_config()

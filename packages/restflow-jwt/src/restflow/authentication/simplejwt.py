@@ -12,6 +12,7 @@ from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_lazy as _
 
 from restflow.authentication import _compat
+from restflow.core import async_twin
 
 __all__ = ["SimpleJWTAuthentication"]
 
@@ -34,8 +35,9 @@ def _build() -> type:
         query (``get_user``) is the one thread hop.
         """
 
+        @async_twin
         async def aauthenticate(self, request: Any) -> tuple[Any, Any] | None:
-            """Async twin of ``authenticate``."""
+            """Async twin of ``authenticate`` (a subclass's sync-only override wins)."""
             header = self.get_header(request)
             if header is None:
                 return None

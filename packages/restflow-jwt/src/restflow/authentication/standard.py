@@ -1,6 +1,7 @@
 """DRF's Basic, Token, Session and RemoteUser authentication with native async twins.
 
-Each class is DRF's, unchanged on the sync path. ``aauthenticate`` reads the
+Each class is DRF's, unchanged on the sync path, and a ``BaseAuthentication``: a
+subclass that overrides only ``authenticate`` gets its override on the async path. ``aauthenticate`` reads the
 request on the event loop, declines without a thread hop when the request
 carries no credentials of its kind, and takes one hop for the lookup.
 """
@@ -18,6 +19,8 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 
 from restflow.authentication._proxy import django_attribute
+from restflow.authentication.base import BaseAuthentication
+from restflow.core import async_twin
 
 __all__ = [
     "BasicAuthentication",
@@ -29,9 +32,10 @@ __all__ = [
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-class BasicAuthentication(drf.BasicAuthentication):
+class BasicAuthentication(BaseAuthentication, drf.BasicAuthentication):
     """HTTP Basic authentication; the async path declines on the loop without credentials."""
 
+    @async_twin
     async def aauthenticate(self, request: Request) -> tuple[Any, Any] | None:
         """Async twin of ``authenticate``: password checks run in one thread hop."""
         parts = drf.get_authorization_header(request).split()
@@ -40,7 +44,7 @@ class BasicAuthentication(drf.BasicAuthentication):
         return await sync_to_async(self.authenticate, thread_sensitive=True)(request)
 
 
-class TokenAuthentication(drf.TokenAuthentication):
+class TokenAuthentication(BaseAuthentication, drf.TokenAuthentication):
     """DRF's token authentication (``Authorization: Token <key>``) with an async lookup."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
@@ -48,6 +52,7 @@ class TokenAuthentication(drf.TokenAuthentication):
         key = self.get_key(request)
         return None if key is None else self.authenticate_credentials(key)
 
+    @async_twin
     async def aauthenticate(self, request: Request) -> tuple[Any, Any] | None:
         """Async twin of ``authenticate``: the header on the loop, one hop for the query."""
         key = self.get_key(request)
@@ -88,9 +93,10 @@ class TokenAuthentication(drf.TokenAuthentication):
             ) from None
 
 
-class SessionAuthentication(drf.SessionAuthentication):
+class SessionAuthentication(BaseAuthentication, drf.SessionAuthentication):
     """Django's session, with CSRF enforced as DRF does; async through ``request.auser()``."""
 
+    @async_twin
     async def aauthenticate(self, request: Request) -> tuple[Any, Any] | None:
         """Async twin of ``authenticate`` (needs Django's ``AuthenticationMiddleware``).
 
@@ -112,9 +118,10 @@ class SessionAuthentication(drf.SessionAuthentication):
         return user, None
 
 
-class RemoteUserAuthentication(drf.RemoteUserAuthentication):
+class RemoteUserAuthentication(BaseAuthentication, drf.RemoteUserAuthentication):
     """``REMOTE_USER`` set by the web server; the async path uses ``django.contrib.auth.aauthenticate``."""
 
+    @async_twin
     async def aauthenticate(self, request: Request) -> tuple[Any, Any] | None:
         """Async twin of ``authenticate``: declines on the loop when the header is absent."""
         remote_user = request.META.get(self.header)
