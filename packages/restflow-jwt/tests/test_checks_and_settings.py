@@ -194,6 +194,37 @@ def test_non_unique_or_secret_user_id_field_is_e005(field: str) -> None:
     assert "id, username" in error.hint
 
 
+def test_a_user_id_field_outside_the_allowlist_is_e011() -> None:
+    [error] = _messages(
+        checks.check_user_id_field,
+        SIGNING_KEY=SIGNING_KEY,
+        USER_ID_FIELD="username",
+        USER_ID_FIELD_ALLOWLIST=("id", "uuid"),
+    )
+    assert error.id == "restflow_jwt.E011"
+    assert "USER_ID_FIELD_ALLOWLIST" in error.msg
+
+
+def test_the_reference_library_s_allowlist_is_the_default() -> None:
+    with _jwt(SIGNING_KEY=SIGNING_KEY):
+        assert tuple(jwt_settings.USER_ID_FIELD_ALLOWLIST) == (
+            "id",
+            "pk",
+            "uuid",
+            "username",
+            "email",
+        )
+
+
+@pytest.mark.parametrize("bad", [(), ("id", ""), ("id", 3)])
+def test_a_malformed_allowlist_is_refused_naming_the_key(bad: Any) -> None:
+    with (
+        _jwt(SIGNING_KEY=SIGNING_KEY, USER_ID_FIELD_ALLOWLIST=bad),
+        pytest.raises(ImproperlyConfigured, match="USER_ID_FIELD_ALLOWLIST"),
+    ):
+        jwt_settings.USER_ID_FIELD_ALLOWLIST  # noqa: B018
+
+
 def test_checks_run_through_django_check_framework() -> None:
     from django.core import checks as django_checks
 

@@ -18,7 +18,13 @@ from restflow.authentication.signing import Signer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ASYMMETRIC = ["RS256", "RS384", "RS512", "ES256", "ES384", "EdDSA"]
+# every asymmetric algorithm PyJWT offers (with cryptography), as the reference library
+ASYMMETRIC = [
+    "RS256", "RS384", "RS512",
+    "PS256", "PS384", "PS512",
+    "ES256", "ES256K", "ES384", "ES512", "ES521",
+    "EdDSA",
+]  # fmt: skip
 HMAC_KEYS = {"HS256": "k" * 32, "HS384": "k" * 48, "HS512": "k" * 64}
 
 

@@ -25,13 +25,18 @@ def _pem(private: object) -> tuple[str, str]:
 
 @functools.cache
 def key_pair(algorithm: str) -> tuple[str, str]:
-    """``(private PEM, public PEM)`` suited to ``algorithm`` (RS*, ES256/384, EdDSA)."""
-    if algorithm.startswith("RS"):
+    """``(private PEM, public PEM)`` suited to ``algorithm`` (RS*, PS*, ES*, EdDSA)."""
+    if algorithm.startswith(("RS", "PS")):
         return _pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))
-    if algorithm == "ES256":
-        return _pem(ec.generate_private_key(ec.SECP256R1()))
-    if algorithm == "ES384":
-        return _pem(ec.generate_private_key(ec.SECP384R1()))
+    curves = {
+        "ES256": ec.SECP256R1,
+        "ES256K": ec.SECP256K1,
+        "ES384": ec.SECP384R1,
+        "ES512": ec.SECP521R1,
+        "ES521": ec.SECP521R1,
+    }
+    if algorithm in curves:
+        return _pem(ec.generate_private_key(curves[algorithm]()))
     if algorithm == "EdDSA":
         return _pem(ed25519.Ed25519PrivateKey.generate())
     raise ValueError(algorithm)

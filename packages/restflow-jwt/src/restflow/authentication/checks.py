@@ -8,6 +8,7 @@
 - ``restflow_jwt.E004``: ``ModelBlacklistBackend`` (the default) without
   ``"restflow.authentication"`` in ``INSTALLED_APPS``.
 - ``restflow_jwt.E005``: ``USER_ID_FIELD`` is not a unique field of the user model.
+- ``restflow_jwt.E011``: ``USER_ID_FIELD`` is not in ``USER_ID_FIELD_ALLOWLIST``.
 - ``restflow_jwt.E006``: ``BLACKLIST_CACHE_ALIAS`` names no cache.
 - ``restflow_jwt.E007`` (``W001`` in DEBUG): ``CacheBlacklistBackend`` on a
   cache that can lose revocations: per-process LocMem (unless
@@ -273,7 +274,8 @@ def check_login_throttle(
 def check_user_id_field(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    """E005: ``USER_ID_FIELD`` names a unique, non-secret field of the user model."""
+    """E005: ``USER_ID_FIELD`` names a unique, non-secret field of the user model; E011: it is
+    in ``USER_ID_FIELD_ALLOWLIST``."""
     if not _section_is_valid():
         return []
     field_name = jwt_settings.USER_ID_FIELD
@@ -292,6 +294,17 @@ def check_user_id_field(
                 f"{model._meta.label}: tokens could name the wrong user.",
                 hint=f"Use one of: {', '.join(allowed)}.",
                 id="restflow_jwt.E005",
+            )
+        ]
+    allowlist = tuple(jwt_settings.USER_ID_FIELD_ALLOWLIST)
+    if field_name not in allowlist:
+        return [
+            checks.Error(
+                f"{_WHERE}['USER_ID_FIELD'] is {field_name!r}, which is not in "
+                f"USER_ID_FIELD_ALLOWLIST {allowlist!r}: tokens must name the user by a stable, "
+                "non-secret identifier.",
+                hint="Use an allowed field, or add this one to USER_ID_FIELD_ALLOWLIST.",
+                id="restflow_jwt.E011",
             )
         ]
     return []

@@ -22,7 +22,15 @@ __all__ = [
 ]
 
 HMAC_ALGORITHMS = frozenset({"HS256", "HS384", "HS512"})
-ASYMMETRIC_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "EdDSA"})
+# every algorithm PyJWT signs with but "none" (the asymmetric ones need the crypto extra)
+ASYMMETRIC_ALGORITHMS = frozenset(
+    {
+        *("RS256", "RS384", "RS512"),
+        *("PS256", "PS384", "PS512"),
+        *("ES256", "ES256K", "ES384", "ES512", "ES521"),
+        "EdDSA",
+    }
+)
 SUPPORTED_ALGORITHMS = HMAC_ALGORITHMS | ASYMMETRIC_ALGORITHMS
 
 HMAC_MIN_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
@@ -53,6 +61,11 @@ def _header_types(value: Any) -> None:
         raise ValueError("must be a non-empty str or sequence of non-empty words, e.g. ('Bearer',)")
 
 
+def _field_names(value: Any) -> None:
+    if not value or not all(isinstance(item, str) and item for item in value):
+        raise ValueError("must be a non-empty sequence of field names, e.g. ('id', 'uuid')")
+
+
 def _audience(value: Any) -> None:
     if isinstance(value, (list, tuple)) and not all(isinstance(item, str) for item in value):
         raise ValueError("must be a str or a list of str")
@@ -76,6 +89,7 @@ jwt_settings = register_section(
         "LEEWAY": 0,
         "USER_ID_CLAIM": "user_id",
         "USER_ID_FIELD": "id",
+        "USER_ID_FIELD_ALLOWLIST": ("id", "pk", "uuid", "username", "email"),
         "TOKEN_TYPE_CLAIM": "token_type",
         "JTI_CLAIM": "jti",
         "AUTH_HEADER_TYPES": ("Bearer",),
@@ -110,6 +124,7 @@ jwt_settings = register_section(
         "LEEWAY": (int, float, timedelta),
         "USER_ID_CLAIM": str,
         "USER_ID_FIELD": str,
+        "USER_ID_FIELD_ALLOWLIST": (list, tuple),
         "TOKEN_TYPE_CLAIM": str,
         "JTI_CLAIM": str,
         "AUTH_HEADER_TYPES": (str, list, tuple),
@@ -138,6 +153,7 @@ jwt_settings = register_section(
         "USER_CACHE_TTL": _non_negative,
         "MAX_TOKEN_LENGTH": _non_negative,
         "AUTH_HEADER_TYPES": _header_types,
+        "USER_ID_FIELD_ALLOWLIST": _field_names,
         "AUDIENCE": _audience,
         "USER_ID_CLAIM": _claim_name,
         "TOKEN_TYPE_CLAIM": _claim_name,
