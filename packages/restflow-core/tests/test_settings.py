@@ -185,14 +185,14 @@ def test_restflow_settings_must_be_a_dict(demo: rf_settings.SettingsSection, val
 
 
 def test_a_section_must_be_a_dict(demo: rf_settings.SettingsSection) -> None:
-    with override_settings(RESTFLOW_SETTINGS={"DEMO": [("NAME", "x")], "SCHEMA": "nope"}):
+    with override_settings(RESTFLOW_SETTINGS={"DEMO": [("NAME", "x")], "JWT": "nope"}):
         with pytest.raises(SettingsError) as info:
             validate_all()
         with pytest.raises(ImproperlyConfigured, match=r"\['DEMO'\] must be a dict, got list"):
             demo.NAME  # noqa: B018
     assert sorted(info.value.problems) == [
         "RESTFLOW_SETTINGS['DEMO'] must be a dict, got list",
-        "RESTFLOW_SETTINGS['SCHEMA'] must be a dict, got str",
+        "RESTFLOW_SETTINGS['JWT'] must be a dict, got str",
     ]
 
 
@@ -210,9 +210,20 @@ def test_unknown_section_raises_naming_it_and_the_known_ones(
     )
 
 
+def test_a_schema_section_without_restflow_spectacular_is_refused_naming_it() -> None:
+    rf_settings._SECTIONS.clear()  # as in an install without restflow-spectacular
+    with (
+        override_settings(RESTFLOW_SETTINGS={"SCHEMA": {"FILTER_METHODS": None}}),
+        pytest.raises(SettingsError) as info,
+    ):
+        validate_all()
+    [problem] = info.value.problems
+    assert problem.startswith("RESTFLOW_SETTINGS['SCHEMA'] is read by restflow-spectacular")
+
+
 def test_documented_sections_are_accepted_when_their_package_is_absent() -> None:
     rf_settings._SECTIONS.clear()  # as in an install of restflow-core alone
-    config: dict[str, Any] = {"JWT": {"ANY_KEY": 1}, "CACHE_SETTINGS": {}, "SCHEMA": {"X": "y"}}
+    config: dict[str, Any] = {"JWT": {"ANY_KEY": 1}, "CACHE_SETTINGS": {}}
     with override_settings(RESTFLOW_SETTINGS=config):
         validate_all()  # raises SettingsError on any problem
     with (

@@ -44,6 +44,7 @@ from django.utils.module_loading import import_string
 
 __all__ = [
     "DOCUMENTED_SECTIONS",
+    "OWNED_SECTIONS",
     "SETTING_NAME",
     "SettingsError",
     "SettingsSection",
@@ -54,8 +55,13 @@ __all__ = [
 
 SETTING_NAME = "RESTFLOW_SETTINGS"
 
-DOCUMENTED_SECTIONS = frozenset({"JWT", "CACHE_SETTINGS", "SCHEMA"})
+DOCUMENTED_SECTIONS = frozenset({"JWT", "CACHE_SETTINGS"})
 """Sections accepted even when the package owning them is not installed or not imported."""
+
+OWNED_SECTIONS: dict[str, str] = {
+    "SCHEMA": "restflow-spectacular (add 'restflow.spectacular' to INSTALLED_APPS)",
+}
+"""Sections refused unless their package registered them: without it they would mean nothing."""
 
 TypeSpec: TypeAlias = type | tuple[type | None, ...] | None
 Validator: TypeAlias = Callable[[Any], object]
@@ -279,14 +285,20 @@ def validate_all() -> None:
     """Validate ``RESTFLOW_SETTINGS``: its type, its top-level keys, every registered section.
 
     Sections named in :data:`DOCUMENTED_SECTIONS` are accepted (as dicts)
-    even when no package registered them; any other unregistered name is an
-    error. Raises :class:`SettingsError` listing every problem found.
+    even when no package registered them; one named in :data:`OWNED_SECTIONS`
+    is an error naming its package until that package registers it; any other
+    unregistered name is an error. Raises :class:`SettingsError` listing every problem found.
     """
     root = _read_root()
-    known = sorted(DOCUMENTED_SECTIONS | _SECTIONS.keys())
+    known = sorted(DOCUMENTED_SECTIONS | OWNED_SECTIONS.keys() | _SECTIONS.keys())
     problems: list[str] = []
     for name, value in root.items():
-        if name not in known:
+        if name in OWNED_SECTIONS and name not in _SECTIONS:
+            problems.append(
+                f"{SETTING_NAME}[{name!r}] is read by {OWNED_SECTIONS[name]}, which is not "
+                "loaded: install and load it, or remove the section (it would change nothing)"
+            )
+        elif name not in known:
             problems.append(
                 f"{SETTING_NAME} has an unknown section {name!r}{_did_you_mean(name, known)}; "
                 f"known: {', '.join(known)}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+from restflow.spectacular import settings  # noqa: F401 (registers the SCHEMA section)
+
 
 class SpectacularConfig(AppConfig):
     """Add ``"restflow.spectacular"`` to ``INSTALLED_APPS`` to register the extensions."""

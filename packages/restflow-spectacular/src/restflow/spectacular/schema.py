@@ -25,6 +25,7 @@ from restflow.spectacular.errors import (
     ERROR_DESCRIPTIONS,
     ERROR_ENVELOPE_SCHEMA,
 )
+from restflow.spectacular.settings import filter_methods
 
 __all__ = ["RestflowAutoSchema"]
 
@@ -115,13 +116,27 @@ class RestflowAutoSchema(AutoSchema):
         )
 
     def _get_filter_parameters(self) -> Any:
+        methods = filter_methods(self.view)
+        if methods is not None:
+            return self._filterset_parameters() if self.method in methods else []
         parameters = super()._get_filter_parameters()
         if parameters or self.method != "GET":
             return parameters
         # a view that applies its FilterSet itself (no filter backend) still documents it
+        return self._filterset_parameters()
+
+    def _filterset_parameters(self) -> list[Any]:
+        """The view's filter parameters: its backends', else its ``filterset_class``'s."""
+        parameters: list[Any] = []
+        for backend in getattr(self.view, "filter_backends", None) or []:
+            describe = getattr(backend(), "get_schema_operation_parameters", None)
+            if callable(describe):
+                parameters.extend(describe(self.view))
+        if parameters:
+            return parameters
         filterset_class = getattr(self.view, "filterset_class", None)
         schema_parameters = getattr(filterset_class, "schema_parameters", None)
-        return list(schema_parameters()) if callable(schema_parameters) else parameters
+        return list(schema_parameters()) if callable(schema_parameters) else []
 
     def _is_list_view(self, serializer: Any = None) -> bool:
         """drf-spectacular's rule, plus a GET that answers through restflow's ``paginated_response``.
