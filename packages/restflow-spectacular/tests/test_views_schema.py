@@ -9,7 +9,9 @@ from django.contrib.auth.models import Group
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer
 from rest_framework.routers import SimpleRouter
 
 from spectests import generate
@@ -145,3 +147,30 @@ def test_whole_schema_validates_against_openapi_3_spec() -> None:
         "openapi_spec_validator", reason="openapi-spec-validator is not installed"
     )
     validator.validate(_schema())
+
+
+class TextRenderer(BaseRenderer):
+    media_type = "text/plain"
+    format = "txt"
+
+
+class PerActionViewSet(AsyncModelViewSet):
+    queryset = Group.objects.all()
+    serializer_class = GroupSerializer
+    pagination_class = None
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    action_configs = {
+        "list": ActionConfig(renderer_classes=[TextRenderer]),
+        "create": ActionConfig(parser_classes=[FormParser]),
+    }
+
+
+def test_parser_and_renderer_classes_per_action_are_documented() -> None:
+    router = SimpleRouter()
+    router.register("per-action", PerActionViewSet, basename="per-action")
+    paths = generate(router.urls)["paths"]
+    assert set(paths["/per-action/"]["get"]["responses"]["200"]["content"]) == {"text/plain"}
+    request_types = set(paths["/per-action/"]["post"]["requestBody"]["content"])
+    assert request_types == {"application/x-www-form-urlencoded"}
+    assert "application/json" in paths["/per-action/{id}/"]["get"]["responses"]["200"]["content"]

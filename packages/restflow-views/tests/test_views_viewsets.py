@@ -241,6 +241,34 @@ class TestActionConfigAttributes:
         assert set(accepted.json) == {"id", "name", "price", "in_stock", "category"}
 
 
+class TestMoreActionConfigAttributes:
+    """queryset, parser_classes and renderer_classes per action, on both families."""
+
+    PREFIXES = {"async": "/vs/per-action/", "sync": "/sync-vs/per-action/"}
+
+    @pytest.mark.parametrize("path", ["async", "sync"])
+    def test_queryset_and_renderer_classes_per_action(self, products, path):
+        Product.objects.filter(name="apple").update(in_stock=True)
+        listed = request("GET", self.PREFIXES[path])
+        assert listed.status == 200
+        assert listed.headers["content-type"].startswith("text/plain")
+        assert listed.body == b"apple"  # the list's queryset, rendered by its renderer
+        other = products[1]
+        detail = request("GET", f"{self.PREFIXES[path]}{other.pk}/")
+        assert detail.status == 200  # the class queryset: every product
+        assert detail.json["name"] == other.name
+
+    @pytest.mark.parametrize("path", ["async", "sync"])
+    def test_parser_classes_per_action(self, db, path):
+        refused = request("POST", self.PREFIXES[path], {"name": "fig", "price": 4})
+        assert refused.status == 415  # create parses forms only
+        assert refused.json["error"]["code"] == "unsupported_media_type"
+
+    def test_a_queryset_must_be_a_queryset_or_manager(self):
+        with pytest.raises(TypeError, match="queryset must be a QuerySet or a Manager"):
+            ActionConfig(queryset=Product)
+
+
 class TestActionOverridesAccessor:
     def test_each_action_reads_what_its_config_sets_on_the_class_and_an_instance(self):
         class Split(AsyncModelViewSet):

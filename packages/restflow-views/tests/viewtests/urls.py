@@ -9,8 +9,10 @@ router = DefaultRouter()
 router.register("vs/products", views.ProductViewSet, basename="vsproduct")
 router.register("vs/fast", views.FastProductViewSet, basename="vsfast")
 router.register("vs/configured", views.ConfiguredViewSet, basename="vsconfigured")
+router.register("vs/per-action", views.AsyncPerActionViewSet, basename="vsperaction")
 sync_router = SimpleRouter()
 sync_router.register("sync-vs/products", views.SyncProductViewSet, basename="syncproduct")
+sync_router.register("sync-vs/per-action", views.SyncPerActionViewSet, basename="syncperaction")
 
 urlpatterns = [
     path("helpers/sync/", views.SyncProductsView.as_view()),

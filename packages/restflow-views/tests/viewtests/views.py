@@ -8,6 +8,8 @@ from asgiref.sync import sync_to_async
 from rest_framework import filters, permissions, serializers, throttling
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination as DRFPageNumberPagination
+from rest_framework.parsers import FormParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from restflow.core import mark_loop_safe
@@ -417,6 +419,18 @@ class AlwaysThrottled(throttling.BaseThrottle):
         return 7.0
 
 
+class NamesRenderer(BaseRenderer):
+    """Plain text: the ``name`` of each row, one per line."""
+
+    media_type = "text/plain"
+    format = "txt"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> Any:
+        return "\n".join(row["name"] for row in data).encode()
+
+
 class ConfiguredViewSet(AsyncModelViewSet):
     """Every request needs a user, except where an ActionConfig says otherwise."""
 
@@ -432,6 +446,31 @@ class ConfiguredViewSet(AsyncModelViewSet):
         "retrieve": ActionConfig(throttle_classes=[AlwaysThrottled]),
         "update": ActionConfig(request_serializer_class=ProductCreateSerializer),
     }
+
+
+class _PerAction:
+    """queryset, parser_classes and renderer_classes chosen per action (issue 19, item 4)."""
+
+    queryset = Product.objects.all()
+    serializer_class = ProductSerializer
+    pagination_class = None
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+    action_configs = {
+        "list": ActionConfig(
+            queryset=Product.objects.filter(in_stock=True),
+            renderer_classes=[NamesRenderer],
+        ),
+        "create": ActionConfig(parser_classes=[FormParser]),
+    }
+
+
+class AsyncPerActionViewSet(_PerAction, AsyncModelViewSet):
+    pass
+
+
+class SyncPerActionViewSet(_PerAction, ModelViewSet):
+    pass
 
 
 class SyncOverridesList(AsyncListAPIView):

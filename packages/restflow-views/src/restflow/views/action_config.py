@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
+from django.db.models import Manager, QuerySet
+
 from restflow.views.helpers import UNSET
 
 __all__ = ["ActionConfig"]
@@ -23,6 +25,7 @@ class ActionConfig:
     pagination off for that action).
     """
 
+    queryset: Any = UNSET
     serializer_class: Any = UNSET
     request_serializer_class: Any = UNSET
     response_serializer_class: Any = UNSET
@@ -32,10 +35,17 @@ class ActionConfig:
     throttle_classes: Any = UNSET
     filter_backends: Any = UNSET
     filterset_class: Any = UNSET
+    parser_classes: Any = UNSET
+    renderer_classes: Any = UNSET
 
     def __post_init__(self) -> None:
         for name, value in self.overrides().items():
-            if name.endswith("_classes") or name == "filter_backends":
+            if name == "queryset":
+                if not isinstance(value, (QuerySet, Manager)):
+                    raise TypeError(
+                        f"ActionConfig.queryset must be a QuerySet or a Manager, got {value!r}."
+                    )
+            elif name.endswith("_classes") or name == "filter_backends":
                 if not isinstance(value, (list, tuple)):
                     raise TypeError(
                         f"ActionConfig.{name} must be a list of classes, got {value!r}: "
@@ -68,7 +78,8 @@ class ActionConfigMixin:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        configs = cls.__dict__.get("action_configs")
+        # read along the MRO: configs declared on a mixin apply to the classes using it
+        configs = getattr(cls, "action_configs", None)
         if configs is None:
             return
         where = f"{cls.__module__}.{cls.__qualname__}.action_configs"
