@@ -231,3 +231,23 @@ def test_checks_run_through_django_check_framework() -> None:
     with _jwt(SIGNING_KEY="short"):
         ids = {message.id for message in django_checks.run_checks(tags=["restflow"])}
     assert "restflow_jwt.E001" in ids
+
+
+def test_the_reference_library_s_dotted_paths_resolve_to_restflow_s_own() -> None:
+    from restflow.authentication import CacheBlacklistBackend, ModelBlacklistBackend
+    from restflow.authentication.users import default_user_authentication_rule
+
+    reference = {
+        "SIGNING_KEY": SIGNING_KEY,
+        "BLACKLIST_BACKEND": "restflow.authentication.jwt.ModelBlacklistBackend",
+        "USER_AUTHENTICATION_RULE": (
+            "restflow.authentication.jwt.default_user_authentication_rule"
+        ),
+    }
+    with _jwt(**reference):
+        assert jwt_settings.BLACKLIST_BACKEND is ModelBlacklistBackend
+        assert jwt_settings.USER_AUTHENTICATION_RULE is default_user_authentication_rule
+    with _jwt(
+        **{**reference, "BLACKLIST_BACKEND": "restflow.authentication.jwt.CacheBlacklistBackend"}
+    ):
+        assert jwt_settings.BLACKLIST_BACKEND is CacheBlacklistBackend
