@@ -6,16 +6,13 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.contrib.auth.models import AnonymousUser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
+from cachetests.responses import fetch
 from restflow.caching import cache_response
 from restflow.core import AsyncAPIView
-
-factory = APIRequestFactory()
 
 
 class TextRenderer(BaseRenderer):
@@ -74,23 +71,6 @@ def make_views(**options: Any) -> dict[str, Any]:
 @pytest.fixture(params=["sync", "async"])
 def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
-
-
-def fetch(view_class: Any, url: str = "/items/1", user: Any = None, **kwargs: Any) -> Any:
-    request = factory.get(url, **kwargs.pop("headers", {}))
-    force_authenticate(request, user=user or AnonymousUser())
-    view = view_class.as_view()
-    response = view(request, **kwargs)
-    if hasattr(response, "__await__"):
-        awaitable = response
-
-        async def wait() -> Any:
-            return await awaitable
-
-        response = async_to_sync(wait)()
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    return response
 
 
 class TestResponseCache:

@@ -7,15 +7,12 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.contrib.auth.models import AnonymousUser
 from rest_framework.response import Response
-from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
+from cachetests.responses import fetch
 from restflow.caching import cache_response, cache_result
 from restflow.core import BaseAsyncAPIView
-
-factory = APIRequestFactory()
 
 
 def views(**options: Any) -> dict[str, Any]:
@@ -43,22 +40,6 @@ def views(**options: Any) -> dict[str, Any]:
             return answer(request, pk)
 
     return {"sync": SyncView, "async": AsyncView, "seen": seen}
-
-
-def fetch(view_class: Any, url: str = "/items/1", pk: int = 1) -> Any:
-    request = factory.get(url)
-    force_authenticate(request, user=AnonymousUser())
-    response = view_class.as_view()(request, pk=pk)
-    if hasattr(response, "__await__"):
-        awaitable = response
-
-        async def wait() -> Any:
-            return await awaitable
-
-        response = async_to_sync(wait)()
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    return response
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -6,15 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from rest_framework.response import Response
-from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
 from cachetests.models import Author, Book
+from cachetests.responses import fetch
 from restflow.caching import (
     CACHE_MISSING,
     DefaultResponseKeyConstructor,
@@ -29,7 +27,6 @@ from restflow.caching.invalidation.rule import all_rules
 from restflow.core import AsyncAPIView
 
 pytestmark = pytest.mark.django_db(transaction=True)
-factory = APIRequestFactory()
 
 
 @pytest.fixture(autouse=True)
@@ -120,22 +117,6 @@ def book_list_views(rule: InvalidationRule, key: Any = BooksByAuthorKey) -> dict
 @pytest.fixture(params=["sync", "async"])
 def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
-
-
-def fetch(view_class: Any, url: str, user: Any = None, **kwargs: Any) -> Any:
-    request = factory.get(url)
-    force_authenticate(request, user=user or AnonymousUser())
-    response = view_class.as_view()(request, **kwargs)
-    if hasattr(response, "__await__"):
-        awaitable = response
-
-        async def wait() -> Any:
-            return await awaitable
-
-        response = async_to_sync(wait)()
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    return response
 
 
 class TestDetailInvalidation:
