@@ -19,12 +19,10 @@ from django.conf import settings
 settings.configure(INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"])
 django.setup()
 from restflow.serializers import _fastpaths as serializers
-from restflow.throttling import _fastpaths as throttling
 from restflow.views import _fastpaths as views
 
 print(json.dumps({
     "serializers": serializers.GENERATED_PLANS,
-    "throttling": throttling.REDIS_LOCATION,
     "views": views.FORGET_PREFETCHED,
 }))
 """
@@ -47,6 +45,5 @@ def _flags(**environ: str) -> dict[str, bool]:
 def test_the_switch_turns_every_fast_path_off() -> None:
     assert _flags(RESTFLOW_FAST_PATHS="0") == {
         "serializers": False,
-        "throttling": False,
         "views": False,
     }

@@ -160,6 +160,98 @@ class TestFieldOrder:
         assert isinstance(field, drf_fields.IntegerField) and field.min_value == 0
 
 
+class TestInheritance:
+    """Fields inherited from DRF serializers and mixins, as DRF's own metaclass orders them."""
+
+    def test_a_drf_serializer_base_gives_its_fields_first(self) -> None:
+        class Plain(drf.Serializer):
+            code = drf.CharField()
+            size = drf.IntegerField()
+
+        class Child(Serializer, Plain):
+            label: str
+
+        assert list(Child().fields) == ["code", "size", "label"]
+
+    def test_the_first_base_naming_a_field_wins(self) -> None:
+        class Left(drf.Serializer):
+            shared = drf.CharField()
+            left = drf.CharField()
+
+        class Right(Serializer):
+            right: str
+            shared: int
+
+        class Child(Left, Right):
+            own: bool
+
+        fields = Child().fields
+        assert list(fields) == ["shared", "left", "right", "own"]
+        assert isinstance(fields["shared"], drf_fields.CharField)
+
+    def test_a_field_set_to_none_is_removed(self) -> None:
+        class Plain(drf.Serializer):
+            kept = drf.CharField()
+            dropped = drf.CharField()
+
+        class Base(Serializer):
+            gone: str
+            stays: str
+
+        class Child(Base, Plain):
+            gone = None  # type: ignore[assignment]
+            dropped = None
+            added: int
+
+        assert list(Child().fields) == ["stays", "kept", "added"]
+
+    def test_a_reannotated_drf_field_with_a_default_keeps_its_position(self) -> None:
+        class Plain(drf.Serializer):
+            first = drf.CharField()
+            second = drf.CharField()
+
+        class Child(Serializer, Plain):
+            first: int = Field(min_value=1)  # type: ignore[assignment]
+            third: str = "x"
+
+        fields = Child().fields
+        assert list(fields) == ["first", "second", "third"]
+        assert isinstance(fields["first"], drf_fields.IntegerField)
+        assert fields["first"].min_value == 1
+        assert "first" not in vars(Child) and "third" not in vars(Child)
+
+    def test_a_redeclared_drf_field_moves_after_the_annotated_ones(self) -> None:
+        class Plain(drf.Serializer):
+            first = drf.CharField()
+            second = drf.CharField()
+
+        class Child(Serializer, Plain):
+            first = drf.IntegerField()
+            own: str
+
+        fields = Child().fields
+        assert list(fields) == ["second", "own", "first"]
+        assert isinstance(fields["first"], drf_fields.IntegerField)
+
+    def test_a_constant_shadows_a_base_field_and_is_seen_by_init_subclass(self) -> None:
+        seen: list[object] = []
+
+        class Base(Serializer):
+            kind: str
+
+            def __init_subclass__(cls, **kwargs: object) -> None:
+                super().__init_subclass__(**kwargs)
+                seen.append(vars(cls).get("kind"))
+
+        class Child(Base):
+            kind: ClassVar[str] = "child"  # type: ignore[misc]
+            own: str
+
+        assert seen == ["child"]
+        assert Child.kind == "child"
+        assert list(Child().fields) == ["own"]
+
+
 class TestModelSerializerAnnotations:
     def test_annotated_names_join_meta_fields(self) -> None:
         class BookSerializer(ModelSerializer):

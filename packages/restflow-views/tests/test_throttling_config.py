@@ -11,8 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from throttle_support import make_request
 
+from restflow.asynccache import parse_rate
 from restflow.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
-from restflow.throttling._rates import parse_rate
 from restflow.throttling.checks import BAD_RATE_ERROR, THROTTLE_CLASS_ERROR, check_throttle_rates
 
 HANDLER = "restflow.exceptions.exception_handler"

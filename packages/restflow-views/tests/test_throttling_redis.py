@@ -20,12 +20,13 @@ from django.core.cache import caches
 from django.test import override_settings
 from throttle_support import PATHS, Clock, make_request, make_view, redis_url, send, user
 
+from restflow.asynccache import async_cache
+from restflow.core import count_hops
 from restflow.throttling import (
     AnonRateThrottle,
     ScopedRateThrottle,
     SimpleRateThrottle,
     UserRateThrottle,
-    _counters,
 )
 
 LIMIT = 10
@@ -61,9 +62,10 @@ def redis_cache() -> Any:
 
 
 @pytest.fixture
-async def close_async_clients() -> Any:
+async def close_async_clients(redis_cache: Any) -> Any:
+    """Close the running loop's Redis client while the ``"redis"`` alias still exists."""
     yield
-    await _counters.REDIS_COUNTER.aclose()
+    await async_cache("redis").aclose()
 
 
 def on_redis(cls: type, **attrs: Any) -> type:
@@ -111,15 +113,23 @@ async def test_sync_and_async_paths_share_one_counter(redis_cache: Any) -> None:
 
 
 @pytest.mark.usefixtures("close_async_clients")
-async def test_async_path_uses_the_native_client_without_a_thread_hop(
-    redis_cache: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def no_hop(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("the async Redis path took a thread hop")
-
-    monkeypatch.setattr(_counters, "sync_to_async", no_hop)
+async def test_async_path_uses_the_native_client_without_a_thread_hop(redis_cache: Any) -> None:
     view = make_view("async", [on_redis(AnonRateThrottle)])
-    assert await statuses("async", view, LIMIT + 1) == [200] * LIMIT + [429]
+    with count_hops() as hops:
+        assert await statuses("async", view, LIMIT + 1) == [200] * LIMIT + [429]
+    assert hops == []
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.usefixtures("close_async_clients")
+async def test_a_throttle_given_the_cache_object_counts_like_one_given_the_alias(
+    path: str, redis_cache: Any
+) -> None:
+    by_alias = on_redis(AnonRateThrottle)
+    by_object = type("ByObject", (AnonRateThrottle,), {"cache": redis_cache})
+    for throttle, ip in ((by_alias, "10.9.0.1"), (by_object, "10.9.0.2")):
+        view = make_view(path, [throttle])
+        assert await statuses(path, view, LIMIT + 1, ip=ip) == [200] * LIMIT + [429]
 
 
 @pytest.mark.usefixtures("close_async_clients")

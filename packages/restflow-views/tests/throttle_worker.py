@@ -106,9 +106,9 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
             for request in requests:
                 request.META["REMOTE_ADDR"] = "10.1.1.1"
             responses = await asyncio.gather(*(view(request) for request in requests))
-            from restflow.throttling._counters import REDIS_COUNTER
+            from restflow.asynccache import async_cache
 
-            await REDIS_COUNTER.aclose()
+            await async_cache("default").aclose()
             return sum(response.status_code == 200 for response in responses)
 
         admitted = asyncio.run(gathered())

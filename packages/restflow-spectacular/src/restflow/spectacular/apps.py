@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.apps import AppConfig
 
 from restflow.spectacular import settings  # noqa: F401 (registers the SCHEMA section)
+
+# drf-spectacular registers an extension when its class is created: loading this
+# module is what registers restflow's extensions.
+_EXTENSIONS_MODULE = "restflow.spectacular.extensions"
 
 
 class SpectacularConfig(AppConfig):
@@ -14,5 +20,5 @@ class SpectacularConfig(AppConfig):
     label = "restflow_spectacular"
 
     def ready(self) -> None:
-        """Import the extensions module so drf-spectacular sees them."""
-        from restflow.spectacular import extensions  # noqa: F401
+        """Load the extensions module (its classes register with drf-spectacular)."""
+        importlib.import_module(_EXTENSIONS_MODULE)

@@ -65,7 +65,22 @@ def _is_config_attribute(bases: tuple[type, ...], name: str) -> bool:
     return False
 
 
-class TypedSerializerMetaclass(SerializerMetaclass):
+# The values of annotated names stay out of the class body while DRF's metaclass
+# collects the inherited fields (a base field shadowed by a body value would be dropped,
+# but a re-annotated field keeps its base's position); they are back before the class
+# is made.
+_HELD = "__restflow_annotated_values__"
+
+
+class _AnnotatedValuesBack(type):
+    """Puts the held annotated values back into the class body, under DRF's metaclass."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any], **kw: Any) -> Any:
+        attrs.update(attrs.pop(_HELD, {}))
+        return super().__new__(mcs, name, bases, attrs, **kw)
+
+
+class TypedSerializerMetaclass(SerializerMetaclass, _AnnotatedValuesBack):
     """DRF's serializer metaclass, plus fields built from annotations at class creation."""
 
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
@@ -89,7 +104,9 @@ class TypedSerializerMetaclass(SerializerMetaclass):
                 f"'{stray[0]}: str = Field(...)'."
             )
         explicit = {attr for attr, value in attrs.items() if isinstance(value, DRFField)}
-        values = {attr: attrs[attr] for attr in candidates if attr in attrs}
+        values = {attr: attrs.pop(attr) for attr in candidates if attr in attrs}
+        if values:
+            attrs[_HELD] = values
         cls = super().__new__(mcs, name, bases, attrs)
         if not candidates:
             cls._annotated_fields = _inherited_annotated(bases)
@@ -112,16 +129,14 @@ class TypedSerializerMetaclass(SerializerMetaclass):
             kwargs = cls._typed_field_kwargs(attr, kwargs)
             built[attr] = get_field_from_type(hints[attr], name=attr, owner=cls, **kwargs)
 
+        # DRF's metaclass collected the bases' fields (the first base naming one wins) and
+        # the explicit ones; keep the inherited ones the class body does not shadow (a
+        # constant, ``name = None``, an explicit field: those come last)
         shadowed = (set(attrs) - set(typed)) | explicit
-        declared: dict[str, DRFField] = {}
-        for base in bases:
-            for attr, field in getattr(base, "_declared_fields", {}).items():
-                if attr not in shadowed and attr not in declared:
-                    declared[attr] = field
+        collected = cls._declared_fields
+        declared = {attr: field for attr, field in collected.items() if attr not in shadowed}
         declared.update(built)  # a re-annotated base field keeps its position
-        for attr, field in cls._declared_fields.items():
-            if attr in explicit:
-                declared[attr] = field
+        declared.update((attr, field) for attr, field in collected.items() if attr in explicit)
         cls._declared_fields = declared
         inherited = _inherited_annotated(bases)
         cls._annotated_fields = inherited + tuple(a for a in typed if a not in inherited)

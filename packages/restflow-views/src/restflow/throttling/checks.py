@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import checks
 from rest_framework.settings import api_settings
 
-from restflow.throttling._rates import parse_rate
+from restflow.asynccache import parse_rate
 from restflow.throttling.simple import SimpleRateThrottle
 
 __all__ = ["BAD_RATE_ERROR", "THROTTLE_CLASS_ERROR", "check_throttle_rates"]

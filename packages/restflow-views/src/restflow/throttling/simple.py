@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -11,9 +11,15 @@ from django.core.cache.backends.base import BaseCache
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 
+from restflow.asynccache import (
+    AsyncCache,
+    async_cache,
+    fixed_window,
+    parse_rate,
+    window_wait,
+    wrap_cache,
+)
 from restflow.core import HookMode, acall_hook, call, hook_mode, mark_loop_safe
-from restflow.throttling._counters import cache_for, counter_for
-from restflow.throttling._rates import parse_rate
 from restflow.throttling.base import BaseThrottle
 
 __all__ = ["SimpleRateThrottle"]
@@ -28,6 +34,17 @@ def rate_error(scope: str | None, owner: str, reason: str) -> ImproperlyConfigur
     )
 
 
+# The adapters of cache objects set as ``cache`` (they have no alias to be looked up by).
+_WRAPPED: weakref.WeakKeyDictionary[BaseCache, AsyncCache] = weakref.WeakKeyDictionary()
+
+
+def _wrapped(cache: BaseCache) -> AsyncCache:
+    adapter = _WRAPPED.get(cache)
+    if adapter is None:
+        adapter = _WRAPPED[cache] = wrap_cache(cache)
+    return adapter
+
+
 class SimpleRateThrottle(BaseThrottle):
     """Limit requests per cache key to ``rate`` (``"10/min"``) in fixed windows.
 
@@ -39,8 +56,9 @@ class SimpleRateThrottle(BaseThrottle):
     single atomic cache increment, so concurrent requests are never lost and
     exactly ``count`` are admitted per window. ``cache_alias`` picks the
     cache (``caches[...]``); setting ``cache`` to a cache object also works.
-    On the async path (``aallow_request``) LocMem/Dummy caches are used on the
-    event loop and Django's ``RedisCache`` through ``redis.asyncio``.
+    Counting goes through :mod:`restflow.asynccache`: on the async path
+    (``aallow_request``) LocMem/Dummy caches are used on the event loop and a
+    Redis alias (Django's ``RedisCache``, django-redis) through ``redis.asyncio``.
     """
 
     cache: ClassVar[BaseCache | None] = None
@@ -99,9 +117,9 @@ class SimpleRateThrottle(BaseThrottle):
         key = call(self.get_cache_key, request, view)  # bridges ``async def get_cache_key``
         if key is None:
             return True
-        cache, alias = self._cache()
+        counter = self._counter()
         window_key, timeout = self._window(key)
-        return self._admit(counter_for(cache).hit(cache, window_key, timeout, alias))
+        return self._admit(counter.hit(window_key, timeout))
 
     async def aallow_request(self, request: Any, view: Any) -> bool:
         """Async twin of :meth:`allow_request` (no thread hop for in-process caches)."""
@@ -113,12 +131,11 @@ class SimpleRateThrottle(BaseThrottle):
             key = await acall_hook(self, "get_cache_key", request, view)
         if key is None:
             return True
-        cache, alias = self._cache()
+        counter = self._counter()
         window_key, timeout = self._window(key)
-        counter = counter_for(cache)
         if counter.in_process:  # LocMem/Dummy: the sync hit does no I/O, spare a coroutine
-            return self._admit(counter.hit(cache, window_key, timeout))
-        return self._admit(await counter.ahit(cache, window_key, timeout, alias))
+            return self._admit(counter.hit(window_key, timeout))
+        return self._admit(await counter.ahit(window_key, timeout))
 
     @mark_loop_safe
     def wait(self) -> float | None:
@@ -126,7 +143,7 @@ class SimpleRateThrottle(BaseThrottle):
         duration = self.duration
         if duration is None or not hasattr(self, "now"):
             return None
-        return duration - (self.now % duration)
+        return window_wait(duration, self.now)
 
     # -- the I/O-free steps both paths share --------------------------------
 
@@ -134,20 +151,17 @@ class SimpleRateThrottle(BaseThrottle):
         """Whether this throttle limits requests to ``view`` at all (a rate is set)."""
         return self.num_requests is not None
 
-    def _cache(self) -> tuple[BaseCache, str | None]:
-        """The cache counting for this throttle, and its alias (``None`` for a ``cache`` object)."""
+    def _counter(self) -> AsyncCache:
+        """The cache counting for this throttle: ``cache`` if set, else ``cache_alias``'s."""
         if self.cache is not None:
-            return self.cache, None
-        return cache_for(self.cache_alias), self.cache_alias
+            return _wrapped(self.cache)
+        return async_cache(self.cache_alias)
 
     def _window(self, key: str) -> tuple[str, int]:
         """The counter key of the current window and how long the counter must live."""
         duration: int = self.duration  # type: ignore[assignment]  # set when _applies
-        self.now = now = self.timer()
-        window = int(now // duration)
-        remaining = (window + 1) * duration - now
-        # one second of slack: the counter outlives its window, never the reverse
-        return f"{key}:{window}", math.ceil(remaining) + 1
+        self.now = self.timer()
+        return fixed_window(key, duration, self.now)
 
     def _admit(self, count: int) -> bool:
         self.count = count
