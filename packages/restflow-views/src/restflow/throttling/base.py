@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework.settings import api_settings
 
-from restflow.core import mark_loop_safe
+from restflow.core import acall, async_twin, mark_loop_safe
 
 __all__ = ["BaseThrottle"]
 
@@ -15,12 +15,21 @@ class BaseThrottle:
     """A throttle: ``allow_request(request, view)`` (and optionally ``aallow_request``), ``wait()``.
 
     Shaped like DRF's ``BaseThrottle``, so it fits ``throttle_classes`` of
-    DRF's ``APIView`` and of restflow's async views alike.
+    DRF's ``APIView`` and of restflow's async views alike. A subclass that
+    implements only ``allow_request`` answers ``aallow_request`` too; one that
+    overrides ``allow_request`` of a shipped throttle gets its override on the
+    async path.
     """
 
     def allow_request(self, request: Any, view: Any) -> bool:
         """Whether ``request`` may proceed; subclasses implement it."""
         raise NotImplementedError(f"{type(self).__qualname__}.allow_request() must be overridden")
+
+    @async_twin
+    async def aallow_request(self, request: Any, view: Any) -> bool:
+        """Async surface of ``allow_request``: a sync-only throttle answers it in one thread
+        hop (none when ``allow_request`` is marked ``restflow.core.mark_loop_safe``)."""
+        return bool(await acall(self.allow_request, request, view))
 
     def get_ident(self, request: Any) -> str:
         """The client's address, as DRF computes it.

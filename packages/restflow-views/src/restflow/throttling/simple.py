@@ -19,7 +19,7 @@ from restflow.asynccache import (
     window_wait,
     wrap_cache,
 )
-from restflow.core import HookMode, acall_hook, call, hook_mode, mark_loop_safe
+from restflow.core import HookMode, acall_hook, async_twin, call, hook_mode, mark_loop_safe
 from restflow.throttling.base import BaseThrottle
 
 __all__ = ["SimpleRateThrottle"]
@@ -121,6 +121,7 @@ class SimpleRateThrottle(BaseThrottle):
         window_key, timeout = self._window(key)
         return self._admit(counter.hit(window_key, timeout))
 
+    @async_twin
     async def aallow_request(self, request: Any, view: Any) -> bool:
         """Async twin of :meth:`allow_request` (no thread hop for in-process caches)."""
         if not self._applies(view):
