@@ -1,4 +1,5 @@
-"""The stores' own behaviour: LocMem's record of keys, Redis clients, locks, sync and async side by side."""
+"""The stores' own behaviour: LocMem reads and its record of keys, which store a Redis cache
+gets, Redis connections per event loop, locks; sync and async side by side."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import time
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+from restflow.asynccache import Mode, async_cache, wrap_cache
 from restflow.caching import ArgsKeyField, KeyConstructor, cache_result
-from restflow.caching.stores import RedisStore, get_store
-from restflow.caching.stores.clients import async_client_options
+from restflow.caching.stores import GenerationStore, LocMemStore, RedisStore, get_store
 from restflow.caching.stores.locmem import KeyIndex
 
 PATHS = ["sync", "async"]
@@ -30,6 +33,42 @@ def run(path: str, wrapper: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     if path == "async":
         return asyncio.run(getattr(wrapper, "a" + name)(*args, **kwargs))
     return getattr(wrapper, name)(*args, **kwargs)
+
+
+# --- LocMem: hits read what LocMemCache.get reads ------------------------------------------------
+
+ENTRY = ("value", None, 1.0, None)
+WRITES: dict[str, Any] = {
+    "fresh": lambda cache: cache.set("k", ENTRY, 60),
+    "no expiry": lambda cache: cache.set("k", ENTRY, None),
+    "expired": lambda cache: cache.set("k", ENTRY, 0),  # 0: already past its expiry
+    "absent": lambda cache: None,
+    "not an entry": lambda cache: cache.set("k", "a plain value", 60),
+}
+
+
+def _custom_key(key: str, prefix: str, version: int) -> str:
+    return f"custom|{prefix}|{version}|{key}"
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"KEY_PREFIX": "p", "VERSION": 3}, {"KEY_FUNCTION": _custom_key}],
+    ids=["default-key", "prefixed", "custom-key"],
+)
+@pytest.mark.parametrize("written", WRITES)
+def test_a_locmem_store_reads_what_locmemcache_get_reads(
+    path: str, params: dict[str, Any], written: str
+) -> None:
+    cache = LocMemCache(f"store-read-{path}-{written}", params)
+    store = LocMemStore("read", wrap_cache(cache))  # its reader: the fast one unless turned off
+    WRITES[written](cache)
+    public = cache.get("k")
+    expected = (public if isinstance(public, tuple) else None, cache.has_key("k"))
+    cache.clear()
+    WRITES[written](cache)
+    assert (run(path, store, "get", "k"), cache.has_key("k")) == expected
 
 
 # --- LocMem: wipes delete the keys restflow wrote ------------------------------------------------
@@ -71,55 +110,78 @@ def test_the_key_index_drops_keys_whose_entries_are_gone_when_it_grows() -> None
     assert index.under("", None) == ["new"]
 
 
-# --- Redis: the async clients -----------------------------------------------------------------
+# --- Redis: which store, and its connections ------------------------------------------------
+
+
+def _settings_with(alias: str, **entry: Any) -> dict[str, Any]:
+    return {**django_settings.CACHES, alias: {**django_settings.CACHES[alias], **entry}}
+
+
+def test_a_django_redis_store_reaches_redis_through_restflow_asynccache(redis_alias: str) -> None:
+    store = get_store(redis_alias)
+    assert isinstance(store, RedisStore) and store.scans and store.shared_locks
+    assert store.cache is async_cache(redis_alias) and store.cache.mode is Mode.REDIS
 
 
 @pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"LOCATION": "redis://a:6379/1"}, ("redis://a:6379/1", {})),
-        ({"LOCATION": "redis://a/1,redis://b/1"}, ("redis://a/1", {})),
-        ({"LOCATION": ["redis://b/2", "redis://c/2"]}, ("redis://b/2", {})),
-        (
-            {
-                "LOCATION": "redis://a/0",
-                "OPTIONS": {"PASSWORD": "pw", "SOCKET_TIMEOUT": 2, "SOCKET_CONNECT_TIMEOUT": 1},
-            },
-            ("redis://a/0", {"password": "pw", "socket_timeout": 2, "socket_connect_timeout": 1}),
-        ),
-        ({"LOCATION": "redis://a/0", "OPTIONS": {"PASSWORD": ""}}, ("redis://a/0", {})),
-    ],
+    "options",
+    [{"IGNORE_EXCEPTIONS": True}, {"CLIENT_CLASS": "django_redis.client.HerdClient"}],
+    ids=["ignore-exceptions", "herd-client"],
 )
-def test_the_async_client_reads_the_first_server_and_its_options_from_caches(
-    params: dict[str, Any], expected: tuple[str, dict[str, Any]]
+def test_a_django_redis_setup_not_reached_natively_wipes_through_generations(
+    redis_alias: str, options: dict[str, Any]
 ) -> None:
-    url, options = async_client_options(params)
-    assert (url, options) == (expected[0], {"single_connection_client": True, **expected[1]})
+    with override_settings(CACHES=_settings_with(redis_alias, OPTIONS=options)):
+        store = get_store(redis_alias)
+        assert isinstance(store, GenerationStore) and not store.shared_locks
+
+        @cache_result(ttl=60, cache_alias=redis_alias)
+        def double(n: int) -> int:
+            return 2 * n
+
+        assert double(1) == 2
+        assert asyncio.run(double.aget_with_metadata(1))[1]["cache_status"] == "HIT"
+        assert double.delete_by_prefix() == -1  # a new generation: the count is unknown
+        assert double.get_with_metadata(1)[1]["cache_status"] == "MISS"
+        scan = {"CACHE_SETTINGS": {"CACHE_ALIAS": redis_alias, "PARTITION_STRATEGY": "scan"}}
+        refused = pytest.raises(ImproperlyConfigured, match=r"cannot list keys here \(django-redis")
+        with override_settings(RESTFLOW_SETTINGS=scan), refused:
+            get_store(redis_alias)
 
 
-def test_the_async_clients_of_a_closed_loop_are_dropped_and_detached(redis_alias: str) -> None:
+@pytest.mark.parametrize("path", PATHS)
+def test_each_event_loop_gets_its_own_connection_and_closes_it(redis_alias: str, path: str) -> None:
     @cache_result(ttl=60, cache_alias=redis_alias)
     async def double(n: int) -> int:
         return 2 * n
 
-    store = double.runtime().store
-    assert isinstance(store, RedisStore)
-    asyncio.run(double(1))
-    [(first_loop, first)] = store.clients._loops.items()
-    clients = list(first._free)
     unraisable: list[Any] = []
     hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
     try:
-        assert asyncio.run(double(1)) == 2  # another loop: the closed one's clients go
+        for n in (1, 1, 2):  # one loop per call: each call's loop closes its connection
+            value, meta = asyncio.run(double.aget_with_metadata(n))
+            assert value == 2 * n
         gc.collect()
     finally:
         sys.unraisablehook = hook
-    assert first_loop not in store.clients._loops and len(store.clients._loops) == 1
-    assert clients and all(client.connection is None for client in clients)
-    assert unraisable == []
+    assert meta["cache_status"] == "MISS" and unraisable == []
+    assert run(path, double, "get_with_metadata", 1)[1]["cache_status"] == "HIT"
 
 
 # --- Redis: stampede locks across processes -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("taken", "released"), [("sync", "async"), ("async", "sync")])
+def test_a_redis_lock_is_released_by_its_token_on_either_path(
+    redis_alias: str, taken: str, released: str
+) -> None:
+    store = get_store(redis_alias)
+    assert run(taken, store, "acquire", "lock", "mine", 60)
+    assert not run(released, store, "acquire", "lock", "theirs", 60)
+    run(released, store, "release", "lock", "theirs")  # not its token: the lock stays
+    assert caches[redis_alias].has_key("lock")
+    run(released, store, "release", "lock", "mine")
+    assert not caches[redis_alias].has_key("lock")
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -74,6 +74,16 @@ def test_a_cache_of_another_shape_is_read_publicly() -> None:
     assert adapter.get("anything") == "own"
 
 
+class ExpiryElsewhere(LocMemCache):
+    def __init__(self, name: str, params: dict[str, Any]) -> None:
+        super().__init__(name, params)
+        self._expire_info = None  # what a future Django might do: expiry kept another way
+
+
+def test_a_locmemcache_whose_expiry_moved_is_read_publicly() -> None:
+    assert _fastpaths.locmem_reader(ExpiryElsewhere("moved", {})) is None
+
+
 def test_turned_off_the_adapter_reads_through_cache_get(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ("get" in vars(async_cache("locmem"))) is _fastpaths.ENABLED  # on by default
     reader = _fastpaths.locmem_reader(caches["locmem"])

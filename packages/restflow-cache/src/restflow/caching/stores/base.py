@@ -1,12 +1,17 @@
-"""``Store``: a cache alias as restflow uses it (entries, prefix wipes, locks), sync and async."""
+"""``Store``: a cache alias as restflow uses it (entries, prefix wipes, locks), sync and async.
+
+Every store reaches its cache through :class:`restflow.asynccache.AsyncCache` (restflow-core):
+Django's cache methods and their async twins, which run on the event loop for LocMem, through
+``redis.asyncio`` for Redis and in a thread otherwise. A store adds what restflow needs on
+top: entries are tuples, and how a prefix is wiped.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.cache import BaseCache
-
+from restflow.asynccache import AsyncCache
 from restflow.caching.keys.versions import VersionSweep
 
 __all__ = ["Entry", "Store"]
@@ -16,14 +21,14 @@ Entry = tuple[Any, float | None, float, tuple[str, ...] | None]
 
 
 class Store:
-    """A cache alias as restflow uses it; subclasses override the I/O."""
+    """A cache alias as restflow uses it; subclasses say how prefixes are wiped."""
 
     scans = True
     """Whether prefix wipes list keys (else generation counters)."""
     inproc = False
     """Whether the entries live in this process (no I/O: the async path calls the sync methods)."""
 
-    def __init__(self, alias: str, cache: BaseCache) -> None:
+    def __init__(self, alias: str, cache: AsyncCache) -> None:
         self.alias = alias
         self.cache = cache
 
@@ -51,10 +56,10 @@ class Store:
         await self.cache.aset(key, entry, expiry)
 
     def delete(self, key: str) -> bool:
-        return bool(self.cache.delete(key))
+        return self.cache.delete(key)
 
     async def adelete(self, key: str) -> bool:
-        return bool(await self.cache.adelete(key))
+        return await self.cache.adelete(key)
 
     # --- prefixes --------------------------------------------------------------------------
     def delete_prefix(self, prefix: str, *, dry_run: bool = False) -> int:
@@ -70,10 +75,6 @@ class Store:
 
     async def adelete_versions(self, sweep: VersionSweep, *, dry_run: bool = False) -> int:
         return self.delete_versions(sweep, dry_run=dry_run)
-
-    def forget_closed_loops(self) -> None:
-        """Release per-event-loop resources of loops that are closed."""
-        return None
 
     # --- locks (stampede protection across processes) ---------------------------------------
     shared_locks = False

@@ -1,6 +1,7 @@
 """Any Django cache that cannot list keys: prefix wipes through generation counters.
 
-Database, memcached, file and Django's own Redis backend go through the Django cache API. Each
+Database, memcached, file, Django's own Redis backend and django-redis setups restflow.asynccache
+cannot reach natively (see :mod:`restflow.caching.stores`) cannot list keys. Each
 entry records the generation of every prefix above it (namespace, function, each partition); a
 wipe replaces the prefix's generation with a fresh random token, so older entries stop matching
 and age out by their ttl. A wipe's count is unknown there (``-1``). A previous-versions wipe

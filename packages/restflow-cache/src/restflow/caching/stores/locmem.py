@@ -1,7 +1,8 @@
 """Django's ``LocMemCache``: in-process entries, read without a thread hop, wiped by listing keys.
 
-Entries go through the cache's own ``get``/``set``/``delete`` (no I/O, so the async path calls
-them directly), or through :func:`restflow.caching._fastpaths.locmem_get` for hits. LocMemCache
+Entries go through :class:`restflow.asynccache.AsyncCache` in its ``LOOP`` mode: the cache's own
+``set``/``delete`` (no I/O, so the async path calls them directly), and for hits its LocMem
+reader (restflow-core's one fast path: each key made and validated once). LocMemCache
 cannot list its keys publicly, so the store records the keys restflow writes to each storage
 of the process (:class:`KeyIndex`); prefix and version wipes delete the recorded keys under the
 prefix and count those that were still there. Entries other code writes under restflow's
@@ -17,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import BaseCache
 
-from restflow.caching._fastpaths import locmem_get
+from restflow.asynccache import AsyncCache
 from restflow.caching.keys.versions import VersionSweep
 from restflow.caching.stores.base import Entry, Store
 
@@ -39,7 +40,7 @@ class KeyIndex:
         self._lock = threading.Lock()
         self._limit = _INITIAL_LIMIT
 
-    def add(self, key: str, cache: BaseCache) -> None:
+    def add(self, key: str, cache: BaseCache | AsyncCache) -> None:
         """Record ``key``, and prune the index when it has grown past its limit."""
         with self._lock:
             self._keys.add(key)
@@ -79,12 +80,9 @@ class LocMemStore(Store):
 
     inproc = True
 
-    def __init__(self, alias: str, cache: BaseCache) -> None:
+    def __init__(self, alias: str, cache: AsyncCache) -> None:
         super().__init__(alias, cache)
-        self._keys = key_index(alias, cache)
-        fast = locmem_get(cache)
-        if fast is not None:
-            self.get = fast  # type: ignore[method-assign,assignment]
+        self._keys = key_index(alias, cache.cache)
 
     def set(self, key: str, entry: Entry, expiry: float | None) -> None:
         self.cache.set(key, entry, expiry)
@@ -92,7 +90,7 @@ class LocMemStore(Store):
 
     def delete(self, key: str) -> bool:
         self._keys.forget((key,))
-        return bool(self.cache.delete(key))
+        return self.cache.delete(key)
 
     async def aget(self, key: str, levels: Sequence[str] = ()) -> Entry | None:
         return self.get(key, levels)
