@@ -92,14 +92,7 @@ class ServiceUnavailable(APIException):
 
     wait: int | None
 
-    def __init__(
-        self,
-        detail: Any = None,
-        code: str | None = None,
-        *,
-        details: dict[str, Any] | list[Any] | None = None,
-        status_code: int | None = None,
-        wait: float | None = None,
-    ) -> None:
-        super().__init__(detail, code, details=details, status_code=status_code)
+    def __init__(self, *args: Any, wait: float | None = None, **kwargs: Any) -> None:
+        """``APIException``'s arguments, plus ``wait``: seconds, rounded up for ``Retry-After``."""
+        super().__init__(*args, **kwargs)
         self.wait = None if wait is None else math.ceil(wait)

@@ -119,6 +119,14 @@ def _loadable() -> list[checks.CheckMessage]:
     return []
 
 
+def _unknown_alias(key: str, alias: str, check_id: str) -> checks.CheckMessage:
+    return checks.Error(
+        f"{_WHERE}[{key!r}] is {alias!r}, which is not in CACHES.",
+        hint=f"Use one of: {', '.join(sorted(settings.CACHES))}.",
+        id=check_id,
+    )
+
+
 def check_blacklist(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -144,13 +152,7 @@ def check_blacklist(
         return []
     alias = jwt_settings.BLACKLIST_CACHE_ALIAS
     if alias not in settings.CACHES:
-        return [
-            checks.Error(
-                f"{_WHERE}['BLACKLIST_CACHE_ALIAS'] is {alias!r}, which is not in CACHES.",
-                hint=f"Use one of: {', '.join(sorted(settings.CACHES))}.",
-                id="restflow_jwt.E006",
-            )
-        ]
+        return [_unknown_alias("BLACKLIST_CACHE_ALIAS", alias, "restflow_jwt.E006")]
     return [*_losing_cache(alias), *_shared_cache(alias)]
 
 
@@ -237,13 +239,7 @@ def check_login_throttle(
         return errors
     alias = jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS
     if alias not in settings.CACHES:
-        return [
-            checks.Error(
-                f"{_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] is {alias!r}, which is not in CACHES.",
-                hint=f"Use one of: {', '.join(sorted(settings.CACHES))}.",
-                id="restflow_jwt.E009",
-            )
-        ]
+        return [_unknown_alias("LOGIN_THROTTLE_CACHE_ALIAS", alias, "restflow_jwt.E009")]
     if settings.DEBUG:
         return []
     where = f"The login throttle counts attempts in the cache {alias!r}"
