@@ -1,0 +1,109 @@
+"""Run a spec's callable from a sync or an async view: mode, transaction, timeout, errors.
+
+The callable decides the mode (restflow-core's fall-back rule, :func:`call`
+/ :func:`acall`); the spec decides the transaction:
+
+============  =============  ============================================================
+view          callable       ``atomic=True``
+============  =============  ============================================================
+sync          sync           ``transaction.atomic()`` around the call, on the view's thread
+sync          async          the same block; ``async_to_sync`` sends its ORM calls back to
+                             that thread, so they run inside it
+async         sync           one thread hop running the block and the call
+async         async          the block is opened and closed on the request's database
+                             thread (two hops); the body's ORM calls go to that thread
+============  =============  ============================================================
+
+An exception (a cancellation included: a client gone, a timeout) rolls the
+block back before it propagates. :class:`~restflow.services.ServiceError`
+becomes restflow's :class:`~restflow.exceptions.APIException`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from restflow.core import acall, call, run_sync
+from restflow.exceptions import APIException
+from restflow.services.errors import ServiceError
+from restflow.services.spec import SelectorSpec, ServiceSpec
+from restflow.views.timeout import GatewayTimeout
+
+__all__ = ["arun", "as_api_error", "run"]
+
+Spec = ServiceSpec | SelectorSpec
+
+
+def as_api_error(exc: ServiceError) -> APIException:
+    """The envelope error for a service's error: its status, code, message and details."""
+    return APIException(exc.message, code=exc.code, status_code=exc.status_code, details=exc.details)
+
+
+def _atomic(spec: Spec) -> bool:
+    return isinstance(spec, ServiceSpec) and spec.atomic
+
+
+async def _abounded(spec: Spec, kwargs: dict[str, Any]) -> Any:
+    """Await the async callable, within the spec's timeout (``GatewayTimeout`` past it)."""
+    if spec.timeout is None:
+        return await spec.target(**kwargs)
+    try:
+        async with asyncio.timeout(spec.timeout):
+            return await spec.target(**kwargs)
+    except TimeoutError:
+        raise GatewayTimeout(details={"timeout": spec.timeout}) from None
+
+
+def _call(spec: Spec, kwargs: dict[str, Any]) -> Any:
+    if spec.is_async:
+        return call(_abounded, spec, kwargs)
+    return spec.target(**kwargs)
+
+
+def _call_atomically(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
+    with transaction.atomic(using=spec.using):
+        return _call(spec, kwargs)
+
+
+def run(spec: Spec, available: Mapping[str, Any]) -> Any:
+    """Run the spec's callable from sync code with the names it declares out of ``available``."""
+    kwargs = spec.injection.kwargs(available)
+    try:
+        if isinstance(spec, ServiceSpec) and spec.atomic:
+            return _call_atomically(spec, kwargs)
+        return _call(spec, kwargs)
+    except ServiceError as exc:
+        raise as_api_error(exc) from exc
+
+
+async def _aatomic(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
+    """An async service in one transaction opened on the request's database thread."""
+    block = transaction.atomic(using=spec.using)
+    await run_sync(block.__enter__)
+    try:
+        result = await _abounded(spec, kwargs)
+    except BaseException as exc:
+        # Shielded: a second cancellation must not leave the block open.
+        await asyncio.shield(run_sync(block.__exit__, type(exc), exc, exc.__traceback__))
+        raise
+    await run_sync(block.__exit__, None, None, None)
+    return result
+
+
+async def arun(spec: Spec, available: Mapping[str, Any]) -> Any:
+    """Run the spec's callable from async code; see the module's table for the hops."""
+    kwargs = spec.injection.kwargs(available)
+    try:
+        if spec.is_async:
+            if _atomic(spec):
+                return await _aatomic(spec, kwargs)  # type: ignore[arg-type]
+            return await _abounded(spec, kwargs)
+        if _atomic(spec):
+            return await acall(_call_atomically, spec, kwargs)
+        return await acall(spec.target, **kwargs)
+    except ServiceError as exc:
+        raise as_api_error(exc) from exc
