@@ -24,7 +24,10 @@ from restflow.services import ServiceError, ServiceSpec, arun, run
 from restflow.views.timeout import GatewayTimeout
 from viewtests.models import Category, Product
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_async_connections"),
+]
 
 
 def write_then_fail(*, data: dict[str, Any]) -> None:

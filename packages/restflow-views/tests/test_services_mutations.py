@@ -16,7 +16,10 @@ from restflow.services import (
 )
 from viewtests.models import Category, Product
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_async_connections"),
+]
 
 
 def _sync(name: str) -> Any:
