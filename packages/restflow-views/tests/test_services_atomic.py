@@ -62,7 +62,9 @@ async def ain_block(*, data: dict[str, Any]) -> bool:
     return await sync_to_async(_in_block)()
 
 
-SERVICES = pytest.mark.parametrize("service", [write_then_fail, awrite_then_fail], ids=["sync", "async"])
+SERVICES = pytest.mark.parametrize(
+    "service", [write_then_fail, awrite_then_fail], ids=["sync", "async"]
+)
 
 
 def _rows() -> tuple[int, int]:
@@ -114,7 +116,10 @@ async def test_async_view_sync_service_takes_exactly_one_hop(atomic: bool) -> No
 
 async def test_async_view_async_service_without_atomic_takes_no_hop_of_its_own() -> None:
     with count_hops() as hops:
-        assert await arun(ServiceSpec(service=ano_database, atomic=False), {"data": {"name": "x"}}) == "x"
+        assert (
+            await arun(ServiceSpec(service=ano_database, atomic=False), {"data": {"name": "x"}})
+            == "x"
+        )
     assert hops == []
 
 
@@ -146,7 +151,9 @@ async def test_cancelling_an_atomic_async_service_mid_transaction_rolls_back() -
         wrote.set()
         await never.wait()
 
-    task = asyncio.ensure_future(arun(ServiceSpec(service=write_then_wait), {"data": {"name": "ink"}}))
+    task = asyncio.ensure_future(
+        arun(ServiceSpec(service=write_then_wait), {"data": {"name": "ink"}})
+    )
     await wrote.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):

@@ -69,7 +69,10 @@ def test_update_from_input_saves_only_changed_fields(helper: Any) -> None:
     result = helper("update")(product, {"name": "pad", "price": 9})
     assert result.changed == ("price",) and not result.created and result
     stored = Product.objects.get(pk=product.pk)
-    assert (stored.name, stored.price) == ("renamed elsewhere", 9)  # name was unchanged: not written
+    assert (stored.name, stored.price) == (
+        "renamed elsewhere",
+        9,
+    )  # name was unchanged: not written
 
 
 @BOTH

@@ -50,7 +50,9 @@ def test_a_default_keeps_an_optional_name_out_of_the_call_when_missing() -> None
 def test_the_signature_is_read_once_per_spec() -> None:
     spec = ServiceSpec(service=create_author)
     assert spec.injection is spec.injection
-    assert spec.injection == Injection(frozenset({"data", "user"}), frozenset({"data", "user"}), False)
+    assert spec.injection == Injection(
+        frozenset({"data", "user"}), frozenset({"data", "user"}), False
+    )
 
 
 def test_an_unknown_parameter_is_a_type_error_naming_the_callable_and_the_parameter() -> None:

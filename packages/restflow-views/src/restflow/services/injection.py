@@ -48,7 +48,9 @@ class Injection:
         try:
             signature = inspect.signature(func)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"cannot read the signature of {role} {callable_label(func)}: {exc}") from exc
+            raise TypeError(
+                f"cannot read the signature of {role} {callable_label(func)}: {exc}"
+            ) from exc
         names: set[str] = set()
         required: set[str] = set()
         takes_all = False

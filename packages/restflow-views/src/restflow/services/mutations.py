@@ -47,14 +47,18 @@ class _Plan:
     many: dict[str, Any]
 
 
-def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _split(
+    model: type[models.Model], data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     plain: dict[str, Any] = {}
     many: dict[str, Any] = {}
     for name, value in data.items():
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist as exc:
-            raise TypeError(f"{model.__qualname__} has no field {name!r} to set from input.") from exc
+            raise TypeError(
+                f"{model.__qualname__} has no field {name!r} to set from input."
+            ) from exc
         (many if field.many_to_many else plain)[name] = value
     return plain, many
 
@@ -84,7 +88,9 @@ def apply_input(instance: _M, data: Mapping[str, Any]) -> tuple[str, ...]:
     """
     plan = _plan(instance, data)
     if plan.many:
-        raise TypeError(f"apply_input cannot set many-to-many fields {sorted(plan.many)!r} without saving.")
+        raise TypeError(
+            f"apply_input cannot set many-to-many fields {sorted(plan.many)!r} without saving."
+        )
     return plan.changed
 
 

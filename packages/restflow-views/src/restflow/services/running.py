@@ -40,7 +40,9 @@ Spec = ServiceSpec | SelectorSpec
 
 def as_api_error(exc: ServiceError) -> APIException:
     """The envelope error for a service's error: its status, code, message and details."""
-    return APIException(exc.message, code=exc.code, status_code=exc.status_code, details=exc.details)
+    return APIException(
+        exc.message, code=exc.code, status_code=exc.status_code, details=exc.details
+    )
 
 
 def _atomic(spec: Spec) -> bool:

@@ -16,7 +16,12 @@ __all__ = ["SelectorSpec", "ServiceSpec", "as_selector_spec", "as_service_spec"]
 def _checked_timeout(value: object, owner: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise TypeError(f"{owner}(timeout={value!r}): a positive number of seconds, or None.")
     return float(value)
 

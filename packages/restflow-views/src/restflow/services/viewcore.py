@@ -1,0 +1,142 @@
+"""The I/O-free part of the service views: which spec runs, with which names, rendered how.
+
+Specs are resolved and checked once per class, when ``as_view()`` (or a
+router's ``as_view``) is called: a bare callable becomes a spec, and a
+callable needing a name the view never passes is a ``TypeError`` there.
+The sync and async views (:mod:`restflow.services.views`) only add the I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from rest_framework import status as http
+
+from restflow.services.spec import SelectorSpec, ServiceSpec, as_selector_spec, as_service_spec
+
+__all__ = ["Output", "ServiceViewCore", "Spec", "resolve_spec"]
+
+Spec = ServiceSpec | SelectorSpec
+
+SELECTOR_ACTIONS = frozenset({"list", "retrieve"})
+
+
+def resolve_spec(value: object, role: str, owner: str) -> Spec:
+    """``value`` (a spec or a bare callable) as the spec of a ``role`` (service or selector)."""
+    if role == "selector":
+        return as_selector_spec(value, owner)
+    if role == "service":
+        return as_service_spec(value, owner)
+    return (
+        value if isinstance(value, (ServiceSpec, SelectorSpec)) else as_service_spec(value, owner)
+    )
+
+
+class Output(enum.Enum):
+    """How a result becomes a response."""
+
+    EMPTY = "empty"  # no body
+    RAW = "raw"  # the result as it is (a dict, a list, a number, ...)
+    ONE = "one"  # one object through a serializer
+    MANY = "many"  # a sequence through a serializer, unpaginated
+    PAGE = "page"  # a queryset or list through the paginator and a serializer
+
+
+class ServiceViewCore:
+    """Spec resolution, injected names and output decisions shared by every service view."""
+
+    spec: ClassVar[Any] = None
+    # what a single view's ``spec`` is: "service", "selector" (or "any" for custom actions)
+    spec_role: ClassVar[str] = "service"
+    # the status of a successful answer with a body (a spec's success_status wins)
+    success_status: ClassVar[int] = http.HTTP_200_OK
+    # whether a result is a collection (paginated when the view has a paginator)
+    many: ClassVar[bool] = False
+    # whether the view fetches ``instance`` through ``get_object()`` when it has a queryset
+    fetches_instance: ClassVar[bool] = False
+
+    _specs: ClassVar[dict[str | None, Spec]]
+
+    # these come from DRF's views
+    request: Any
+    kwargs: dict[str, Any]
+    action: str | None
+    lookup_field: str
+    lookup_url_kwarg: str | None
+    queryset: Any
+
+    # -- declaration time --------------------------------------------------------
+
+    @classmethod
+    def declared_specs(cls) -> dict[str | None, tuple[object, str]]:
+        """``{action: (declaration, role)}``: ``None`` is a single view's one action."""
+        if cls.spec is None:
+            raise TypeError(
+                f"{cls.__qualname__} declares no spec: set spec = ServiceSpec(...) or a callable."
+            )
+        return {None: (cls.spec, cls.spec_role)}
+
+    @classmethod
+    def check_specs(cls) -> dict[str | None, Spec]:
+        """Resolve and check the class's specs once; ``TypeError`` naming the culprit."""
+        if "_specs" in vars(cls):
+            return cls._specs
+        lookup = getattr(cls, "lookup_url_kwarg", None) or getattr(cls, "lookup_field", None)
+        available = (lookup,) if lookup else ()
+        specs: dict[str | None, Spec] = {}
+        for action, (value, role) in cls.declared_specs().items():
+            owner = (
+                cls.__qualname__
+                if action is None
+                else f"{cls.__qualname__}.service_specs[{action!r}]"
+            )
+            spec = specs[action] = resolve_spec(value, role, owner)
+            spec.check_names(available)
+        cls._specs = specs
+        return specs
+
+    # -- request time -------------------------------------------------------------
+
+    def get_spec(self) -> Spec:
+        """The spec this request runs (the action's, in a viewset)."""
+        specs = type(self).check_specs()
+        return specs[getattr(self, "action", None) if None not in specs else None]
+
+    def names(self, **extra: Any) -> dict[str, Any]:
+        """What a callable may declare: request, user, view, URL kwargs, and ``extra``."""
+        request = self.request
+        return {"request": request, "user": request.user, "view": self, **self.kwargs, **extra}
+
+    def has_instance_source(self) -> bool:
+        """Whether ``instance`` comes from ``get_object()`` (the view declares a queryset)."""
+        return self.fetches_instance and getattr(self, "queryset", None) is not None
+
+    def output_serializer(self, spec: Spec) -> Any:
+        """The spec's ``output_serializer``, else the view's response serializer, else ``None``."""
+        if spec.output_serializer is not None:
+            return spec.output_serializer
+        for name in ("response_serializer_class", "serializer_class"):
+            value = getattr(self, name, None)
+            if value is not None:
+                return value
+        return None
+
+    def output(self, spec: Spec, result: Any) -> tuple[Output, Any, int]:
+        """``(how, serializer_class, status)`` for ``result``."""
+        status = getattr(spec, "success_status", None) or self.success_status
+        if result is None:
+            return Output.EMPTY, None, http.HTTP_204_NO_CONTENT
+        serializer = self.output_serializer(spec)
+        if serializer is None:
+            return Output.RAW, None, status
+        if not self.many:
+            return Output.ONE, serializer, status
+        paginated = getattr(self, "paginator", None) is not None
+        return (Output.PAGE if paginated else Output.MANY), serializer, status
+
+
+def input_kwargs(method: str) -> Mapping[str, Any]:
+    """Serializer arguments for the request method: PATCH validates a partial body."""
+    return {"partial": True} if method == "PATCH" else {}

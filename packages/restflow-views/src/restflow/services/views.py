@@ -1,0 +1,229 @@
+"""Service and selector views: sync on DRF's ``GenericAPIView``, ``Async...`` on restflow's loop.
+
+Each request is handled by one generator (:meth:`ServiceViewMixin._handle`)
+that yields its possibly blocking calls -- fetching the instance,
+validating the input, running the spec, rendering -- and is driven by
+plain calls on the sync views and by restflow's fall-back rule on the async
+ones (``aget_object``, ``avalidated_serializer``, :func:`~restflow.services.arun`,
+``aserialized_response``), so both paths do the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any, ClassVar
+
+from rest_framework import status as http
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from restflow.services import running
+from restflow.services.spec import ServiceSpec
+from restflow.services.viewcore import Output, ServiceViewCore, Spec, input_kwargs
+from restflow.views import AsyncGenericAPIView, GenericAPIView
+from restflow.views._steps import Call
+from restflow.views._steps import arun as adrive
+from restflow.views._steps import run as drive
+
+__all__ = [
+    "AsyncSelectorListView",
+    "AsyncSelectorRetrieveView",
+    "AsyncServiceCreateView",
+    "AsyncServiceDeleteView",
+    "AsyncServiceUpdateView",
+    "SelectorListView",
+    "SelectorRetrieveView",
+    "ServiceCreateView",
+    "ServiceDeleteView",
+    "ServiceUpdateView",
+]
+
+
+class _Runner:
+    """The spec call as a hook: ``run`` on the sync path, ``arun`` on the async one."""
+
+    def run(self, spec: Spec, names: dict[str, Any]) -> Any:
+        return running.run(spec, names)
+
+    async def arun(self, spec: Spec, names: dict[str, Any]) -> Any:
+        return await running.arun(spec, names)
+
+
+RUNNER = _Runner()
+
+
+class ServiceViewMixin(ServiceViewCore):
+    """Runs the view's spec for a request; :meth:`respond` / :meth:`arespond` are the entry points."""
+
+    # whether a ``None`` result is a 404 (a retrieve selector found nothing)
+    none_is_not_found: ClassVar[bool] = False
+
+    @classmethod
+    def as_view(cls, *args: Any, **kwargs: Any) -> Any:
+        """Check the specs (``TypeError`` naming the culprit), then DRF's ``as_view``."""
+        cls.check_specs()
+        return super().as_view(*args, **kwargs)  # type: ignore[misc]
+
+    def _handle(self, spec: Spec | None, extra: dict[str, Any]) -> Generator[Call, Any, Response]:
+        spec = self.get_spec() if spec is None else spec
+        names = self.names(**extra)
+        instance = None
+        if self.has_instance_source():
+            instance = names["instance"] = yield self, "get_object", (), {}
+        if isinstance(spec, ServiceSpec) and "data" not in names:
+            if spec.injection.takes_all or "data" in spec.injection.names:
+                names["data"] = self.request.data
+            if spec.input_serializer is not None:
+                options = {
+                    "serializer_class": spec.input_serializer,
+                    **input_kwargs(self.request.method),
+                }
+                args = () if instance is None else (instance,)
+                serializer = yield self, "validated_serializer", args, options
+                names["data"] = serializer.validated_data
+        result = yield RUNNER, "run", (spec, names), {}
+        if result is None and self.none_is_not_found:
+            raise NotFound()
+        how, serializer_class, status = self.output(spec, result)
+        if how is Output.EMPTY:
+            return Response(status=status)
+        if how is Output.RAW:
+            return Response(result, status=status)
+        if how is Output.PAGE:
+            page: Response = yield (
+                self,
+                "paginated_response",
+                (result,),
+                {"serializer_class": serializer_class},
+            )
+            return page
+        options = {
+            "status": status,
+            "many": how is Output.MANY,
+            "serializer_class": serializer_class,
+        }
+        response: Response = yield self, "serialized_response", (result,), options
+        return response
+
+    def respond(self, spec: Spec | None = None, **extra: Any) -> Response:
+        """Run ``spec`` (default: the view's or the action's) and answer with its result.
+
+        ``extra`` adds names the callable may declare (``data=...`` replaces the body).
+        """
+        response: Response = drive(self._handle(spec, extra))
+        return response
+
+    async def arespond(self, spec: Spec | None = None, **extra: Any) -> Response:
+        """Async twin of :meth:`respond`."""
+        response: Response = await adrive(self._handle(spec, extra))
+        return response
+
+
+class _Service(ServiceViewMixin):
+    spec_role = "service"
+
+
+class _Selector(ServiceViewMixin):
+    spec_role = "selector"
+
+
+# -- sync -------------------------------------------------------------------------
+
+
+class ServiceCreateView(_Service, GenericAPIView):
+    """POST runs ``spec``'s service with the validated input: 201 with its result."""
+
+    success_status = http.HTTP_201_CREATED
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return self.respond()
+
+
+class ServiceUpdateView(_Service, GenericAPIView):
+    """PUT and PATCH (partial input) run the service; ``instance`` from ``queryset`` when set."""
+
+    fetches_instance = True
+
+    def put(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return self.respond()
+
+    def patch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return self.respond()
+
+
+class ServiceDeleteView(_Service, GenericAPIView):
+    """DELETE runs the service; 204 when it returns nothing."""
+
+    fetches_instance = True
+
+    def delete(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return self.respond()
+
+
+class SelectorListView(_Selector, GenericAPIView):
+    """GET runs the selector; its rows are paginated and serialized."""
+
+    many = True
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return self.respond()
+
+
+class SelectorRetrieveView(_Selector, GenericAPIView):
+    """GET runs the selector; ``None`` is a 404."""
+
+    none_is_not_found = True
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return self.respond()
+
+
+# -- async ------------------------------------------------------------------------
+
+
+class AsyncServiceCreateView(_Service, AsyncGenericAPIView):
+    """Async :class:`ServiceCreateView`."""
+
+    success_status = http.HTTP_201_CREATED
+
+    async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return await self.arespond()
+
+
+class AsyncServiceUpdateView(_Service, AsyncGenericAPIView):
+    """Async :class:`ServiceUpdateView`."""
+
+    fetches_instance = True
+
+    async def put(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return await self.arespond()
+
+    async def patch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return await self.arespond()
+
+
+class AsyncServiceDeleteView(_Service, AsyncGenericAPIView):
+    """Async :class:`ServiceDeleteView`."""
+
+    fetches_instance = True
+
+    async def delete(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return await self.arespond()
+
+
+class AsyncSelectorListView(_Selector, AsyncGenericAPIView):
+    """Async :class:`SelectorListView`."""
+
+    many = True
+
+    async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return await self.arespond()
+
+
+class AsyncSelectorRetrieveView(_Selector, AsyncGenericAPIView):
+    """Async :class:`SelectorRetrieveView`."""
+
+    none_is_not_found = True
+
+    async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return await self.arespond()
