@@ -30,15 +30,40 @@ from restflow.services.mutations import (
 if TYPE_CHECKING:
     from restflow.services.running import arun, as_api_error, run
     from restflow.services.spec import SelectorSpec, ServiceSpec
+    from restflow.services.views import (
+        AsyncSelectorListView,
+        AsyncSelectorRetrieveView,
+        AsyncServiceCreateView,
+        AsyncServiceDeleteView,
+        AsyncServiceUpdateView,
+        SelectorListView,
+        SelectorRetrieveView,
+        ServiceCreateView,
+        ServiceDeleteView,
+        ServiceUpdateView,
+    )
+    from restflow.services.viewsets import AsyncServiceViewSet, ServiceViewSet
 
 __all__ = [
+    "AsyncSelectorListView",
+    "AsyncSelectorRetrieveView",
+    "AsyncServiceCreateView",
+    "AsyncServiceDeleteView",
+    "AsyncServiceUpdateView",
+    "AsyncServiceViewSet",
     "MutationResult",
+    "SelectorListView",
+    "SelectorRetrieveView",
     "SelectorSpec",
     "ServiceConflict",
+    "ServiceCreateView",
+    "ServiceDeleteView",
     "ServiceError",
     "ServiceNotFound",
     "ServiceSpec",
+    "ServiceUpdateView",
     "ServiceValidationError",
+    "ServiceViewSet",
     "acreate_from_input",
     "apply_input",
     "arun",
@@ -55,6 +80,18 @@ _LAZY = {
     "arun": "restflow.services.running",
     "as_api_error": "restflow.services.running",
     "run": "restflow.services.running",
+    "AsyncSelectorListView": "restflow.services.views",
+    "AsyncSelectorRetrieveView": "restflow.services.views",
+    "AsyncServiceCreateView": "restflow.services.views",
+    "AsyncServiceDeleteView": "restflow.services.views",
+    "AsyncServiceUpdateView": "restflow.services.views",
+    "SelectorListView": "restflow.services.views",
+    "SelectorRetrieveView": "restflow.services.views",
+    "ServiceCreateView": "restflow.services.views",
+    "ServiceDeleteView": "restflow.services.views",
+    "ServiceUpdateView": "restflow.services.views",
+    "AsyncServiceViewSet": "restflow.services.viewsets",
+    "ServiceViewSet": "restflow.services.viewsets",
 }
 
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rest_framework import status as http
 
 from restflow.services.spec import SelectorSpec, ServiceSpec, as_selector_spec, as_service_spec
 
-__all__ = ["Output", "ServiceViewCore", "Spec", "resolve_spec"]
+__all__ = ["ACTIONS", "Output", "ServiceViewCore", "Spec", "Traits", "resolve_spec"]
 
 Spec = ServiceSpec | SelectorSpec
-
-SELECTOR_ACTIONS = frozenset({"list", "retrieve"})
 
 
 def resolve_spec(value: object, role: str, owner: str) -> Spec:
@@ -44,25 +43,45 @@ class Output(enum.Enum):
     PAGE = "page"  # a queryset or list through the paginator and a serializer
 
 
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """How one action answers: its success status, a collection or not, where ``instance`` comes from."""
+
+    success_status: int = http.HTTP_200_OK
+    many: bool = False  # a collection (paginated when the view has a paginator)
+    fetches_instance: bool = (
+        False  # ``instance`` from ``get_object()`` when the view has a queryset
+    )
+    none_is_not_found: bool = False  # a ``None`` result is a 404 (a retrieve found nothing)
+
+
+_PLAIN = (Mapping, str, int, float, bool)
+
+# the standard viewset actions: the role of their spec and how they answer
+ACTIONS: dict[str, tuple[str, Traits]] = {
+    "list": ("selector", Traits(many=True)),
+    "retrieve": ("selector", Traits(none_is_not_found=True)),
+    "create": ("service", Traits(success_status=http.HTTP_201_CREATED)),
+    "update": ("service", Traits(fetches_instance=True)),
+    "partial_update": ("service", Traits(fetches_instance=True)),
+    "destroy": ("service", Traits(fetches_instance=True)),
+}
+
+
 class ServiceViewCore:
     """Spec resolution, injected names and output decisions shared by every service view."""
 
     spec: ClassVar[Any] = None
-    # what a single view's ``spec`` is: "service", "selector" (or "any" for custom actions)
+    # what a single view's ``spec`` is: "service" or "selector"
     spec_role: ClassVar[str] = "service"
-    # the status of a successful answer with a body (a spec's success_status wins)
-    success_status: ClassVar[int] = http.HTTP_200_OK
-    # whether a result is a collection (paginated when the view has a paginator)
-    many: ClassVar[bool] = False
-    # whether the view fetches ``instance`` through ``get_object()`` when it has a queryset
-    fetches_instance: ClassVar[bool] = False
+    # how a single view answers
+    traits: ClassVar[Traits] = Traits()
 
     _specs: ClassVar[dict[str | None, Spec]]
 
     # these come from DRF's views
     request: Any
     kwargs: dict[str, Any]
-    action: str | None
     lookup_field: str
     lookup_url_kwarg: str | None
     queryset: Any
@@ -102,7 +121,18 @@ class ServiceViewCore:
     def get_spec(self) -> Spec:
         """The spec this request runs (the action's, in a viewset)."""
         specs = type(self).check_specs()
-        return specs[getattr(self, "action", None) if None not in specs else None]
+        if None in specs:
+            return specs[None]
+        action = getattr(self, "action", None)
+        if action not in specs:
+            raise TypeError(
+                f"{type(self).__qualname__}.service_specs has no spec for action {action!r}."
+            )
+        return specs[action]
+
+    def get_traits(self) -> Traits:
+        """How this request's action answers (the class's ``traits`` for a single view)."""
+        return self.traits
 
     def names(self, **extra: Any) -> dict[str, Any]:
         """What a callable may declare: request, user, view, URL kwargs, and ``extra``."""
@@ -111,10 +141,13 @@ class ServiceViewCore:
 
     def has_instance_source(self) -> bool:
         """Whether ``instance`` comes from ``get_object()`` (the view declares a queryset)."""
-        return self.fetches_instance and getattr(self, "queryset", None) is not None
+        return self.get_traits().fetches_instance and getattr(self, "queryset", None) is not None
 
     def output_serializer(self, spec: Spec) -> Any:
-        """The spec's ``output_serializer``, else the view's response serializer, else ``None``."""
+        """The spec's ``output_serializer``, else the view's response serializer, else ``None``.
+
+        Only objects are serialized: a result that is a mapping or a scalar is sent as it is.
+        """
         if spec.output_serializer is not None:
             return spec.output_serializer
         for name in ("response_serializer_class", "serializer_class"):
@@ -125,13 +158,15 @@ class ServiceViewCore:
 
     def output(self, spec: Spec, result: Any) -> tuple[Output, Any, int]:
         """``(how, serializer_class, status)`` for ``result``."""
-        status = getattr(spec, "success_status", None) or self.success_status
+        traits = self.get_traits()
+        status = getattr(spec, "success_status", None) or traits.success_status
         if result is None:
             return Output.EMPTY, None, http.HTTP_204_NO_CONTENT
-        serializer = self.output_serializer(spec)
+        # a mapping or a scalar is already data; objects go through a serializer
+        serializer = None if isinstance(result, _PLAIN) else self.output_serializer(spec)
         if serializer is None:
             return Output.RAW, None, status
-        if not self.many:
+        if not traits.many:
             return Output.ONE, serializer, status
         paginated = getattr(self, "paginator", None) is not None
         return (Output.PAGE if paginated else Output.MANY), serializer, status

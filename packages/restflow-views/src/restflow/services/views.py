@@ -11,15 +11,14 @@ ones (``aget_object``, ``avalidated_serializer``, :func:`~restflow.services.arun
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, ClassVar
+from typing import Any
 
-from rest_framework import status as http
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from restflow.services import running
 from restflow.services.spec import ServiceSpec
-from restflow.services.viewcore import Output, ServiceViewCore, Spec, input_kwargs
+from restflow.services.viewcore import ACTIONS, Output, ServiceViewCore, Spec, input_kwargs
 from restflow.views import AsyncGenericAPIView, GenericAPIView
 from restflow.views._steps import Call
 from restflow.views._steps import arun as adrive
@@ -55,9 +54,6 @@ RUNNER = _Runner()
 class ServiceViewMixin(ServiceViewCore):
     """Runs the view's spec for a request; :meth:`respond` / :meth:`arespond` are the entry points."""
 
-    # whether a ``None`` result is a 404 (a retrieve selector found nothing)
-    none_is_not_found: ClassVar[bool] = False
-
     @classmethod
     def as_view(cls, *args: Any, **kwargs: Any) -> Any:
         """Check the specs (``TypeError`` naming the culprit), then DRF's ``as_view``."""
@@ -82,7 +78,7 @@ class ServiceViewMixin(ServiceViewCore):
                 serializer = yield self, "validated_serializer", args, options
                 names["data"] = serializer.validated_data
         result = yield RUNNER, "run", (spec, names), {}
-        if result is None and self.none_is_not_found:
+        if result is None and self.get_traits().none_is_not_found:
             raise NotFound()
         how, serializer_class, status = self.output(spec, result)
         if how is Output.EMPTY:
@@ -133,7 +129,7 @@ class _Selector(ServiceViewMixin):
 class ServiceCreateView(_Service, GenericAPIView):
     """POST runs ``spec``'s service with the validated input: 201 with its result."""
 
-    success_status = http.HTTP_201_CREATED
+    traits = ACTIONS["create"][1]
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return self.respond()
@@ -142,7 +138,7 @@ class ServiceCreateView(_Service, GenericAPIView):
 class ServiceUpdateView(_Service, GenericAPIView):
     """PUT and PATCH (partial input) run the service; ``instance`` from ``queryset`` when set."""
 
-    fetches_instance = True
+    traits = ACTIONS["update"][1]
 
     def put(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return self.respond()
@@ -154,7 +150,7 @@ class ServiceUpdateView(_Service, GenericAPIView):
 class ServiceDeleteView(_Service, GenericAPIView):
     """DELETE runs the service; 204 when it returns nothing."""
 
-    fetches_instance = True
+    traits = ACTIONS["update"][1]
 
     def delete(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return self.respond()
@@ -163,7 +159,7 @@ class ServiceDeleteView(_Service, GenericAPIView):
 class SelectorListView(_Selector, GenericAPIView):
     """GET runs the selector; its rows are paginated and serialized."""
 
-    many = True
+    traits = ACTIONS["list"][1]
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return self.respond()
@@ -172,7 +168,7 @@ class SelectorListView(_Selector, GenericAPIView):
 class SelectorRetrieveView(_Selector, GenericAPIView):
     """GET runs the selector; ``None`` is a 404."""
 
-    none_is_not_found = True
+    traits = ACTIONS["retrieve"][1]
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return self.respond()
@@ -184,7 +180,7 @@ class SelectorRetrieveView(_Selector, GenericAPIView):
 class AsyncServiceCreateView(_Service, AsyncGenericAPIView):
     """Async :class:`ServiceCreateView`."""
 
-    success_status = http.HTTP_201_CREATED
+    traits = ACTIONS["create"][1]
 
     async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return await self.arespond()
@@ -193,7 +189,7 @@ class AsyncServiceCreateView(_Service, AsyncGenericAPIView):
 class AsyncServiceUpdateView(_Service, AsyncGenericAPIView):
     """Async :class:`ServiceUpdateView`."""
 
-    fetches_instance = True
+    traits = ACTIONS["update"][1]
 
     async def put(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return await self.arespond()
@@ -205,7 +201,7 @@ class AsyncServiceUpdateView(_Service, AsyncGenericAPIView):
 class AsyncServiceDeleteView(_Service, AsyncGenericAPIView):
     """Async :class:`ServiceDeleteView`."""
 
-    fetches_instance = True
+    traits = ACTIONS["update"][1]
 
     async def delete(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return await self.arespond()
@@ -214,7 +210,7 @@ class AsyncServiceDeleteView(_Service, AsyncGenericAPIView):
 class AsyncSelectorListView(_Selector, AsyncGenericAPIView):
     """Async :class:`SelectorListView`."""
 
-    many = True
+    traits = ACTIONS["list"][1]
 
     async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return await self.arespond()
@@ -223,7 +219,7 @@ class AsyncSelectorListView(_Selector, AsyncGenericAPIView):
 class AsyncSelectorRetrieveView(_Selector, AsyncGenericAPIView):
     """Async :class:`SelectorRetrieveView`."""
 
-    none_is_not_found = True
+    traits = ACTIONS["retrieve"][1]
 
     async def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         return await self.arespond()
