@@ -59,13 +59,42 @@ def request(
     """
     if body is None:
         body = b"" if data is None else json.dumps(data).encode()
+    scope = _scope(method, path, body, query, headers)
+    # as Django's test client does: keep the test transaction's connection open
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        sent = async_to_sync(_call)(scope, body)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return _result(sent)
+
+
+async def arequest(method: str, path: str, data: Any = None) -> Result:
+    """:func:`request` from an async test: each request in its own ThreadSensitiveContext.
+
+    Django's handler gives each request its sync thread (and connection), as
+    under a real ASGI server; the test's transaction is not shared.
+    """
+    body = b"" if data is None else json.dumps(data).encode()
+    return _result(await _call(_scope(method, path, body, None, None), body))
+
+
+def _scope(
+    method: str,
+    path: str,
+    body: bytes,
+    query: dict[str, Any] | None,
+    headers: dict[str, str] | None,
+) -> dict[str, Any]:
     raw_headers = [(b"host", b"testserver")]
     if body:
         raw_headers.append((b"content-type", b"application/json"))
         raw_headers.append((b"content-length", str(len(body)).encode()))
     for name, value in (headers or {}).items():
         raw_headers.append((name.lower().encode(), value.encode()))
-    scope = {
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -79,14 +108,9 @@ def request(
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    # as Django's test client does: keep the test transaction's connection open
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        sent = async_to_sync(_call)(scope, body)
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+
+
+def _result(sent: list[dict[str, Any]]) -> Result:
     start = next(message for message in sent if message["type"] == "http.response.start")
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     result = Result(

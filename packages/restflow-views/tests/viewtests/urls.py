@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
-from viewtests import hostile_views, views
+from viewtests import hostile_views, service_views, views
 
 router = DefaultRouter()
 router.register("vs/products", views.ProductViewSet, basename="vsproduct")
@@ -52,6 +52,7 @@ urlpatterns = [
     path("parsers/sync/", hostile_views.SyncEcho.as_view()),
     path("parsers/async/", hostile_views.AsyncEcho.as_view()),
     path("parsers/sync-generic/", hostile_views.SyncGenericEcho.as_view()),
+    path("services/meeting/", service_views.MeetingView.as_view()),
     path("", include(router.urls)),
     path("", include(sync_router.urls)),
 ]
