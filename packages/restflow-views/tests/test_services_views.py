@@ -226,6 +226,14 @@ def test_as_view_refuses_a_callable_needing_a_name_the_view_never_passes(mode: s
 
     with pytest.raises(TypeError, match=r"publish declares parameter 'shelf'"):
         view_class("create", mode, spec=publish).as_view()
+
+    def needs_instance(*, instance: Any) -> None: ...
+
+    with pytest.raises(TypeError, match=r"needs_instance declares parameter 'instance'"):
+        view_class("create", mode, spec=needs_instance).as_view()  # a create fetches none
+    view_class("update", mode, spec=needs_instance).as_view()
+    with pytest.raises(TypeError, match=r"declares parameter 'data'"):
+        view_class("list", mode, spec=rename).as_view()  # a selector gets no body
     with pytest.raises(TypeError, match=r"declares no spec"):
         view_class("create", mode).as_view()
     with pytest.raises(TypeError, match=r"a ServiceSpec where a selector is expected"):

@@ -2,8 +2,9 @@
 
 The callable's signature is read once, when its spec is made
 (:class:`Injection`); per request :meth:`Injection.kwargs` picks the declared
-names out of what the view has (``data``, ``instance``, ``request``,
-``user``, ``view``, URL keyword arguments). Parameters must be keyword
+names out of what the view has (``request``, ``user``, ``view``, URL
+keyword arguments; ``data`` for services; ``instance`` where the view fetches
+one). Parameters must be keyword
 parameters (``def create_author(*, data, user)``); one the view can never
 supply is a ``TypeError`` naming the callable, unless it has a default.
 """
@@ -19,7 +20,7 @@ from typing import Any
 __all__ = ["BASE_NAMES", "Injection", "callable_label"]
 
 # What every service view can hand a callable, besides URL keyword arguments.
-BASE_NAMES = frozenset({"data", "instance", "request", "user", "view"})
+BASE_NAMES = frozenset({"request", "user", "view"})
 
 _KEYWORD_KINDS = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
@@ -72,13 +73,13 @@ class Injection:
 
     def check(self, func: object, available: Iterable[str], *, role: str = "service") -> None:
         """``TypeError`` naming ``func`` and the parameter when a required name is never available."""
-        unknown = sorted(self.required - BASE_NAMES - frozenset(available))
+        offered = frozenset(available)
+        unknown = sorted(self.required - offered)
         if unknown:
-            offered = ", ".join(sorted(BASE_NAMES | frozenset(available)))
             raise TypeError(
                 f"{role} {callable_label(func)} declares parameter {unknown[0]!r}, "
-                f"which a view never passes (it passes: {offered}; declare URL keyword "
-                "arguments with url_kwargs=...)."
+                f"which this view never passes (it passes: {', '.join(sorted(offered))}; "
+                "declare URL keyword arguments with url_kwargs=...)."
             )
 
     def kwargs(self, available: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from restflow.core import is_async_callable
-from restflow.services.injection import Injection, callable_label
+from restflow.services.injection import BASE_NAMES, Injection, callable_label
 
 __all__ = ["SelectorSpec", "ServiceSpec", "as_selector_spec", "as_service_spec"]
 
@@ -71,10 +71,18 @@ class _Spec:
     def target(self) -> Callable[..., Any]:
         raise NotImplementedError
 
-    def check_names(self, available: Iterable[str]) -> None:
-        """``TypeError`` when the callable needs a name neither the view nor ``url_kwargs`` gives."""
-        role = "selector" if isinstance(self, SelectorSpec) else "service"
-        self.injection.check(self.target, (*self.url_kwargs, *available), role=role)
+    def check_names(self, available: Iterable[str], *, instance: bool = False) -> None:
+        """``TypeError`` when the callable needs a name the view never gives.
+
+        The view gives ``request``, ``user``, ``view``, ``available`` (its lookup
+        argument) and ``url_kwargs``; ``data`` to services; ``instance`` when
+        ``instance`` (the view fetches one).
+        """
+        is_service = isinstance(self, ServiceSpec)
+        names = {*BASE_NAMES, *self.url_kwargs, *available}
+        names |= {"data"} if is_service else set()
+        names |= {"instance"} if instance else set()
+        self.injection.check(self.target, names, role="service" if is_service else "selector")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

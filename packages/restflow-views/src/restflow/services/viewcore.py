@@ -112,7 +112,7 @@ class ServiceViewCore:
                 else f"{cls.__qualname__}.service_specs[{action!r}]"
             )
             spec = specs[action] = resolve_spec(value, role, owner)
-            spec.check_names(available)
+            spec.check_names(available, instance=cls.traits_for(action).fetches_instance)
         cls._specs = specs
         return specs
 
@@ -130,9 +130,14 @@ class ServiceViewCore:
             )
         return specs[action]
 
+    @classmethod
+    def traits_for(cls, action: str | None) -> Traits:
+        """How ``action`` answers (the class's ``traits`` for a single view)."""
+        return cls.traits
+
     def get_traits(self) -> Traits:
-        """How this request's action answers (the class's ``traits`` for a single view)."""
-        return self.traits
+        """How this request's action answers."""
+        return self.traits_for(getattr(self, "action", None))
 
     def names(self, **extra: Any) -> dict[str, Any]:
         """What a callable may declare: request, user, view, URL kwargs, and ``extra``."""

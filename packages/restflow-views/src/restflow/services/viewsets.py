@@ -79,14 +79,14 @@ class _ServiceSpecs(ServiceViewMixin):
             for action, value in cls.service_specs.items()
         }
 
-    def get_traits(self) -> Traits:
+    @classmethod
+    def traits_for(cls, action: str | None) -> Traits:
         """The standard action's traits; a custom ``detail=True`` action fetches ``instance``."""
-        name = getattr(self, "action", None) or ""
-        entry = ACTIONS.get(name)
+        entry = ACTIONS.get(action or "")
         if entry is not None:
             return entry[1]
-        method = getattr(type(self), name, None)  # ``@action`` marks it ``detail``
-        return _DETAIL if getattr(method, "detail", False) else self.traits
+        method = getattr(cls, action or "", None)  # ``@action`` marks it ``detail``
+        return _DETAIL if getattr(method, "detail", False) else cls.traits
 
 
 class ServiceViewSet(_ServiceSpecs, GenericViewSet):
