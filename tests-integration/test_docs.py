@@ -29,6 +29,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "caching.md": ("restflow-cache", "celery"),
     "authentication.md": ("restflow-jwt", "djangorestframework-simplejwt"),
     "views.md": ("restflow-views",),
+    "services.md": ("restflow-views",),
     "testing.md": ("restflow-views",),
     "streaming.md": ("restflow-views",),
     "throttling.md": ("restflow-views",),
