@@ -28,6 +28,7 @@ from restflow.services.mutations import (
 )
 
 if TYPE_CHECKING:
+    from restflow.services.breaker import CircuitBreaker, CircuitOpen
     from restflow.services.running import arun, as_api_error, run
     from restflow.services.spec import SelectorSpec, ServiceSpec
     from restflow.services.views import (
@@ -51,6 +52,8 @@ __all__ = [
     "AsyncServiceDeleteView",
     "AsyncServiceUpdateView",
     "AsyncServiceViewSet",
+    "CircuitBreaker",
+    "CircuitOpen",
     "MutationResult",
     "SelectorListView",
     "SelectorRetrieveView",
@@ -75,6 +78,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    "CircuitBreaker": "restflow.services.breaker",
+    "CircuitOpen": "restflow.services.breaker",
     "SelectorSpec": "restflow.services.spec",
     "ServiceSpec": "restflow.services.spec",
     "arun": "restflow.services.running",

@@ -15,7 +15,8 @@ async         async          the block is opened and closed on the request's dat
 ============  =============  ============================================================
 
 An exception (a cancellation included: a client gone, a timeout) rolls the
-block back before it propagates. :class:`~restflow.services.ServiceError`
+block back before it propagates. A spec's ``breaker`` is asked before the
+call and told its outcome after (:mod:`restflow.services.breaker`). :class:`~restflow.services.ServiceError`
 becomes restflow's :class:`~restflow.exceptions.APIException`.
 """
 
@@ -71,15 +72,28 @@ def _call_atomically(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
         return _call(spec, kwargs)
 
 
+def _run(spec: Spec, kwargs: dict[str, Any]) -> Any:
+    if isinstance(spec, ServiceSpec) and spec.atomic:
+        return _call_atomically(spec, kwargs)
+    return _call(spec, kwargs)
+
+
 def run(spec: Spec, available: Mapping[str, Any]) -> Any:
     """Run the spec's callable from sync code with the names it declares out of ``available``."""
     kwargs = spec.injection.kwargs(available)
+    breaker = spec.breaker
+    token = None if breaker is None else breaker.before()
     try:
-        if isinstance(spec, ServiceSpec) and spec.atomic:
-            return _call_atomically(spec, kwargs)
-        return _call(spec, kwargs)
-    except ServiceError as exc:
-        raise as_api_error(exc) from exc
+        result = _run(spec, kwargs)
+    except BaseException as exc:
+        if breaker is not None:
+            breaker.after(token, exc)
+        if isinstance(exc, ServiceError):
+            raise as_api_error(exc) from exc
+        raise
+    if breaker is not None:
+        breaker.after(token, None)
+    return result
 
 
 async def _aatomic(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
@@ -96,16 +110,29 @@ async def _aatomic(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
     return result
 
 
+async def _arun(spec: Spec, kwargs: dict[str, Any]) -> Any:
+    if spec.is_async:
+        if _atomic(spec):
+            return await _aatomic(spec, kwargs)  # type: ignore[arg-type]
+        return await _abounded(spec, kwargs)
+    if _atomic(spec):
+        return await acall(_call_atomically, spec, kwargs)
+    return await acall(spec.target, **kwargs)
+
+
 async def arun(spec: Spec, available: Mapping[str, Any]) -> Any:
     """Run the spec's callable from async code; see the module's table for the hops."""
     kwargs = spec.injection.kwargs(available)
+    breaker = spec.breaker
+    token = None if breaker is None else await breaker.abefore()
     try:
-        if spec.is_async:
-            if _atomic(spec):
-                return await _aatomic(spec, kwargs)  # type: ignore[arg-type]
-            return await _abounded(spec, kwargs)
-        if _atomic(spec):
-            return await acall(_call_atomically, spec, kwargs)
-        return await acall(spec.target, **kwargs)
-    except ServiceError as exc:
-        raise as_api_error(exc) from exc
+        result = await _arun(spec, kwargs)
+    except BaseException as exc:
+        if breaker is not None:
+            await breaker.aafter(token, exc)
+        if isinstance(exc, ServiceError):
+            raise as_api_error(exc) from exc
+        raise
+    if breaker is not None:
+        await breaker.aafter(token, None)
+    return result

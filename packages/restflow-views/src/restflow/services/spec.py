@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from restflow.core import is_async_callable
+from restflow.services.breaker import CircuitBreaker
 from restflow.services.injection import BASE_NAMES, Injection, callable_label
 
 __all__ = ["SelectorSpec", "ServiceSpec", "as_selector_spec", "as_service_spec"]
@@ -46,6 +47,7 @@ class _Spec:
     output_serializer: type | None = None
     url_kwargs: tuple[str, ...] = ()
     timeout: float | None = None
+    breaker: CircuitBreaker | None = None
     injection: Injection = field(init=False, repr=False, compare=False)
     is_async: bool = field(init=False, repr=False, compare=False)
 
@@ -61,6 +63,8 @@ class _Spec:
                 "a timeout needs an async def callable."
             )
         _checked_serializer(self.output_serializer, owner, "output_serializer")
+        if self.breaker is not None and not isinstance(self.breaker, CircuitBreaker):
+            raise TypeError(f"{owner}(breaker={self.breaker!r}): a CircuitBreaker, or None.")
 
     @property
     def label(self) -> str:
