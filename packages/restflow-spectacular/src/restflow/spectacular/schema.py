@@ -86,10 +86,14 @@ class RestflowAutoSchema(AutoSchema):
         """POST routed to ``create``: a viewset's action, or a generic view with a create mixin.
 
         DRF's ``CreateModelMixin`` covers restflow-views' sync and async create mixins
-        (and so ``AsyncCreateAPIView``/``AsyncListCreateAPIView``): they answer 201.
+        (and so ``AsyncCreateAPIView``/``AsyncListCreateAPIView``): they answer 201. A
+        view's ``schema_success_status`` (an int) decides for it.
         """
         if self.method != "POST":
             return False
+        declared = getattr(self.view, "schema_success_status", None)
+        if type(declared) is int:  # a view that knows its own (restflow's service views)
+            return declared == 201
         if hasattr(self.view, "action"):
             return bool(self.view.action == "create")
         return isinstance(self.view, CreateModelMixin) or super()._is_create_operation()
@@ -142,8 +146,12 @@ class RestflowAutoSchema(AutoSchema):
         """drf-spectacular's rule, plus a GET that answers through restflow's ``paginated_response``.
 
         A non-generic restflow view (``APIView``/``AsyncAPIView``) whose class sets its
-        own ``pagination_class`` lists what it returns, in that paginator's envelope.
+        own ``pagination_class`` lists what it returns, in that paginator's envelope. A
+        view's ``schema_many`` (a bool: restflow's selector views) decides for its GET.
         """
+        declared = getattr(self.view, "schema_many", None)
+        if isinstance(declared, bool) and self.method == "GET":
+            return declared
         return super()._is_list_view(serializer) or self._answers_pages()
 
     def _answers_pages(self) -> bool:
@@ -262,6 +270,9 @@ class RestflowAutoSchema(AutoSchema):
         return False
 
     def _success_status(self) -> str:
+        declared = getattr(self.view, "schema_success_status", None)
+        if type(declared) is int:  # a view that knows its own (a service view: 201 for a create)
+            return str(declared)
         if self.method == "DELETE":
             return "204"
         return "201" if self._is_create_operation() else "200"

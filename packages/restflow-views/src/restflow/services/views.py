@@ -60,6 +60,44 @@ class ServiceViewMixin(ServiceViewCore):
         cls.check_specs()
         return super().as_view(*args, **kwargs)  # type: ignore[misc]
 
+    # -- what the schema (restflow-spectacular) and the helpers read ----------------
+
+    def get_request_serializer_class(self) -> Any:
+        """The spec's ``input_serializer``, else the view's request serializer."""
+        spec = self.get_spec()
+        if isinstance(spec, ServiceSpec) and spec.input_serializer is not None:
+            return spec.input_serializer
+        return super().get_request_serializer_class()  # type: ignore[misc]
+
+    def get_response_serializer_class(self) -> Any:
+        """The spec's ``output_serializer``, else the view's response serializer."""
+        spec = self.get_spec()
+        if spec.output_serializer is not None:
+            return spec.output_serializer
+        return super().get_response_serializer_class()  # type: ignore[misc]
+
+    @property
+    def schema_success_status(self) -> int:
+        """The status a success is documented with (201 for a create)."""
+        spec = self.get_spec()
+        return getattr(spec, "success_status", None) or self.get_traits().success_status
+
+    @property
+    def schema_many(self) -> bool:
+        """Whether the GET answers a list (a list selector)."""
+        return self.get_traits().many
+
+    @property
+    def schema_error_responses(self) -> dict[int, str]:
+        """The errors the spec adds: 503 with a circuit breaker, 504 with a timeout."""
+        spec = self.get_spec()
+        errors = {}
+        if spec.breaker is not None:
+            errors[503] = "The service is unavailable for now (circuit breaker open)."
+        if spec.timeout is not None:
+            errors[504] = f"The service did not finish within {spec.timeout:g} seconds."
+        return errors
+
     def _handle(self, spec: Spec | None, extra: dict[str, Any]) -> Generator[Call, Any, Response]:
         spec = self.get_spec() if spec is None else spec
         names = self.names(**extra)
