@@ -179,3 +179,14 @@ def test_sync_view_timeout_is_a_504_and_rolls_back() -> None:
     with pytest.raises(GatewayTimeout):
         run(spec, {"data": {"name": "ink"}})
     assert Product.objects.count() == 0
+
+
+async def test_cancelling_while_the_block_opens_still_closes_it() -> None:
+    """Cancelled during the hop that opens the block: the block opens anyway, then is rolled back."""
+    task = asyncio.ensure_future(arun(ServiceSpec(service=awrite), {"data": {"name": "ink"}}))
+    await asyncio.sleep(0)  # the task now waits for the hop opening the block
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await sync_to_async(_in_block)() is False
+    assert await Product.objects.acount() == 0

@@ -99,15 +99,27 @@ def run(spec: Spec, available: Mapping[str, Any]) -> Any:
 async def _aatomic(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
     """An async service in one transaction opened on the request's database thread."""
     block = transaction.atomic(using=spec.using)
-    await run_sync(block.__enter__)
+    # A task, so that a cancellation while the hop opening the block is under way
+    # can still wait for the block to be open, and close it.
+    opening = asyncio.ensure_future(run_sync(block.__enter__))
     try:
+        await asyncio.shield(opening)
         result = await _abounded(spec, kwargs)
     except BaseException as exc:
         # Shielded: a second cancellation must not leave the block open.
-        await asyncio.shield(run_sync(block.__exit__, type(exc), exc, exc.__traceback__))
+        await asyncio.shield(_aroll_back(opening, block, exc))
         raise
     await run_sync(block.__exit__, None, None, None)
     return result
+
+
+async def _aroll_back(opening: asyncio.Future[Any], block: Any, exc: BaseException) -> None:
+    """Close ``block`` with ``exc`` (a rollback) once it is open; nothing if it never opened."""
+    try:
+        await opening
+    except BaseException:
+        return
+    await run_sync(block.__exit__, type(exc), exc, exc.__traceback__)
 
 
 async def _arun(spec: Spec, kwargs: dict[str, Any]) -> Any:
