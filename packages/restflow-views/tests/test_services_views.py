@@ -7,16 +7,19 @@ async service where the mode matters.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.core.cache import caches
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
 from restflow.core import count_hops
 from restflow.services import (
+    CircuitBreaker,
     SelectorSpec,
     ServiceConflict,
     ServiceError,
@@ -343,3 +346,72 @@ def test_async_view_atomic_async_service_hops_only_to_open_and_close_its_transac
         assert answer(view, "post", {"name": "ink"}).status == 201
     names = _names(hops)
     assert (names[0], names[-1], len(names)) == ("__enter__", "__exit__", 3)  # between: the acreate
+
+
+# -- the four combinations, services and selectors: hops taken -----------------------------
+
+
+def echo_selector(*, request: Any) -> dict[str, str]:
+    return {"method": request.method}
+
+
+async def aecho_selector(*, request: Any) -> dict[str, str]:
+    return {"method": request.method}
+
+
+@pytest.mark.parametrize(
+    ("mode", "selector", "expected"),
+    [
+        ("sync", echo_selector, 0),  # a plain call
+        ("sync", aecho_selector, 0),  # bridged with async_to_sync: no thread hop
+        ("async", echo_selector, 1),  # one hop
+        ("async", aecho_selector, 0),  # awaited on the loop
+    ],
+)
+def test_selectors_take_the_hops_their_mode_needs(mode: str, selector: Any, expected: int) -> None:
+    view = view_class("retrieve", mode, spec=selector)
+    with count_hops() as hops:
+        assert answer(view, "get").json == {"method": "GET"}
+    assert len(hops) == expected
+
+
+@pytest.mark.parametrize("service", [echo, aecho], ids=["sync-service", "async-service"])
+@pytest.mark.parametrize("atomic", [True, False])
+def test_sync_views_take_no_thread_hop_for_a_service(service: Any, atomic: bool) -> None:
+    view = view_class("create", "sync", spec=ServiceSpec(service=service, atomic=atomic))
+    with count_hops() as hops:
+        assert answer(view, "post", {}).json == {"method": "POST"}
+    assert hops == []
+
+
+# -- timeout and breaker through the views ------------------------------------------------
+
+
+async def ahang(*, data: Any) -> None:
+    await asyncio.Event().wait()
+
+
+@MODES
+def test_a_service_past_its_timeout_is_a_504_in_the_envelope(mode: str) -> None:
+    got = answer(
+        view_class("create", mode, spec=ServiceSpec(service=ahang, timeout=0.05)), "post", {}
+    )
+    assert got.status == 504
+    assert got.json["error"]["details"] == {"timeout": 0.05}
+
+
+@MODES
+def test_an_open_breaker_is_a_503_with_retry_after(mode: str) -> None:
+    caches["default"].clear()
+    now = [100.0]
+
+    def down(*, data: Any) -> None:
+        raise ConnectionError("down")
+
+    breaker = CircuitBreaker(f"views-{mode}", failures=1, reset_after=12, clock=lambda: now[0])
+    view = view_class("create", mode, spec=ServiceSpec(service=down, atomic=False, breaker=breaker))
+    assert answer(view, "post", {}).status == 500
+    refused = answer(view, "post", {})
+    assert refused.status == 503 and refused.headers["Retry-After"] == "12"
+    assert refused.json["error"]["code"] == "service_unavailable"
+    caches["default"].clear()
