@@ -16,8 +16,9 @@ async         async          the block is opened and closed on the request's dat
 
 An exception (a cancellation included: a client gone, a timeout) rolls the
 block back before it propagates. A spec's ``breaker`` is asked before the
-call and told its outcome after (:mod:`restflow.services.breaker`). :class:`~restflow.services.ServiceError`
-becomes restflow's :class:`~restflow.exceptions.APIException`.
+call and told its outcome after (:mod:`restflow.services.breaker`).
+:class:`~restflow.services.ServiceError` becomes restflow's
+:class:`~restflow.exceptions.APIException`.
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def _call_atomically(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
 
 
 def _run(spec: Spec, kwargs: dict[str, Any]) -> Any:
-    if isinstance(spec, ServiceSpec) and spec.atomic:
-        return _call_atomically(spec, kwargs)
+    if _atomic(spec):
+        return _call_atomically(spec, kwargs)  # type: ignore[arg-type]
     return _call(spec, kwargs)
 
 
