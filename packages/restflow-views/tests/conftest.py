@@ -30,9 +30,12 @@ from django.db import connections
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+ON_POSTGRES = os.environ.get("RESTFLOW_TEST_DB") == "postgres"
+
+
 def _database() -> dict[str, Any]:
     """SQLite in memory, or the PostgreSQL server of ``DATABASE_URL`` on the PostgreSQL pass."""
-    if os.environ.get("RESTFLOW_TEST_DB") != "postgres":
+    if not ON_POSTGRES:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
     url = urlsplit(os.environ.get("DATABASE_URL", ""))
     if not url.hostname:
@@ -60,9 +63,11 @@ def pytest_configure(config: object) -> None:
         ALLOWED_HOSTS=["*"],
         USE_TZ=True,
         DATABASES={"default": _database()},
-        # every table made by syncdb in one go, so the test apps' foreign keys to
-        # auth_user find it (PostgreSQL checks them when the table is created)
-        MIGRATION_MODULES=dict.fromkeys(["auth", "contenttypes", "sessions"]),
+        # on PostgreSQL every table is made by syncdb in one go, so the test apps'
+        # foreign keys to auth_user find it (checked when the table is created)
+        MIGRATION_MODULES=dict.fromkeys(["auth", "contenttypes", "sessions"])
+        if ON_POSTGRES
+        else {},
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         INSTALLED_APPS=[
             "django.contrib.contenttypes",
@@ -92,5 +97,5 @@ async def close_async_connections() -> Any:
     Left open, it keeps PostgreSQL from dropping the test database at the end.
     """
     yield
-    if os.environ.get("RESTFLOW_TEST_DB") == "postgres":
+    if ON_POSTGRES:
         await sync_to_async(connections.close_all)()
