@@ -20,7 +20,6 @@ as ``_has_expired`` reads it, without that call: about 10% of a read (restflow-c
 
 from __future__ import annotations
 
-import os
 import pickle
 import time
 from collections import OrderedDict
@@ -30,10 +29,10 @@ from typing import Any
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 
+from restflow.core._fastpaths import ENABLED  # the one reading of RESTFLOW_FAST_PATHS
+
 __all__ = ["ENABLED", "LocMemReader", "locmem_reader"]
 
-ENABLED = os.environ.get("RESTFLOW_FAST_PATHS", "1") != "0"
-"""Whether the fast paths may be used (``RESTFLOW_FAST_PATHS=0`` forces the public ones)."""
 
 _KEYS_KEPT = 10_000  # made keys remembered per cache before the memo starts over
 

@@ -15,14 +15,14 @@ in the environment (read at import) turns them all off.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
+from restflow.core._fastpaths import ENABLED  # the one reading of RESTFLOW_FAST_PATHS
+
 __all__ = ["ENABLED", "GENERATED_PLANS", "generate_represent"]
 
-ENABLED = os.environ.get("RESTFLOW_FAST_PATHS", "1") != "0"
 
 Represent = Callable[[Any], dict[str, Any]]
 

@@ -14,14 +14,14 @@ path when the internal it relies on is missing or has another shape;
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.db.models import Model
 
+from restflow.core._fastpaths import ENABLED  # the one reading of RESTFLOW_FAST_PATHS
+
 __all__ = ["ENABLED", "FORGET_PREFETCHED", "forget_prefetched"]
 
-ENABLED = os.environ.get("RESTFLOW_FAST_PATHS", "1") != "0"
 
 _PREFETCHED = "_prefetched_objects_cache"
 
