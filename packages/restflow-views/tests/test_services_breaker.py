@@ -8,6 +8,7 @@ on LocMem here and on a real Redis below.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 
@@ -104,6 +105,75 @@ def test_half_open_a_success_closes_and_a_failure_reopens(runner: Any) -> None:
     with pytest.raises(ConnectionError):  # closed again: the call runs
         runner(spec)
     assert remote.calls == 4
+
+
+def _before_sync(breaker: CircuitBreaker) -> Any:
+    return breaker.before()
+
+
+def _before_async(breaker: CircuitBreaker) -> Any:
+    return async_to_sync(breaker.abefore)()
+
+
+def _after_sync(breaker: CircuitBreaker, token: Any, exc: BaseException | None) -> None:
+    breaker.after(token, exc)
+
+
+def _after_async(breaker: CircuitBreaker, token: Any, exc: BaseException | None) -> None:
+    async_to_sync(breaker.aafter)(token, exc)
+
+
+STEPS = pytest.mark.parametrize(
+    ("before", "after"),
+    [(_before_sync, _after_sync), (_before_async, _after_async)],
+    ids=["sync", "async"],
+)
+
+
+def _opened(clock: Clock, before: Any, after: Any) -> CircuitBreaker:
+    breaker = CircuitBreaker("trial", failures=1, reset_after=5, clock=clock)
+    after(breaker, before(breaker), ConnectionError("down"))
+    clock.now += 5
+    return breaker
+
+
+@STEPS
+def test_half_open_lets_one_trial_through_and_refuses_the_rest_meanwhile(
+    before: Any, after: Any
+) -> None:
+    clock = Clock()
+    breaker = _opened(clock, before, after)
+    trial = before(breaker)
+    assert trial is not None
+    other_worker = CircuitBreaker("trial", failures=1, reset_after=5, clock=clock)
+    with pytest.raises(CircuitOpen) as refused:
+        before(other_worker)
+    assert (refused.value.wait, refused.value.details) == (1, {"retry_after_seconds": 1})
+    after(breaker, trial, None)
+    assert before(other_worker) is None  # closed by the trial's success
+
+
+@STEPS
+def test_a_failed_trial_reopens_and_the_next_half_open_has_a_new_trial(
+    before: Any, after: Any
+) -> None:
+    clock = Clock()
+    breaker = _opened(clock, before, after)
+    after(breaker, before(breaker), ConnectionError("still down"))
+    with pytest.raises(CircuitOpen) as refused:
+        before(breaker)
+    assert refused.value.wait == 5
+    clock.now += 5
+    assert before(breaker) is not None
+
+
+@STEPS
+def test_a_cancelled_trial_frees_the_claim_without_closing(before: Any, after: Any) -> None:
+    clock = Clock()
+    breaker = _opened(clock, before, after)
+    after(breaker, before(breaker), asyncio.CancelledError())
+    assert before(breaker) is not None  # half-open still, a new trial
+    assert caches["default"].get("restflow:circuit:trial:open") is not None
 
 
 @RUNNERS

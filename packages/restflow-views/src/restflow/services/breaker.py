@@ -7,9 +7,12 @@ so all processes sharing the cache share it:
   (``hit``, atomic); ``failures`` of them within ``window`` seconds open it;
 - open: calls are refused at once with a 503 ``service_unavailable`` and
   ``Retry-After`` (the seconds left), without running the service;
-- after ``reset_after`` seconds it lets calls through again (half-open): the
-  first success closes it (``delete_if_equal``, so a worker that re-opened it
-  meanwhile keeps it open), a failure opens it again at once.
+- after ``reset_after`` seconds it is half-open: one call, in all workers
+  together, is let through as a trial (claimed with the cache's atomic ``add``;
+  the others keep getting the 503, ``Retry-After: 1``). The trial's success
+  closes it (``delete_if_equal``, so a worker that re-opened it meanwhile keeps
+  it open), its failure opens it again at once; a trial that is cancelled (or
+  whose worker dies) frees the claim, at the latest ``reset_after`` seconds on.
 
 A failure is an exception other than :class:`~restflow.services.ServiceError`
 and a client error (4xx): a business rule that refused is an answer, not an
@@ -74,6 +77,10 @@ class CircuitBreaker:
         return f"{_PREFIX}{self.name}:open"
 
     @property
+    def _trial_key(self) -> str:
+        return f"{_PREFIX}{self.name}:trial"
+
+    @property
     def _count_key(self) -> str:
         return f"{_PREFIX}{self.name}:failures"
 
@@ -90,6 +97,10 @@ class CircuitBreaker:
         left = float(until) - self.clock()
         if left > 0:
             raise CircuitOpen(wait=left, details={"retry_after_seconds": math.ceil(left)})
+        trial = (self._trial_key, until, math.ceil(self.reset_after))
+        claimed = yield self._store(), "add", trial, {}
+        if not claimed:  # another call is the trial
+            raise CircuitOpen(wait=1, details={"retry_after_seconds": 1})
         return float(until)
 
     def _failed(self, half_open: float | None) -> Generator[Call, Any, None]:
@@ -103,10 +114,26 @@ class CircuitBreaker:
         timeout = math.ceil(self.reset_after) + self.window
         yield store, "set", (self._open_key, until, timeout), {}
         yield store, "delete", (self._count_key,), {}
+        yield from self._released(half_open)
 
     def _succeeded(self, half_open: float | None) -> Generator[Call, Any, None]:
         if half_open is not None:
             yield self._store(), "delete_if_equal", (self._open_key, half_open), {}
+            yield from self._released(half_open)
+
+    def _released(self, half_open: float | None) -> Generator[Call, Any, None]:
+        """Free the trial claim (a half-open call only)."""
+        if half_open is not None:
+            yield self._store(), "delete", (self._trial_key,), {}
+
+    def _outcome(
+        self, token: float | None, exc: BaseException | None
+    ) -> Generator[Call, Any, None]:
+        if counts_as_failure(exc):
+            return self._failed(token)
+        if exc is None or isinstance(exc, Exception):  # an answer: the dependency is up
+            return self._succeeded(token)
+        return self._released(token)  # cancelled: no verdict
 
     # -- sync and async drivers ------------------------------------------------------
 
@@ -122,11 +149,11 @@ class CircuitBreaker:
 
     def after(self, token: float | None, exc: BaseException | None) -> None:
         """Record the outcome of a call that :meth:`before` let through."""
-        drive(self._failed(token) if counts_as_failure(exc) else self._succeeded(token))
+        drive(self._outcome(token, exc))
 
     async def aafter(self, token: float | None, exc: BaseException | None) -> None:
         """Async twin of :meth:`after`."""
-        await adrive(self._failed(token) if counts_as_failure(exc) else self._succeeded(token))
+        await adrive(self._outcome(token, exc))
 
 
 def counts_as_failure(exc: BaseException | None) -> bool:
