@@ -18,7 +18,6 @@ Other distributions are left untouched; a sibling range that no longer
 admits the new version is reported as a warning (then edit that range, and
 ``python scripts/pins.py check``).  Bumping ``restflow`` itself does steps 1-2
 for the meta-package only.  ``--dry-run`` prints the diffs and writes nothing.
-Stdlib only.
 """
 
 from __future__ import annotations
@@ -38,11 +37,14 @@ from _repo import (
     REPO_ROOT,
     Distribution,
     Requirement,
-    canonical,
+    admits,
+    exact_pin,
     load_distributions,
-    specifier_contains,
+    repin_meta,
     write_version,
 )
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 PARTS = ("major", "minor", "patch")
 UNRELEASED = re.compile(r"^##\s+\[?unreleased\]?\s*$", re.I)
@@ -55,10 +57,13 @@ class BumpError(Exception):
 
 def next_version(version: str, part: str) -> str:
     """``1.2.3`` + ``minor`` -> ``1.3.0`` (plain ``X.Y.Z`` versions only)."""
-    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
-    if not match:
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        parsed = None
+    if parsed is None or len(parsed.release) != 3 or parsed.base_version != version:
         raise BumpError(f"version {version!r} is not of the form X.Y.Z; edit it by hand")
-    major, minor, patch = (int(g) for g in match.groups())
+    major, minor, patch = parsed.release
     if part == "major":
         return f"{major + 1}.0.0"
     if part == "minor":
@@ -109,26 +114,9 @@ def add_unreleased_entry(text: str, entry: str, path: Path) -> str:
     return "\n".join(new) + "\n"
 
 
-def repin_meta(text: str, name: str, old: str, new: str) -> tuple[str, int]:
-    """Replace every quoted ``name[extras]==version`` pin in the meta pyproject text."""
-    stem = r"[-_.]+".join(re.escape(part) for part in re.split(r"[-_.]+", name))
-    pattern = re.compile(
-        rf"""(?P<q>["'])(?P<head>{stem}\s*(?:\[[^\]]*\])?\s*==\s*)(?P<version>[^"',;\s]+)(?P<tail>\s*(?:;[^"']*)?)(?P=q)""",
-        re.I,
-    )
-    count = 0
-
-    def swap(match: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        return f"{match['q']}{match['head']}{new}{match['tail']}{match['q']}"
-
-    return pattern.sub(swap, text), count
-
-
 def resolve(name: str, dists: dict[str, Distribution]) -> Distribution:
     """Find a distribution by full name, short name (``filters``) or subpackage (``caching``)."""
-    wanted = canonical(name)
+    wanted = canonicalize_name(name)
     for candidate in (wanted, f"{META_NAME}-{wanted}"):
         if candidate in dists:
             return dists[candidate]
@@ -181,7 +169,7 @@ def plan(
         elif meta is None:
             warnings.append("no meta-package found: no pin to update")
         else:
-            text, count = repin_meta(current(meta.pyproject_path), dist.name, old, new)
+            text, count = repin_meta(current(meta.pyproject_path), dist.name, new)
             if count == 0:
                 warnings.append(
                     f"{meta.pyproject_path.relative_to(root)} does not pin {dist.name}; "
@@ -197,8 +185,8 @@ def plan(
                 ]
                 stale = [
                     r.raw
-                    for r in map(Requirement.parse, reqs)
-                    if r.name == dist.name and r.spec.replace(" ", "") != f"=={new}"
+                    for r in map(Requirement, reqs)
+                    if r.name == dist.name and exact_pin(r) != new
                 ]
                 if stale:
                     raise BumpError(
@@ -219,9 +207,9 @@ def plan(
             if other.is_meta or other is dist:
                 continue
             for req in other.dependencies:
-                if req.name == dist.name and req.spec and not specifier_contains(req.spec, new):
+                if req.name == dist.name and req.specifier and not admits(req, new):
                     warnings.append(
-                        f"{other.name} requires {req.name}{req.spec}, which excludes {new}: "
+                        f"{other.name} requires {req.name}{req.specifier}, which excludes {new}: "
                         f"widen it in {other.pyproject_path.relative_to(root)} "
                         f"(bump.py leaves other packages untouched)"
                     )

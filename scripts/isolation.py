@@ -23,7 +23,7 @@ For each wheel in ``dist/`` (the current version of every distribution):
    venv: it uses the package for real (restflow-filters filters a DRF
    ``ListAPIView``) and prints ``ok``.
 
-Prints a table; exits non-zero when any distribution fails. Stdlib only.
+Prints a table; exits non-zero when any distribution fails.
 """
 
 from __future__ import annotations
@@ -45,15 +45,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _repo import (
-    META_NAME,
     REPO_ROOT,
     Distribution,
     Requirement,
-    canonical,
+    admits,
+    is_restflow,
     load_distributions,
     print_columns,
-    specifier_contains,
 )
+from packaging.utils import canonicalize_name
 from wheels import wheel_name
 
 # Per-distribution scripts that use the package for real in its venv (print "ok").
@@ -134,7 +134,7 @@ def wheel_requirements(wheel: Path) -> list[Requirement]:
     with zipfile.ZipFile(wheel) as archive:
         meta_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         metadata = email.parser.Parser().parsestr(archive.read(meta_name).decode())
-    return [Requirement.parse(r) for r in metadata.get_all("Requires-Dist") or []]
+    return [Requirement(r) for r in metadata.get_all("Requires-Dist") or []]
 
 
 def restflow_closure(
@@ -157,15 +157,11 @@ def restflow_closure(
             continue
         wheels[current] = path
         for req in wheel_requirements(path):
-            if req.marker or not (req.name == META_NAME or req.name.startswith(META_NAME + "-")):
+            if req.marker or not is_restflow(req.name):
                 continue
-            if (
-                req.name in dists
-                and req.spec
-                and not specifier_contains(req.spec, dists[req.name].version)
-            ):
+            if req.name in dists and not admits(req, dists[req.name].version):
                 problems.append(
-                    f"{current} requires {req.name}{req.spec}, which excludes the current "
+                    f"{current} requires {req}, which excludes the current "
                     f"{req.name} {dists[req.name].version}"
                 )
             stack.append(req.name)
@@ -370,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     dist_dir = (args.dist or root / "dist").resolve()
     dists = load_distributions(root)
-    chosen = [canonical(n) for n in args.only] if args.only else list(dists)
+    chosen = [canonicalize_name(n) for n in args.only] if args.only else list(dists)
     unknown = [n for n in chosen if n not in dists]
     if unknown:
         parser.error(f"unknown distribution(s) {unknown}; known: {', '.join(dists)}")

@@ -19,7 +19,7 @@ The repository layout is checked too: two distributions may not claim the
 same subpackage, and every directory under ``src/restflow/`` must be listed
 in ``only-include`` (or it would silently not ship).
 
-Builds use ``hatch build`` (falls back to ``uv build``). Stdlib only.
+Builds use ``hatch build`` (falls back to ``uv build``).
 """
 
 from __future__ import annotations
@@ -36,14 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _repo import (
-    NAMESPACE,
-    REPO_ROOT,
-    Distribution,
-    canonical,
-    load_distributions,
-    print_columns,
-)
+from _repo import NAMESPACE, REPO_ROOT, Distribution, load_distributions, print_columns
+from packaging.utils import canonicalize_name
 
 
 @dataclass
@@ -91,7 +85,7 @@ def inspect_wheel(
         dist_infos = {
             n.split("/", 1)[0] for n in names if n.split("/", 1)[0].endswith(".dist-info")
         }
-        expected_prefix = canonical(distribution).replace("-", "_")
+        expected_prefix = canonicalize_name(distribution).replace("-", "_")
         if len(dist_infos) != 1:
             report.problems.append(
                 f"expected exactly one .dist-info directory, found {sorted(dist_infos) or 'none'}"
@@ -107,7 +101,7 @@ def inspect_wheel(
             except KeyError:
                 report.problems.append(f"{dist_info}/METADATA is missing")
             else:
-                if canonical(metadata.get("Name", "")) != canonical(distribution):
+                if canonicalize_name(metadata.get("Name", "")) != canonicalize_name(distribution):
                     report.problems.append(
                         f"METADATA Name is {metadata.get('Name')!r}, expected {distribution!r}"
                     )
@@ -251,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     out = (args.dist or root / "dist").resolve()
     dists = load_distributions(root)
-    chosen = [canonical(n) for n in args.only] if args.only else list(dists)
+    chosen = [canonicalize_name(n) for n in args.only] if args.only else list(dists)
     unknown = [n for n in chosen if n not in dists]
     if unknown:
         parser.error(f"unknown distribution(s) {unknown}; known: {', '.join(dists)}")
