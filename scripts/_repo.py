@@ -187,7 +187,7 @@ def load_distributions(root: Path = REPO_ROOT) -> dict[str, Distribution]:
 def requirement_closure(name: str, dists: dict[str, Distribution]) -> list[str]:
     """``name`` plus every restflow distribution it needs, transitively (from pyprojects)."""
     seen: list[str] = []
-    stack = [canonicalize_name(name)]
+    stack: list[str] = [canonicalize_name(name)]
     while stack:
         current = stack.pop()
         if current in seen:
