@@ -154,21 +154,22 @@ class State:
             yield
 
 
-def env_lines(data: dict[str, dict[str, Any]]) -> list[str]:
-    """``export`` lines for the services recorded in ``data``."""
-    lines: list[str] = []
+def env_vars(data: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The connection settings of the services recorded in ``data``."""
+    found: dict[str, str] = {}
     if "redis" in data:
-        lines.append(f"export REDIS_URL=redis://127.0.0.1:{data['redis']['port']}/0")
+        found["REDIS_URL"] = f"redis://127.0.0.1:{data['redis']['port']}/0"
     if "postgres" in data:
         pg = data["postgres"]
-        lines += [
-            f"export DATABASE_URL=postgres://{pg['user']}@127.0.0.1:{pg['port']}/{pg['database']}",
-            "export RESTFLOW_PG_HOST=127.0.0.1",
-            f"export RESTFLOW_PG_PORT={pg['port']}",
-            f"export RESTFLOW_PG_USER={pg['user']}",
-            f"export RESTFLOW_PG_NAME={pg['database']}",
-        ]
-    return lines
+        found["DATABASE_URL"] = f"postgres://{pg['user']}@127.0.0.1:{pg['port']}/{pg['database']}"
+        found |= {"RESTFLOW_PG_HOST": "127.0.0.1", "RESTFLOW_PG_PORT": str(pg["port"])}
+        found |= {"RESTFLOW_PG_USER": pg["user"], "RESTFLOW_PG_NAME": pg["database"]}
+    return found
+
+
+def env_lines(data: dict[str, dict[str, Any]]) -> list[str]:
+    """``export`` lines for the services recorded in ``data``."""
+    return [f"export {name}={value}" for name, value in env_vars(data).items()]
 
 
 # --------------------------------------------------------------------------- running the tools
@@ -454,8 +455,13 @@ def cmd_status(state: State, only: str | None) -> int:
     return code
 
 
+def running(state: State, only: str | None = None) -> dict[str, dict[str, Any]]:
+    """The recorded services that still run."""
+    return {k: v for k, v in state.load().items() if k in selected(only) and is_running(k, v)}
+
+
 def cmd_env(state: State, only: str | None) -> int:
-    data = {k: v for k, v in state.load().items() if k in selected(only) and is_running(k, v)}
+    data = running(state, only)
     if not data:
         print(
             "error: no service is running; run: python scripts/services.py start", file=sys.stderr
