@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from _repo import NAMESPACE, REPO_ROOT, Distribution, load_distributions
+from _cli import REPO_ROOT
+from _repo import NAMESPACE, Distribution, load_distributions
 
 # Libraries whose private names restflow must not touch outside fast paths; their
 # installed sources are read (never imported) to tell their ``_names`` from restflow's.

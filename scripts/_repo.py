@@ -10,16 +10,17 @@ requirements), which hatch itself depends on.
 
 from __future__ import annotations
 
+import argparse
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import packaging.requirements
+from _cli import REPO_ROOT
 from packaging.utils import canonicalize_name
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 META_NAME = "restflow"
 NAMESPACE = "restflow"
 
@@ -214,10 +215,27 @@ def admits(req: Requirement, version: str) -> bool:
     return req.specifier.contains(version, prereleases=True)
 
 
-def print_columns(rows: list[tuple[str, ...]]) -> None:
-    """Print ``rows`` (the first one is the header) as aligned columns."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
-        if index == 0:
-            print("  ".join("-" * width for width in widths))
+class Selection(NamedTuple):
+    """The distributions a command acts on (``--only``), and where their builds go."""
+
+    root: Path
+    out: Path
+    distributions: dict[str, Distribution]
+    names: list[str]
+
+
+def add_selection(parser: argparse.ArgumentParser, dist: str, only: str) -> None:
+    """``--dist`` (help ``dist``) and ``--only`` (help ``only``) for ``select``."""
+    parser.add_argument("--dist", type=Path, help=f"{dist} (default: <root>/dist)")
+    parser.add_argument("--only", nargs="+", metavar="DIST", help=f"{only} (default: all)")
+
+
+def select(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Selection:
+    """The distributions ``--only`` names (all by default); an unknown one is a usage error."""
+    root = args.root.resolve()
+    dists = load_distributions(root)
+    names: list[str] = [canonicalize_name(n) for n in args.only] if args.only else list(dists)
+    unknown = [n for n in names if n not in dists]
+    if unknown:
+        parser.error(f"unknown distribution(s) {unknown}; known: {', '.join(dists)}")
+    return Selection(root, (args.dist or root / "dist").resolve(), dists, names)

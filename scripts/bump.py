@@ -22,7 +22,6 @@ for the meta-package only.  ``--dry-run`` prints the diffs and writes nothing.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import difflib
 import re
@@ -30,11 +29,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+import _cli
 from _repo import (
     META_NAME,
-    REPO_ROOT,
     Distribution,
     Requirement,
     admits,
@@ -71,13 +68,22 @@ def next_version(version: str, part: str) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
-def _unreleased_bounds(lines: list[str], path: Path) -> tuple[int, int]:
-    """Index of the ``## [Unreleased]`` heading and of the next ``## `` heading (or len)."""
+def _unreleased(text: str, path: Path) -> tuple[list[str], list[str], list[str]]:
+    """The lines up to the ``## [Unreleased]`` heading, its entries (no blank lines around
+    them) and the lines from the next ``## `` heading on."""
+    lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if UNRELEASED.match(line.strip())), None)
     if start is None:
         raise BumpError(f"{path}: no '## [Unreleased]' heading")
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    return start, end
+    body = lines[start + 1 : end]
+    filled = [i for i, line in enumerate(body) if line.strip()]
+    entries = body[filled[0] : filled[-1] + 1] if filled else []
+    return lines[: start + 1], entries, lines[end:]
+
+
+def _joined(head: list[str], section: list[str], tail: list[str]) -> str:
+    return "\n".join([*head, "", *section, *(["", *tail] if tail else [])]) + "\n"
 
 
 def release_changelog(text: str, version: str, date: str, path: Path) -> tuple[str, int]:
@@ -85,33 +91,16 @@ def release_changelog(text: str, version: str, date: str, path: Path) -> tuple[s
 
     Returns the new text and how many non-blank lines were moved.
     """
-    lines = text.splitlines()
-    start, end = _unreleased_bounds(lines, path)
-    body = lines[start + 1 : end]
-    while body and not body[0].strip():
-        body.pop(0)
-    while body and not body[-1].strip():
-        body.pop()
-    moved = sum(1 for line in body if line.strip())
-    section = ["", f"## [{version}] - {date}", ""] + (body or [EMPTY_RELEASE_NOTE])
-    tail = lines[end:]
-    new = lines[: start + 1] + section + (["", *tail] if tail else [])
-    return "\n".join(new) + "\n", moved
+    head, entries, tail = _unreleased(text, path)
+    moved = sum(1 for line in entries if line.strip())
+    section = [f"## [{version}] - {date}", "", *(entries or [EMPTY_RELEASE_NOTE])]
+    return _joined(head, section, tail), moved
 
 
 def add_unreleased_entry(text: str, entry: str, path: Path) -> str:
     """Append ``entry`` to the end of the Unreleased section."""
-    lines = text.splitlines()
-    start, end = _unreleased_bounds(lines, path)
-    body = lines[start + 1 : end]
-    while body and not body[0].strip():
-        body.pop(0)
-    while body and not body[-1].strip():
-        body.pop()
-    body.append(entry)
-    tail = lines[end:]
-    new = lines[: start + 1] + [""] + body + (["", *tail] if tail else [])
-    return "\n".join(new) + "\n"
+    head, entries, tail = _unreleased(text, path)
+    return _joined(head, [*entries, entry], tail)
 
 
 def resolve(name: str, dists: dict[str, Distribution]) -> Distribution:
@@ -217,9 +206,7 @@ def plan(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__)
     parser.add_argument(
         "distribution", help="e.g. restflow-filters, filters, or restflow (the meta-package)"
     )
@@ -234,9 +221,6 @@ def main(argv: list[str] | None = None) -> int:
         "--date",
         default=datetime.date.today().isoformat(),
         help="release date for the CHANGELOG heading (default: today, %(default)s)",
-    )
-    parser.add_argument(
-        "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
     )
     args = parser.parse_args(argv)
     root = args.root.resolve()

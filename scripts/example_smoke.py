@@ -23,7 +23,6 @@ Exits non-zero on the first failure. Stdlib only.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -38,8 +37,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO_ROOT / "docs" / "example"
+import _cli
+
+EXAMPLE = _cli.REPO_ROOT / "docs" / "example"
 DEMO = {"username": "demo", "password": "restflow-demo"}
 THROTTLE_LIMIT = 3
 
@@ -315,9 +315,7 @@ def check_throttle_streams_and_docs(base: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__, root="")
     parser.add_argument(
         "--python", default=sys.executable, help="interpreter with the example's packages"
     )

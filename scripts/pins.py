@@ -21,21 +21,16 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+import _cli
 from _repo import (
     META_NAME,
-    REPO_ROOT,
     Distribution,
     admits,
     exact_pin,
     is_restflow,
     load_distributions,
-    print_columns,
     repin_meta,
 )
 
@@ -142,7 +137,7 @@ def show(dists: dict[str, Distribution]) -> None:
                 siblings or "-",
             )
         )
-    print_columns(rows)
+    _cli.print_columns(rows)
 
 
 def sync(dists: dict[str, Distribution]) -> list[str]:
@@ -166,13 +161,8 @@ def sync(dists: dict[str, Distribution]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__)
     parser.add_argument("command", choices=("check", "show", "sync"))
-    parser.add_argument(
-        "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
-    )
     args = parser.parse_args(argv)
     dists = load_distributions(args.root.resolve())
     if args.command == "show":

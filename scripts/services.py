@@ -26,7 +26,6 @@ Stdlib only: it runs before any virtualenv exists.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import glob
@@ -44,7 +43,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+import _cli
+
 SERVICES = ("redis", "postgres")
 INSTALL_HINT = "apt-get install -y redis-server postgresql"
 REDIS_TOOLS = ("redis-server", "redis-cli")
@@ -182,13 +182,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def tool(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """Run a server tool to completion, its output captured; never raises on its exit code."""
-    return subprocess.run(
-        cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False, **kwargs
-    )
-
-
 def log_tail(path: Path, lines: int = 20) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -232,7 +225,9 @@ def _owned_by_pg(path: Path) -> Path:
 
 
 def redis_cli(bindir: str, port: int, *command: str) -> subprocess.CompletedProcess[str]:
-    return tool([os.path.join(bindir, "redis-cli"), "-h", "127.0.0.1", "-p", str(port), *command])
+    return _cli.run(
+        [os.path.join(bindir, "redis-cli"), "-h", "127.0.0.1", "-p", str(port), *command]
+    )
 
 
 def redis_ping(port: int, bindir: str | None = None) -> bool:
@@ -289,13 +284,13 @@ def stop_redis(info: dict[str, Any]) -> None:
 def pg_ready(port: int, user: str = PG_USER, database: str = "postgres") -> bool:
     """Whether PostgreSQL on 127.0.0.1:port accepts connections (``pg_isready``)."""
     cmd = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port), "-U", user, "-d", database]
-    return tool([os.path.join(find_pg_bindir(), cmd[0]), *cmd[1:]]).returncode == 0
+    return _cli.run([os.path.join(find_pg_bindir(), cmd[0]), *cmd[1:]]).returncode == 0
 
 
 def pg_ctl(info: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
     """``pg_ctl <args> -D <data>``, as the ``postgres`` OS user when we are root."""
     command = [os.path.join(info["bindir"], "pg_ctl"), *args, "-D", info["data"]]
-    return tool(command, cwd=info["dir"], **_as_pg_user())
+    return _cli.run(command, cwd=info["dir"], **_as_pg_user())
 
 
 def start_postgres(timeout: float) -> dict[str, Any]:
@@ -334,12 +329,12 @@ def start_postgres(timeout: float) -> dict[str, Any]:
     try:
         init = [os.path.join(bindir, "initdb"), "-D", str(data), "-U", PG_USER]
         init += ["--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]
-        result = tool(init, cwd=tmp, **as_pg_user)
+        result = _cli.run(init, cwd=tmp, **as_pg_user)
         if result.returncode != 0:
             raise ServiceError(f"initdb failed (code {result.returncode}):\n{result.stderr}")
         running = on_free_port(launch, logfile)
         where = ["-h", "127.0.0.1", "-p", str(running["port"]), "-U", PG_USER]
-        created = tool([os.path.join(bindir, "createdb"), *where, "-O", PG_USER, PG_DB])
+        created = _cli.run([os.path.join(bindir, "createdb"), *where, "-O", PG_USER, PG_DB])
         if created.returncode != 0:
             stop_postgres(running, timeout)
             raise ServiceError(f"createdb {PG_DB} failed: {created.stderr.strip()}")
@@ -472,17 +467,9 @@ def cmd_env(state: State, only: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__, root="repository root holding .services/ and .services.env")
     parser.add_argument("command", choices=("start", "stop", "status", "env"))
     parser.add_argument("--only", choices=SERVICES, help="act on one service only")
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=REPO_ROOT,
-        help="repository root holding .services/ and .services.env (default: %(default)s)",
-    )
     parser.add_argument(
         "--timeout",
         type=float,

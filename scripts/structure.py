@@ -35,17 +35,14 @@ Stdlib only (Python 3.11+).
 
 from __future__ import annotations
 
-import argparse
 import ast
 import itertools
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+import _cli
 from _pysource import (
     Source,
     class_and_module_statements,
@@ -59,7 +56,7 @@ from _pysource import (
     strongly_connected,
     walk,
 )
-from _repo import NAMESPACE, REPO_ROOT, requirement_closure
+from _repo import NAMESPACE, requirement_closure
 
 __all__ = ["RULES", "Finding", "Source", "code_lines", "library_names", "load", "main"]
 
@@ -236,7 +233,7 @@ def function_imports(
                     )
                 )
     files = {module.rel for module in source.modules.values()}
-    in_repository = source.root.resolve() == REPO_ROOT.resolve()
+    in_repository = source.root.resolve() == _cli.REPO_ROOT.resolve()
     for key in sorted(set(exceptions) - used):
         if key[0] not in files and not in_repository:
             continue  # an entry about this repository, while another tree is checked
@@ -417,11 +414,8 @@ def report(rule: str, findings: list[Finding]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__)
     parser.add_argument("--rule", nargs="+", choices=list(RULES), help="check these rules only")
-    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the repository root")
     args = parser.parse_args(argv)
     source = load(args.root.resolve())
     broken = 0

@@ -44,7 +44,6 @@ This script itself is stdlib only.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import importlib.util
 import io
@@ -59,12 +58,12 @@ import sys
 import time
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+import _cli
 import services
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = _cli.REPO_ROOT
 HATCH = tomllib.loads((REPO / "hatch.toml").read_text(encoding="utf-8"))
 
 
@@ -341,13 +340,8 @@ def print_summary(steps: list[Step], total_seconds: float, environment: str) -> 
     banner("summary")
     print(environment)
     rows = [("step", "kind", "result", "tests", "time")]
-    for s in steps:
-        rows.append((s.name, s.kind, s.result, tests_cell(s), f"{s.seconds:6.1f}s"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    rows += [(s.name, s.kind, s.result, tests_cell(s), f"{s.seconds:6.1f}s") for s in steps]
+    _cli.print_columns(rows)
     for s in steps:
         if s.note and (s.failed or s.result == "skipped"):
             print(f"note: {s.name}: {s.note}")
@@ -364,9 +358,7 @@ def print_summary(steps: list[Step], total_seconds: float, environment: str) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__, root="")
     parser.add_argument("--list", action="store_true", help="print the steps and exit")
     parser.add_argument(
         "--only", nargs="+", metavar="WORD", help="run steps whose name contains a word"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,58 +69,108 @@ def messages(findings: list[structure.Finding]) -> list[str]:
     return [str(finding) for finding in findings]
 
 
+def check(
+    rule: Callable[[Source], list[structure.Finding]],
+    root: Path,
+    files: dict[str, str],
+    **options: Any,
+) -> list[str]:
+    """What ``rule`` finds in restflow-things made of ``files`` (see ``things``)."""
+    things(root, files, **options)
+    return messages(rule(load(root)))
+
+
 # --------------------------------------------------------------------------- cycles
 
 
-def test_a_module_level_circle_is_listed_in_order_with_its_lines(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/a.py": "from restflow.things.b import B\n",
-            "things/b.py": "import os\n\nfrom restflow.things import c\n",
-            "things/c.py": "from . import a\n",
-        },
-    )
-    found = messages(structure.import_cycles(load(tmp_path)))
-    assert len(found) == 1
-    assert (
-        "restflow-things: import circle restflow.things.a -> restflow.things.b -> "
-        "restflow.things.c -> restflow.things.a" in found[0]
-    )
-    assert "src/restflow/things/b.py:3 imports restflow.things.c" in found[0]
-    assert "src/restflow/things/c.py:1 imports restflow.things.a" in found[0]
+IN_ORDER = {
+    "things/a.py": "from restflow.things.b import B\n",
+    "things/b.py": "import os\n\nfrom restflow.things import c\n",
+    "things/c.py": "from . import a\n",
+}
 
 
-def test_each_module_of_a_tangle_gets_a_shortest_circle(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/hub.py": "from restflow.things import left, right\n",
-            "things/left.py": "from restflow.things import hub\n",
-            "things/right.py": "from restflow.things.hub import X\n",
-        },
-    )
-    found = messages(structure.import_cycles(load(tmp_path)))
-    assert len(found) == 2
-    assert any(
-        "restflow.things.hub -> restflow.things.left -> restflow.things.hub" in f for f in found
-    )
-    assert any(
-        "restflow.things.hub -> restflow.things.right -> restflow.things.hub" in f for f in found
-    )
+def test_a_module_level_circle_names_its_distribution_and_each_import_line(tmp_path: Path) -> None:
+    [found] = check(structure.import_cycles, tmp_path, IN_ORDER)
+    assert found.startswith("restflow-things: import circle restflow.things.a -> ")
+    assert "src/restflow/things/b.py:3 imports restflow.things.c" in found
+    assert "src/restflow/things/c.py:1 imports restflow.things.a" in found
 
 
-def test_a_package_importing_its_own_name_from_a_submodule_is_a_circle(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/__init__.py": "from restflow.things.a import A\nX = 1\n",
-            "things/a.py": "from restflow.things import X\n",
-        },
-    )
-    found = messages(structure.import_cycles(load(tmp_path)))
-    assert len(found) == 1
-    assert "restflow.things -> restflow.things.a -> restflow.things" in found[0]
+@pytest.mark.parametrize(
+    ("files", "circles"),
+    [
+        pytest.param(
+            IN_ORDER,
+            ["restflow.things.a -> restflow.things.b -> restflow.things.c -> restflow.things.a"],
+            id="a circle is listed in order",
+        ),
+        pytest.param(
+            {
+                "things/hub.py": "from restflow.things import left, right\n",
+                "things/left.py": "from restflow.things import hub\n",
+                "things/right.py": "from restflow.things.hub import X\n",
+            },
+            [
+                "restflow.things.hub -> restflow.things.left -> restflow.things.hub",
+                "restflow.things.hub -> restflow.things.right -> restflow.things.hub",
+            ],
+            id="each module of a tangle gets a shortest circle",
+        ),
+        pytest.param(
+            {
+                "things/__init__.py": "from restflow.things.a import A\nX = 1\n",
+                "things/a.py": "from restflow.things import X\n",
+            },
+            ["restflow.things -> restflow.things.a -> restflow.things"],
+            id="a package importing its own name from a submodule is a circle",
+        ),
+        pytest.param(
+            {
+                "things/a.py": "from restflow.things import b\n",
+                "things/b.py": """\
+                    import typing
+                    from typing import TYPE_CHECKING
+
+                    if TYPE_CHECKING:
+                        from restflow.things.a import A
+                    if typing.TYPE_CHECKING:
+                        from restflow.things import a
+
+
+                    def late():
+                        from restflow.things import a
+                    """,
+            },
+            [],
+            id="type-checking and function imports do not make a circle",
+        ),
+        pytest.param(
+            {
+                "things/a.py": "from restflow.things import b\n",
+                "things/b.py": """\
+                    from typing import TYPE_CHECKING
+
+                    if TYPE_CHECKING:
+                        pass
+                    else:
+                        from restflow.things import a
+                    """,
+                "things/c.py": "class C:\n    from restflow.things import d\n",
+                "things/d.py": "from restflow.things import c\n",
+            },
+            [
+                "restflow.things.a -> restflow.things.b -> restflow.things.a",
+                "restflow.things.c -> restflow.things.d -> restflow.things.c",
+            ],
+            id="an import in a class body or an else branch counts",
+        ),
+    ],
+)
+def test_import_circles(tmp_path: Path, files: dict[str, str], circles: list[str]) -> None:
+    found = check(structure.import_cycles, tmp_path, files)
+    listed = [finding.partition("import circle ")[2].partition(" (")[0] for finding in found]
+    assert sorted(listed) == circles
 
 
 def test_relative_imports_resolve_from_a_package_and_from_a_module(tmp_path: Path) -> None:
@@ -139,55 +190,12 @@ def test_relative_imports_resolve_from_a_package_and_from_a_module(tmp_path: Pat
     assert graph["restflow.things.sub"] == {"restflow.things.a": 1, "restflow.things.b": 2}
 
 
-def test_type_checking_and_function_imports_do_not_make_a_circle(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/a.py": "from restflow.things import b\n",
-            "things/b.py": """\
-                import typing
-                from typing import TYPE_CHECKING
-
-                if TYPE_CHECKING:
-                    from restflow.things.a import A
-                if typing.TYPE_CHECKING:
-                    from restflow.things import a
-
-
-                def late():
-                    from restflow.things import a
-                """,
-        },
-    )
-    assert structure.import_cycles(load(tmp_path)) == []
-
-
-def test_an_import_in_a_class_body_or_an_else_branch_counts(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/a.py": "from restflow.things import b\n",
-            "things/b.py": """\
-                from typing import TYPE_CHECKING
-
-                if TYPE_CHECKING:
-                    pass
-                else:
-                    from restflow.things import a
-                """,
-            "things/c.py": "class C:\n    from restflow.things import d\n",
-            "things/d.py": "from restflow.things import c\n",
-        },
-    )
-    found = messages(structure.import_cycles(load(tmp_path)))
-    assert len(found) == 2
-
-
 # --------------------------------------------------------------------------- function imports
 
 
 def test_function_imports_of_required_or_standard_modules_fail(tmp_path: Path) -> None:
-    things(
+    found = check(
+        structure.function_imports,
         tmp_path,
         {
             "things/a.py": """\
@@ -201,7 +209,6 @@ def test_function_imports_of_required_or_standard_modules_fail(tmp_path: Path) -
             "things/b.py": "",
         },
     )
-    found = messages(structure.function_imports(load(tmp_path)))
     rel = "packages/restflow-things/src/restflow/things/a.py"
     required = "restflow.things is required by restflow-things, not an optional dependency"
     assert found == [
@@ -218,19 +225,20 @@ def test_function_imports_of_required_or_standard_modules_fail(tmp_path: Path) -
 def test_function_imports_of_optional_dependencies_pass(tmp_path: Path) -> None:
     make_distribution(tmp_path, "restflow-core", {"core/__init__.py": ""})
     make_distribution(tmp_path, "restflow-other", {"other/__init__.py": ""})
-    things(
+    found = check(
+        structure.function_imports,
         tmp_path,
         {
             "things/__init__.py": """\
-                def client():
-                    import redis
-                    from restflow.other import thing
-                    return redis, thing
-                """,
+            def client():
+                import redis
+                from restflow.other import thing
+                return redis, thing
+            """,
         },
         dependencies=("restflow-core>=0.1",),
     )
-    assert structure.function_imports(load(tmp_path)) == []
+    assert found == []
 
 
 def test_requirements_count_through_required_restflow_distributions(tmp_path: Path) -> None:
@@ -240,7 +248,8 @@ def test_requirements_count_through_required_restflow_distributions(tmp_path: Pa
         {"core/__init__.py": "", "exceptions/__init__.py": ""},
         dependencies=("Django>=5.2", "djangorestframework>=3.16"),
     )
-    things(
+    found = check(
+        structure.function_imports,
         tmp_path,
         {
             "things/__init__.py": """\
@@ -251,21 +260,20 @@ def test_requirements_count_through_required_restflow_distributions(tmp_path: Pa
         },
         dependencies=("restflow-core>=0.1",),
     )
-    found = messages(structure.function_imports(load(tmp_path)))
     assert len(found) == 2
     assert ": rest_framework is required by restflow-things" in found[0]
     assert ": restflow.exceptions is required by restflow-things" in found[1]
 
 
 def test_a_function_import_that_hides_a_circle_says_so(tmp_path: Path) -> None:
-    things(
+    [found] = check(
+        structure.function_imports,
         tmp_path,
         {
             "things/a.py": "from restflow.things import b\n",
             "things/b.py": "def late():\n    from restflow.things import a\n",
         },
     )
-    [found] = messages(structure.function_imports(load(tmp_path)))
     assert "it hides the import circle restflow.things.b -> restflow.things.a -> " in found
     assert found.partition("circle ")[2].startswith(
         "restflow.things.b -> restflow.things.a -> restflow.things.b: cut the circle"
@@ -273,7 +281,8 @@ def test_a_function_import_that_hides_a_circle_says_so(tmp_path: Path) -> None:
 
 
 def test_a_lazy_export_points_at_the_lazy_map(tmp_path: Path) -> None:
-    things(
+    [found] = check(
+        structure.function_imports,
         tmp_path,
         {
             "things/__init__.py": """\
@@ -284,7 +293,6 @@ def test_a_lazy_export_points_at_the_lazy_map(tmp_path: Path) -> None:
             "things/heavy.py": "",
         },
     )
-    [found] = messages(structure.function_imports(load(tmp_path)))
     assert "inside __getattr__()" in found and "map the name in _LAZY" in found
 
 
@@ -459,7 +467,8 @@ def test_a_module_over_500_lines_and_a_large_core_fail(
 
 
 def test_a_fast_path_module_reads_the_switch_and_has_a_test(tmp_path: Path) -> None:
-    things(
+    found = check(
+        structure.fast_paths,
         tmp_path,
         {
             "things/_fastpaths.py": 'import os\nON = os.environ.get("RESTFLOW_FAST_PATHS") != "0"\n',
@@ -471,16 +480,16 @@ def test_a_fast_path_module_reads_the_switch_and_has_a_test(tmp_path: Path) -> N
             "test_other.py": "import restflow.other._fastpaths\n",
         },
     )
-    assert structure.fast_paths(load(tmp_path)) == []
+    assert found == []
 
 
 def test_fast_path_modules_without_switch_test_or_place_fail(tmp_path: Path) -> None:
-    things(
+    found = check(
+        structure.fast_paths,
         tmp_path,
         {"things/deep/__init__.py": "", "things/deep/_fastpaths.py": ""},
         tests={"test_things.py": "from restflow.things import fastpaths_elsewhere\n"},
     )
-    found = messages(structure.fast_paths(load(tmp_path)))
     rel = "packages/restflow-things/src/restflow/things/deep/_fastpaths.py"
     assert found == [
         f"{rel}: sits in restflow.things.deep, not directly in a restflow.<package>",
