@@ -30,7 +30,7 @@ Rules, over every distribution in ``packages/*/`` (its import packages are the
 
 scripts/tests/test_structure.py runs the same functions (``hatch run scripts:test``;
 ``hatch run scripts:structure`` runs this script where the libraries are installed).
-Stdlib only (Python 3.11+).
+Python 3.11+ with networkx (the scripts hatch environment has it).
 """
 
 from __future__ import annotations
@@ -47,13 +47,14 @@ from _pysource import (
     Source,
     class_and_module_statements,
     code_lines,
+    digraph,
     is_private,
     library_names,
     load,
     own_object,
     private_accesses,
     shortest_path,
-    strongly_connected,
+    tangles,
     walk,
 )
 from _repo import NAMESPACE, requirement_closure
@@ -133,8 +134,8 @@ def import_cycles(source: Source) -> list[Finding]:
     findings = []
     for dist in source.distributions:
         lines = import_graph(source, dist)
-        graph = {name: set(edges) for name, edges in lines.items()}
-        for component in strongly_connected(graph):
+        graph = digraph(lines)
+        for component in tangles(graph):
             seen: set[tuple[str, ...]] = set()
             for start in component:
                 cycle = shortest_path(graph, start, start)
@@ -193,7 +194,7 @@ def function_imports(
     used: set[tuple[str, str, str]] = set()
     for dist in source.distributions:
         required = required_modules(source, dist)
-        graph = {name: set(edges) for name, edges in import_graph(source, dist).items()}
+        graph = digraph(import_graph(source, dist))
         for module in source.of(dist):
             seen: set[tuple[int, str]] = set()
             for imp in module.imports:
