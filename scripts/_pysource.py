@@ -1,7 +1,7 @@
-"""The packages' Python source, parsed once, for scripts/structure.py (stdlib only).
+"""The packages' Python source, parsed once, for scripts/structure.py.
 
 Modules of each distribution (its wheel's ``only-include`` packages) with their
-imports resolved to module names, graph helpers, and the private names of the
+imports resolved to module names, graph helpers (on networkx), and the private names of the
 libraries restflow builds on, read from their installed sources.
 """
 
@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from _repo import NAMESPACE, REPO_ROOT, Distribution, load_distributions
+import networkx as nx
+from _cli import REPO_ROOT
+from _repo import NAMESPACE, Distribution, load_distributions
 
 # Libraries whose private names restflow must not touch outside fast paths; their
 # installed sources are read (never imported) to tell their ``_names`` from restflow's.
@@ -171,66 +173,25 @@ def imports_of(module: Module, known: set[str]) -> Iterator[Import]:
 # --------------------------------------------------------------------------- graphs
 
 
-def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative; components of more than one node or with a self-edge."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-    for start in sorted(graph):
-        if start in index:
-            continue
-        work = [(start, iter(sorted(graph[start])))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph[child]))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1 or node in graph[node]:
-                    components.append(sorted(component))
-    return components
+def digraph(edges: dict[str, dict[str, int]]) -> nx.DiGraph:
+    """The graph of ``{node: {successor: anything}}``."""
+    return nx.DiGraph({node: list(successors) for node, successors in edges.items()})
 
 
-def shortest_path(graph: dict[str, set[str]], start: str, goal: str) -> list[str]:
-    """The shortest path start -> … -> goal of at least one edge (breadth first), or []."""
-    previous: dict[str, str] = {}
-    frontier = [start]
-    while frontier:
-        following = []
-        for node in frontier:
-            for child in sorted(graph.get(node, ())):
-                if child == goal:
-                    path = [node]
-                    while path[-1] != start:
-                        path.append(previous[path[-1]])
-                    return [*reversed(path), goal]
-                if child not in previous and child != start:
-                    previous[child] = node
-                    following.append(child)
-        frontier = following
-    return []
+def tangles(graph: nx.DiGraph) -> list[list[str]]:
+    """Strongly connected components of more than one node or with a self-edge, sorted."""
+    components = [sorted(c) for c in nx.strongly_connected_components(graph)]
+    return sorted(c for c in components if len(c) > 1 or graph.has_edge(c[0], c[0]))
+
+
+def shortest_path(graph: nx.DiGraph, start: str, goal: str) -> list[str]:
+    """The shortest path start -> … -> goal of at least one edge, or []."""
+    paths = [
+        nx.shortest_path(graph, child, goal)
+        for child in sorted(graph.successors(start))
+        if nx.has_path(graph, child, goal)
+    ]
+    return [start, *min(paths, key=len)] if paths else []
 
 
 # --------------------------------------------------------------------------- names

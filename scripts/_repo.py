@@ -1,65 +1,46 @@
-"""Shared, stdlib-only helpers for the repository scripts.
+"""Shared helpers for the repository scripts.
 
 Reads the monorepo's layout from the distributions' own ``pyproject.toml``
 files, so the scripts never keep a second copy of which distribution ships
 which ``restflow.<sub>`` package, where its version lives, or what it needs.
 
-Requires Python 3.11+ (``tomllib``).
+Requires Python 3.11+ (``tomllib``) and ``packaging`` (PEP 440 versions, PEP 508
+requirements), which hatch itself depends on.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+import packaging.requirements
+from _cli import REPO_ROOT
+from packaging.utils import canonicalize_name
+
 META_NAME = "restflow"
 NAMESPACE = "restflow"
 
 _VERSION_LINE = re.compile(
     r"""^(?P<head>__version__\s*=\s*)(?P<q>["'])(?P<version>[^"']+)(?P=q)""", re.M
 )
-_REQUIREMENT = re.compile(
-    r"""^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*
-        (?:\[(?P<extras>[^\]]*)\])?\s*
-        (?P<spec>[^;]*?)\s*
-        (?:;\s*(?P<marker>.*))?$""",
-    re.X,
-)
 
 
-def canonical(name: str) -> str:
-    """PEP 503 normalised project name (``Restflow_Core`` -> ``restflow-core``)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+class Requirement(packaging.requirements.Requirement):
+    """A PEP 508 requirement (``packaging``'s) whose ``name`` is canonical (PEP 503)."""
+
+    def __init__(self, raw: str) -> None:
+        super().__init__(raw)
+        self.raw = raw
+        self.name = canonicalize_name(self.name)
 
 
-@dataclass(frozen=True)
-class Requirement:
-    """A parsed PEP 508 requirement (name, extras, specifier, marker)."""
-
-    raw: str
-    name: str
-    extras: tuple[str, ...]
-    spec: str
-    marker: str
-
-    @classmethod
-    def parse(cls, raw: str) -> Requirement:
-        """Parse ``name[extra,…] spec ; marker`` (URL requirements are not supported)."""
-        match = _REQUIREMENT.match(raw)
-        if not match:
-            raise ValueError(f"cannot parse requirement {raw!r}")
-        extras = tuple(e.strip() for e in (match["extras"] or "").split(",") if e.strip())
-        return cls(
-            raw=raw,
-            name=canonical(match["name"]),
-            extras=extras,
-            spec=(match["spec"] or "").strip(),
-            marker=(match["marker"] or "").strip(),
-        )
+def is_restflow(name: str) -> bool:
+    """Whether a canonical project name is one of restflow's distributions."""
+    return name == META_NAME or name.startswith(f"{META_NAME}-")
 
 
 @dataclass
@@ -90,24 +71,22 @@ class Distribution:
 
     @property
     def dependencies(self) -> list[Requirement]:
-        return [
-            Requirement.parse(r) for r in self.pyproject.get("project", {}).get("dependencies", [])
-        ]
+        return [Requirement(r) for r in self.pyproject.get("project", {}).get("dependencies", [])]
 
     @property
     def extras(self) -> dict[str, list[Requirement]]:
         optional = self.pyproject.get("project", {}).get("optional-dependencies", {})
-        return {extra: [Requirement.parse(r) for r in reqs] for extra, reqs in optional.items()}
+        return {extra: [Requirement(r) for r in reqs] for extra, reqs in optional.items()}
 
     @property
     def restflow_requirements(self) -> list[Requirement]:
         """Unconditional requirements on other restflow distributions."""
-        return [r for r in self.dependencies if r.name.startswith(META_NAME) and not r.marker]
+        return [r for r in self.dependencies if is_restflow(r.name) and not r.marker]
 
     @property
     def wheel_stem(self) -> str:
         """The distribution part of its wheel file name (``restflow_core``)."""
-        return canonical(self.name).replace("-", "_")
+        return canonicalize_name(self.name).replace("-", "_")
 
 
 def read_version(path: Path) -> str:
@@ -127,6 +106,32 @@ def write_version(path: Path, version: str) -> str:
     if count != 1:
         raise ValueError(f"{path}: no __version__ line to replace")
     return new
+
+
+_QUOTED = re.compile(r"""(?P<q>["'])(?P<body>(?:(?!(?P=q))[^\n])+)(?P=q)""")
+
+
+def repin_meta(text: str, name: str, new: str) -> tuple[str, int]:
+    """Set every quoted ``name[extras]==version`` pin in a pyproject's text to ``new``.
+
+    Returns the new text and how many pins were changed; the rest of the text,
+    formatting included, is left as it was.
+    """
+    count = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal count
+        try:
+            req = Requirement(match["body"])
+        except packaging.requirements.InvalidRequirement:
+            return match[0]
+        pin = exact_pin(req)
+        if req.name != name or pin is None:
+            return match[0]
+        count += 1
+        return re.sub(rf"==\s*{re.escape(pin)}", f"=={new}", match[0], count=1)
+
+    return _QUOTED.sub(swap, text), count
 
 
 def subpackages_of(pyproject: dict[str, Any]) -> list[str]:
@@ -163,7 +168,7 @@ def load_distributions(root: Path = REPO_ROOT) -> dict[str, Distribution]:
         project = data.get("project")
         if not project or "name" not in project:
             continue
-        name = canonical(project["name"])
+        name = canonicalize_name(project["name"])
         version_rel = data.get("tool", {}).get("hatch", {}).get("version", {}).get("path")
         if not version_rel:
             raise ValueError(f"{pyproject_path}: no [tool.hatch.version] path")
@@ -183,7 +188,7 @@ def load_distributions(root: Path = REPO_ROOT) -> dict[str, Distribution]:
 def requirement_closure(name: str, dists: dict[str, Distribution]) -> list[str]:
     """``name`` plus every restflow distribution it needs, transitively (from pyprojects)."""
     seen: list[str] = []
-    stack = [canonical(name)]
+    stack: list[str] = [canonicalize_name(name)]
     while stack:
         current = stack.pop()
         if current in seen:
@@ -196,84 +201,41 @@ def requirement_closure(name: str, dists: dict[str, Distribution]) -> list[str]:
 
 # --------------------------------------------------------------------------- versions
 
-_VERSION = re.compile(
-    r"""^v?(?P<release>\d+(?:\.\d+)*)
-        (?:[-_.]?(?P<pre_l>a|b|rc|alpha|beta|c)[-_.]?(?P<pre_n>\d*))?
-        (?:[-_.]?post[-_.]?(?P<post>\d*))?
-        (?:[-_.]?dev[-_.]?(?P<dev>\d*))?$""",
-    re.X | re.I,
-)
-_PRE_ORDER = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2}
+
+def exact_pin(req: Requirement) -> str | None:
+    """The version of a requirement that is one ``==X`` clause (no wildcard), else None."""
+    clauses = list(req.specifier)
+    if len(clauses) == 1 and clauses[0].operator == "==" and not clauses[0].version.endswith("*"):
+        return clauses[0].version
+    return None
 
 
-def version_key(version: str) -> tuple[Any, ...]:
-    """A sort key for PEP 440 versions without epochs or local parts."""
-    match = _VERSION.match(version.strip())
-    if not match:
-        raise ValueError(f"unsupported version {version!r}")
-    release = [int(p) for p in match["release"].split(".")]
-    while len(release) > 1 and release[-1] == 0:
-        release.pop()
-    inf = float("inf")
-    if match["pre_l"]:
-        pre: tuple[float, int] = (_PRE_ORDER[match["pre_l"].lower()], int(match["pre_n"] or 0))
-    elif match["dev"] is not None and match["post"] is None:
-        pre = (-1, 0)  # 1.0.dev1 sorts before 1.0a1
-    else:
-        pre = (inf, 0)
-    post = int(match["post"] or 0) if match["post"] is not None else -1
-    dev = int(match["dev"] or 0) if match["dev"] is not None else inf
-    return (tuple(release), pre, post, dev)
+def admits(req: Requirement, version: str) -> bool:
+    """Whether ``req``'s specifier admits ``version`` (pre-releases of our own included)."""
+    return req.specifier.contains(version, prereleases=True)
 
 
-def _release(version: str) -> list[int]:
-    match = _VERSION.match(version.strip())
-    if not match:
-        raise ValueError(f"unsupported version {version!r}")
-    return [int(p) for p in match["release"].split(".")]
+class Selection(NamedTuple):
+    """The distributions a command acts on (``--only``), and where their builds go."""
+
+    root: Path
+    out: Path
+    distributions: dict[str, Distribution]
+    names: list[str]
 
 
-def specifier_contains(spec: str, version: str) -> bool:
-    """Whether ``version`` satisfies a comma-separated PEP 440 specifier (``>=0.1,<1``)."""
-    for clause in filter(None, (c.strip() for c in spec.split(","))):
-        match = re.match(r"^(~=|===|==|!=|<=|>=|<|>)\s*(.+)$", clause)
-        if not match:
-            raise ValueError(f"cannot parse specifier clause {clause!r}")
-        op, target = match.groups()
-        if op in ("==", "!=") and target.endswith(".*"):
-            prefix = _release(target[:-2])
-            padded = _release(version) + [0] * len(prefix)
-            equal = padded[: len(prefix)] == prefix
-            ok = equal if op == "==" else not equal
-        elif op == "===":
-            ok = version == target
-        elif op == "~=":
-            parts = _release(target)
-            if len(parts) < 2:
-                raise ValueError(f"~= needs at least two release parts: {clause!r}")
-            upper = ".".join(str(p) for p in [*parts[:-2], parts[-2] + 1])
-            ok = version_key(version) >= version_key(target) and version_key(version) < version_key(
-                upper + ".dev0"
-            )
-        else:
-            v, t = version_key(version), version_key(target)
-            ok = {
-                "==": v == t,
-                "!=": v != t,
-                "<=": v <= t,
-                ">=": v >= t,
-                "<": v < t,
-                ">": v > t,
-            }[op]
-        if not ok:
-            return False
-    return True
+def add_selection(parser: argparse.ArgumentParser, dist: str, only: str) -> None:
+    """``--dist`` (help ``dist``) and ``--only`` (help ``only``) for ``select``."""
+    parser.add_argument("--dist", type=Path, help=f"{dist} (default: <root>/dist)")
+    parser.add_argument("--only", nargs="+", metavar="DIST", help=f"{only} (default: all)")
 
 
-def print_columns(rows: list[tuple[str, ...]]) -> None:
-    """Print ``rows`` (the first one is the header) as aligned columns."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
-        if index == 0:
-            print("  ".join("-" * width for width in widths))
+def select(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Selection:
+    """The distributions ``--only`` names (all by default); an unknown one is a usage error."""
+    root = args.root.resolve()
+    dists = load_distributions(root)
+    names: list[str] = [canonicalize_name(n) for n in args.only] if args.only else list(dists)
+    unknown = [n for n in names if n not in dists]
+    if unknown:
+        parser.error(f"unknown distribution(s) {unknown}; known: {', '.join(dists)}")
+    return Selection(root, (args.dist or root / "dist").resolve(), dists, names)

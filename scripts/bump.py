@@ -18,12 +18,10 @@ Other distributions are left untouched; a sibling range that no longer
 admits the new version is reported as a warning (then edit that range, and
 ``python scripts/pins.py check``).  Bumping ``restflow`` itself does steps 1-2
 for the meta-package only.  ``--dry-run`` prints the diffs and writes nothing.
-Stdlib only.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import difflib
 import re
@@ -31,18 +29,19 @@ import sys
 import tomllib
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+import _cli
 from _repo import (
     META_NAME,
-    REPO_ROOT,
     Distribution,
     Requirement,
-    canonical,
+    admits,
+    exact_pin,
     load_distributions,
-    specifier_contains,
+    repin_meta,
     write_version,
 )
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 PARTS = ("major", "minor", "patch")
 UNRELEASED = re.compile(r"^##\s+\[?unreleased\]?\s*$", re.I)
@@ -55,10 +54,13 @@ class BumpError(Exception):
 
 def next_version(version: str, part: str) -> str:
     """``1.2.3`` + ``minor`` -> ``1.3.0`` (plain ``X.Y.Z`` versions only)."""
-    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
-    if not match:
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        parsed = None
+    if parsed is None or len(parsed.release) != 3 or parsed.base_version != version:
         raise BumpError(f"version {version!r} is not of the form X.Y.Z; edit it by hand")
-    major, minor, patch = (int(g) for g in match.groups())
+    major, minor, patch = parsed.release
     if part == "major":
         return f"{major + 1}.0.0"
     if part == "minor":
@@ -66,13 +68,22 @@ def next_version(version: str, part: str) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
-def _unreleased_bounds(lines: list[str], path: Path) -> tuple[int, int]:
-    """Index of the ``## [Unreleased]`` heading and of the next ``## `` heading (or len)."""
+def _unreleased(text: str, path: Path) -> tuple[list[str], list[str], list[str]]:
+    """The lines up to the ``## [Unreleased]`` heading, its entries (no blank lines around
+    them) and the lines from the next ``## `` heading on."""
+    lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if UNRELEASED.match(line.strip())), None)
     if start is None:
         raise BumpError(f"{path}: no '## [Unreleased]' heading")
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    return start, end
+    body = lines[start + 1 : end]
+    filled = [i for i, line in enumerate(body) if line.strip()]
+    entries = body[filled[0] : filled[-1] + 1] if filled else []
+    return lines[: start + 1], entries, lines[end:]
+
+
+def _joined(head: list[str], section: list[str], tail: list[str]) -> str:
+    return "\n".join([*head, "", *section, *(["", *tail] if tail else [])]) + "\n"
 
 
 def release_changelog(text: str, version: str, date: str, path: Path) -> tuple[str, int]:
@@ -80,55 +91,21 @@ def release_changelog(text: str, version: str, date: str, path: Path) -> tuple[s
 
     Returns the new text and how many non-blank lines were moved.
     """
-    lines = text.splitlines()
-    start, end = _unreleased_bounds(lines, path)
-    body = lines[start + 1 : end]
-    while body and not body[0].strip():
-        body.pop(0)
-    while body and not body[-1].strip():
-        body.pop()
-    moved = sum(1 for line in body if line.strip())
-    section = ["", f"## [{version}] - {date}", ""] + (body or [EMPTY_RELEASE_NOTE])
-    tail = lines[end:]
-    new = lines[: start + 1] + section + (["", *tail] if tail else [])
-    return "\n".join(new) + "\n", moved
+    head, entries, tail = _unreleased(text, path)
+    moved = sum(1 for line in entries if line.strip())
+    section = [f"## [{version}] - {date}", "", *(entries or [EMPTY_RELEASE_NOTE])]
+    return _joined(head, section, tail), moved
 
 
 def add_unreleased_entry(text: str, entry: str, path: Path) -> str:
     """Append ``entry`` to the end of the Unreleased section."""
-    lines = text.splitlines()
-    start, end = _unreleased_bounds(lines, path)
-    body = lines[start + 1 : end]
-    while body and not body[0].strip():
-        body.pop(0)
-    while body and not body[-1].strip():
-        body.pop()
-    body.append(entry)
-    tail = lines[end:]
-    new = lines[: start + 1] + [""] + body + (["", *tail] if tail else [])
-    return "\n".join(new) + "\n"
-
-
-def repin_meta(text: str, name: str, old: str, new: str) -> tuple[str, int]:
-    """Replace every quoted ``name[extras]==version`` pin in the meta pyproject text."""
-    stem = r"[-_.]+".join(re.escape(part) for part in re.split(r"[-_.]+", name))
-    pattern = re.compile(
-        rf"""(?P<q>["'])(?P<head>{stem}\s*(?:\[[^\]]*\])?\s*==\s*)(?P<version>[^"',;\s]+)(?P<tail>\s*(?:;[^"']*)?)(?P=q)""",
-        re.I,
-    )
-    count = 0
-
-    def swap(match: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        return f"{match['q']}{match['head']}{new}{match['tail']}{match['q']}"
-
-    return pattern.sub(swap, text), count
+    head, entries, tail = _unreleased(text, path)
+    return _joined(head, [*entries, entry], tail)
 
 
 def resolve(name: str, dists: dict[str, Distribution]) -> Distribution:
     """Find a distribution by full name, short name (``filters``) or subpackage (``caching``)."""
-    wanted = canonical(name)
+    wanted = canonicalize_name(name)
     for candidate in (wanted, f"{META_NAME}-{wanted}"):
         if candidate in dists:
             return dists[candidate]
@@ -181,7 +158,7 @@ def plan(
         elif meta is None:
             warnings.append("no meta-package found: no pin to update")
         else:
-            text, count = repin_meta(current(meta.pyproject_path), dist.name, old, new)
+            text, count = repin_meta(current(meta.pyproject_path), dist.name, new)
             if count == 0:
                 warnings.append(
                     f"{meta.pyproject_path.relative_to(root)} does not pin {dist.name}; "
@@ -197,8 +174,8 @@ def plan(
                 ]
                 stale = [
                     r.raw
-                    for r in map(Requirement.parse, reqs)
-                    if r.name == dist.name and r.spec.replace(" ", "") != f"=={new}"
+                    for r in map(Requirement, reqs)
+                    if r.name == dist.name and exact_pin(r) != new
                 ]
                 if stale:
                     raise BumpError(
@@ -219,9 +196,9 @@ def plan(
             if other.is_meta or other is dist:
                 continue
             for req in other.dependencies:
-                if req.name == dist.name and req.spec and not specifier_contains(req.spec, new):
+                if req.name == dist.name and req.specifier and not admits(req, new):
                     warnings.append(
-                        f"{other.name} requires {req.name}{req.spec}, which excludes {new}: "
+                        f"{other.name} requires {req.name}{req.specifier}, which excludes {new}: "
                         f"widen it in {other.pyproject_path.relative_to(root)} "
                         f"(bump.py leaves other packages untouched)"
                     )
@@ -229,9 +206,7 @@ def plan(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__)
     parser.add_argument(
         "distribution", help="e.g. restflow-filters, filters, or restflow (the meta-package)"
     )
@@ -246,9 +221,6 @@ def main(argv: list[str] | None = None) -> int:
         "--date",
         default=datetime.date.today().isoformat(),
         help="release date for the CHANGELOG heading (default: today, %(default)s)",
-    )
-    parser.add_argument(
-        "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
     )
     args = parser.parse_args(argv)
     root = args.root.resolve()

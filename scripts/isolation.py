@@ -13,8 +13,8 @@ For each wheel in ``dist/`` (the current version of every distribution):
    wheel's own ``Requires-Dist``), given as files from ``dist/`` so no
    ``restflow-*`` ever comes from a registry; third-party requirements come
    from the registry as usual;
-3. in that venv (``python -I``, from an empty directory) configure a minimal
-   Django, import every subpackage the distribution should provide (its own
+3. in that venv (``python -E -s -B``, from an empty directory) configure a minimal
+   Django (``scripts/isolation_usage/_django.py``), import every subpackage the distribution should provide (its own
    and those of its restflow requirements), assert every other known
    ``restflow.<sub>`` is absent (``find_spec`` is None), that ``restflow``
    is a namespace (``restflow.__file__ is None``), and that the installed
@@ -23,17 +23,15 @@ For each wheel in ``dist/`` (the current version of every distribution):
    venv: it uses the package for real (restflow-filters filters a DRF
    ``ListAPIView``) and prints ``ok``.
 
-Prints a table; exits non-zero when any distribution fails. Stdlib only.
+Prints a table; exits non-zero when any distribution fails.
 """
 
 from __future__ import annotations
 
-import argparse
 import email.parser
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,75 +40,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _repo import (
-    META_NAME,
-    REPO_ROOT,
-    Distribution,
-    Requirement,
-    canonical,
-    load_distributions,
-    print_columns,
-    specifier_contains,
-)
+import _cli
+from _repo import Distribution, Requirement, add_selection, admits, is_restflow, select
 from wheels import wheel_name
 
-# Per-distribution scripts that use the package for real in its venv (print "ok").
+# Run in each fresh venv with IN_VENV (no environment variables, no user site, no
+# bytecode written, but their own directory on sys.path, for the Django project they
+# share, _django.py): CHECKER checks what imports (argv[1]: a JSON job; it prints a JSON
+# result), and <distribution>.py, where there is one, uses the package for real
+# (prints "ok").
 USAGE_DIR = Path(__file__).resolve().parent / "isolation_usage"
-
-# Runs inside the fresh venv: argv[1] is a JSON job description; prints a JSON result.
-CHECKER = r"""
-import importlib, importlib.metadata as md, importlib.util, json, sys, traceback
-job = json.loads(sys.argv[1])
-out = {"imported": [], "absent": [], "errors": []}
-try:
-    import django
-    from django.conf import settings
-    apps = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"]
-    if "core" in job["expect"]:
-        apps.append("restflow.core")
-    settings.configure(
-        SECRET_KEY="isolation", INSTALLED_APPS=apps, USE_TZ=True,
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    )
-    django.setup()
-except Exception:
-    out["errors"].append("django setup failed:\n" + traceback.format_exc(limit=3))
-try:
-    import restflow
-    if getattr(restflow, "__file__", None) is not None:
-        out["errors"].append(
-            f"restflow is not a namespace package: restflow.__file__ = {restflow.__file__!r}"
-        )
-    out["namespace_path"] = list(restflow.__path__)
-except ImportError as exc:
-    out["errors"].append(f"import restflow failed: {exc}")
-for sub in job["expect"]:
-    try:
-        importlib.import_module("restflow." + sub)
-        out["imported"].append(sub)
-    except Exception:
-        out["errors"].append(f"import restflow.{sub} failed:\n" + traceback.format_exc(limit=4))
-for sub in job["absent"]:
-    try:
-        spec = importlib.util.find_spec("restflow." + sub)
-    except Exception as exc:
-        spec = exc
-    if spec is None:
-        out["absent"].append(sub)
-    else:
-        out["errors"].append(f"restflow.{sub} should be absent but is found: {spec!r}")
-installed = {}
-for d in md.distributions():
-    name = (d.metadata["Name"] or "").lower().replace("_", "-")
-    if name == "restflow" or name.startswith("restflow-"):
-        installed[name] = d.version
-out["installed"] = installed
-if installed != job["dists"]:
-    out["errors"].append(f"installed restflow distributions {installed} != expected {job['dists']}")
-print(json.dumps(out))
-"""
+CHECKER = USAGE_DIR / "_imports.py"
+IN_VENV = ("-E", "-s", "-B")
 
 
 @dataclass
@@ -134,7 +75,7 @@ def wheel_requirements(wheel: Path) -> list[Requirement]:
     with zipfile.ZipFile(wheel) as archive:
         meta_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         metadata = email.parser.Parser().parsestr(archive.read(meta_name).decode())
-    return [Requirement.parse(r) for r in metadata.get_all("Requires-Dist") or []]
+    return [Requirement(r) for r in metadata.get_all("Requires-Dist") or []]
 
 
 def restflow_closure(
@@ -157,26 +98,15 @@ def restflow_closure(
             continue
         wheels[current] = path
         for req in wheel_requirements(path):
-            if req.marker or not (req.name == META_NAME or req.name.startswith(META_NAME + "-")):
+            if req.marker or not is_restflow(req.name):
                 continue
-            if (
-                req.name in dists
-                and req.spec
-                and not specifier_contains(req.spec, dists[req.name].version)
-            ):
+            if req.name in dists and not admits(req, dists[req.name].version):
                 problems.append(
-                    f"{current} requires {req.name}{req.spec}, which excludes the current "
+                    f"{current} requires {req}, which excludes the current "
                     f"{req.name} {dists[req.name].version}"
                 )
             stack.append(req.name)
     return wheels, problems
-
-
-def run(
-    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run ``cmd`` capturing text output; never raises on a non-zero exit."""
-    return subprocess.run(cmd, capture_output=True, text=True, check=False, env=env, cwd=cwd)
 
 
 def check_one(
@@ -248,7 +178,7 @@ def check_one(
                 ],
             ]
         for cmd in steps:
-            proc = run(cmd, env=env, cwd=workdir)
+            proc = _cli.run(cmd, env=env, cwd=workdir)
             if proc.returncode != 0:
                 result.problems.append(
                     f"`{' '.join(cmd)}` failed:\n{(proc.stdout + proc.stderr).strip()}"
@@ -257,7 +187,7 @@ def check_one(
         job = {"expect": result.expect, "absent": result.absent, "dists": expected_dists}
         empty = workdir / "cwd"
         empty.mkdir()
-        proc = run([str(vpython), "-I", "-c", CHECKER, json.dumps(job)], env=env, cwd=empty)
+        proc = _cli.run([str(vpython), *IN_VENV, str(CHECKER), json.dumps(job)], env=env, cwd=empty)
         if proc.returncode != 0:
             result.problems.append(f"checker crashed:\n{proc.stdout}{proc.stderr}")
             return result
@@ -268,7 +198,7 @@ def check_one(
             result.problems.append(f"imported {sorted(out['imported'])}, expected {result.expect}")
         usage = USAGE_DIR / f"{name}.py"
         if usage.exists() and not result.problems:
-            proc = run([str(vpython), "-I", str(usage)], env=env, cwd=empty)
+            proc = _cli.run([str(vpython), *IN_VENV, str(usage)], env=env, cwd=empty)
             if proc.returncode != 0 or proc.stdout.strip().splitlines()[-1:] != ["ok"]:
                 result.problems.append(f"{usage.name} failed:\n{proc.stdout}{proc.stderr}")
         for path in out.get("namespace_path", []):
@@ -296,7 +226,11 @@ def resolve_python(spec: str) -> str:
             return str(candidate)
         return shutil.which(f"python{spec}") or spec
     found = shutil.which(spec) or spec
-    if run([found, "-c", ""]).returncode != 0 and spec.startswith("python") and spec[6:7].isdigit():
+    if (
+        _cli.run([found, "-c", ""]).returncode != 0
+        and spec.startswith("python")
+        and spec[6:7].isdigit()
+    ):
         return resolve_python(spec[6:])  # a pyenv shim for a version that is not enabled
     return found
 
@@ -327,22 +261,12 @@ def print_table(results: list[Result], python_label: str) -> None:
             )
         )
     print(f"isolation check ({python_label})")
-    print_columns(rows)
+    _cli.print_columns(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--dist", type=Path, help="directory with the built wheels (default: <root>/dist)"
-    )
-    parser.add_argument(
-        "--only", nargs="+", metavar="DIST", help="distributions to check (default: all)"
-    )
+    parser = _cli.parser(__doc__)
+    add_selection(parser, "directory with the built wheels", "distributions to check")
     parser.add_argument(
         "--python",
         default=sys.executable,
@@ -367,15 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    root = args.root.resolve()
-    dist_dir = (args.dist or root / "dist").resolve()
-    dists = load_distributions(root)
-    chosen = [canonical(n) for n in args.only] if args.only else list(dists)
-    unknown = [n for n in chosen if n not in dists]
-    if unknown:
-        parser.error(f"unknown distribution(s) {unknown}; known: {', '.join(dists)}")
+    _, dist_dir, dists, chosen = select(parser, args)
     python = resolve_python(args.python)
-    version = run([python, "-c", "import sys; print(sys.version.split()[0])"])
+    version = _cli.run([python, "-c", "import sys; print(sys.version.split()[0])"])
     if version.returncode != 0:
         parser.error(f"cannot run interpreter {args.python!r}")
     label = f"Python {version.stdout.strip()}, {args.installer}"

@@ -17,39 +17,22 @@
 * every sibling requirement between distributions (``restflow-core>=0.1,<1``)
   admits the current version of the required distribution, and is a range,
   not an exact pin (only the meta-package pins exactly).
-
-Stdlib only.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+import _cli
 from _repo import (
     META_NAME,
-    REPO_ROOT,
     Distribution,
-    Requirement,
+    admits,
+    exact_pin,
+    is_restflow,
     load_distributions,
-    print_columns,
-    specifier_contains,
+    repin_meta,
 )
-
-
-def _is_restflow(req: Requirement) -> bool:
-    return req.name == META_NAME or req.name.startswith(META_NAME + "-")
-
-
-def _exact_pin(req: Requirement) -> str | None:
-    """The version of an ``==X`` requirement (no other clauses), else None."""
-    spec = req.spec.replace(" ", "")
-    if spec.startswith("==") and "," not in spec and not spec.endswith(".*"):
-        return spec[2:]
-    return None
 
 
 def check(dists: dict[str, Distribution]) -> list[str]:
@@ -65,7 +48,7 @@ def check(dists: dict[str, Distribution]) -> list[str]:
         where = f"{meta.pyproject_path}"
         pinned: set[str] = set()
         for req in meta.dependencies:
-            if not _is_restflow(req):
+            if not is_restflow(req.name):
                 continue
             if req.name not in versions or req.name == META_NAME:
                 problems.append(
@@ -73,7 +56,7 @@ def check(dists: dict[str, Distribution]) -> list[str]:
                 )
                 continue
             pinned.add(req.name)
-            pin = _exact_pin(req)
+            pin = exact_pin(req)
             if pin is None:
                 problems.append(
                     f"{where}: dependency {req.raw!r} must pin exactly:"
@@ -91,13 +74,13 @@ def check(dists: dict[str, Distribution]) -> list[str]:
         passed_through: set[tuple[str, str]] = set()
         for extra, reqs in meta.extras.items():
             for req in reqs:
-                if not _is_restflow(req):
+                if not is_restflow(req.name):
                     continue
                 label = f"{where}: extra [{extra}] {req.raw!r}"
                 if req.name not in versions or req.name == META_NAME:
                     problems.append(f"{label} is not a distribution of this repository")
                     continue
-                pin = _exact_pin(req)
+                pin = exact_pin(req)
                 if pin is None:
                     problems.append(f"{label} must pin exactly: ==")
                 elif pin != versions[req.name]:
@@ -116,7 +99,7 @@ def check(dists: dict[str, Distribution]) -> list[str]:
     for name in members:
         dist = dists[name]
         for req in dist.dependencies + [r for reqs in dist.extras.values() for r in reqs]:
-            if not _is_restflow(req):
+            if not is_restflow(req.name):
                 continue
             label = f"{dist.pyproject_path}: {req.raw!r}"
             if req.name == META_NAME:
@@ -125,14 +108,14 @@ def check(dists: dict[str, Distribution]) -> list[str]:
             if req.name not in versions:
                 problems.append(f"{label}: {req.name} is not a distribution of this repository")
                 continue
-            if _exact_pin(req) is not None:
+            if exact_pin(req) is not None:
                 problems.append(
                     f"{label}: siblings use compatible ranges (e.g. >=x.y,<N); only the "
                     f"meta-package pins exactly"
                 )
-            if not req.spec:
+            if not req.specifier:
                 problems.append(f"{label}: give a range that admits {versions[req.name]}")
-            elif not specifier_contains(req.spec, versions[req.name]):
+            elif not admits(req, versions[req.name]):
                 problems.append(
                     f"{label}: does not admit the current {req.name} {versions[req.name]}"
                 )
@@ -142,12 +125,10 @@ def check(dists: dict[str, Distribution]) -> list[str]:
 def show(dists: dict[str, Distribution]) -> None:
     """Print each distribution's version and what the meta-package pins."""
     meta = dists.get(META_NAME)
-    pins = {r.name: r.spec for r in meta.dependencies} if meta else {}
+    pins = {r.name: str(r.specifier) for r in meta.dependencies} if meta else {}
     rows = [("distribution", "version", "meta pin", "sibling requirements")]
     for name, dist in dists.items():
-        siblings = ", ".join(
-            f"{r.name}{r.spec}" for r in dist.restflow_requirements if name != META_NAME
-        )
+        siblings = ", ".join(r.raw for r in dist.restflow_requirements if name != META_NAME)
         rows.append(
             (
                 name,
@@ -156,13 +137,11 @@ def show(dists: dict[str, Distribution]) -> None:
                 siblings or "-",
             )
         )
-    print_columns(rows)
+    _cli.print_columns(rows)
 
 
 def sync(dists: dict[str, Distribution]) -> list[str]:
     """Re-pin the meta-package's ``==`` pins to each distribution's current version."""
-    from bump import repin_meta
-
     meta = dists.get(META_NAME)
     if meta is None:
         return []
@@ -172,7 +151,7 @@ def sync(dists: dict[str, Distribution]) -> list[str]:
     for name, dist in dists.items():
         if name == META_NAME:
             continue
-        updated, _ = repin_meta(text, name, "", dist.version)
+        updated, _ = repin_meta(text, name, dist.version)
         if updated != text:
             changed.append(f"{name}=={dist.version}")
             text = updated
@@ -182,13 +161,8 @@ def sync(dists: dict[str, Distribution]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__)
     parser.add_argument("command", choices=("check", "show", "sync"))
-    parser.add_argument(
-        "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
-    )
     args = parser.parse_args(argv)
     dists = load_distributions(args.root.resolve())
     if args.command == "show":

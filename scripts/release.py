@@ -24,15 +24,13 @@ distribution. Other distributions are never touched.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _repo import REPO_ROOT, load_distributions
+import _cli
+from _repo import load_distributions
 from bump import resolve
 
 SCRIPTS = Path(__file__).resolve().parent
@@ -55,15 +53,12 @@ def _twine(files: list[Path], cwd: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__)
     parser.add_argument("distribution", help="e.g. restflow-filters, filters, or restflow")
     parser.add_argument("part", choices=("major", "minor", "patch"))
     parser.add_argument("--tag", action="store_true", help="commit the bump and tag it")
     parser.add_argument("--no-meta", action="store_true", help="do not re-pin the meta-package")
     parser.add_argument("--no-isolation", action="store_true", help="skip the venv installs")
-    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     py = sys.executable

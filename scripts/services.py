@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Start, stop and inspect the Redis and PostgreSQL servers the tests use.
 
-Both run as plain child processes on free 127.0.0.1 ports with their data in
-a fresh temporary directory; nothing is installed as a system service.  The
-PIDs, ports and directories go to ``<root>/.services/state.json`` and the
-connection settings to ``<root>/.services.env`` (shell ``export`` lines).
+Both run on free 127.0.0.1 ports with their data in a fresh temporary
+directory; nothing is installed as a system service.  The servers are driven
+by their own tools: ``redis-server`` and ``redis-cli`` (``ping``,
+``shutdown``); ``initdb``, ``pg_ctl`` (start, wait, status, stop),
+``pg_isready`` and ``createdb``.  The ports and directories go to
+``<root>/.services/state.json`` and the connection settings to
+``<root>/.services.env`` (shell ``export`` lines).
 
     python scripts/services.py start [--only redis|postgres]
     python scripts/services.py status [--only …]
@@ -15,38 +18,42 @@ connection settings to ``<root>/.services.env`` (shell ``export`` lines).
 stderr), so ``eval "$(python scripts/services.py start)"`` works; or
 ``source .services.env`` afterwards.  Starting twice reuses what already
 runs.  A missing server binary exits with code 2 and the install command.
+``RESTFLOW_REDIS_BIN`` and ``RESTFLOW_PG_BIN`` name the tools' directories
+when they are not found on PATH or in the usual places.
 
 Stdlib only: it runs before any virtualenv exists.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import glob
 import json
 import os
 import pwd
+import shlex
 import shutil
-import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+import _cli
+
 SERVICES = ("redis", "postgres")
 INSTALL_HINT = "apt-get install -y redis-server postgresql"
+REDIS_TOOLS = ("redis-server", "redis-cli")
+PG_TOOLS = ("initdb", "pg_ctl", "postgres", "pg_isready", "createdb")
 PG_USER = "restflow"
 PG_DB = "restflow"
 PG_OS_USER = "postgres"  # PostgreSQL refuses to run as root; used only when we are root.
 EXIT_MISSING_BINARY = 2
+PORT_ATTEMPTS = 3  # a free port can be taken by another process before the server binds it
 
 
 class ServiceError(RuntimeError):
@@ -62,55 +69,46 @@ def log(message: str) -> None:
     print(f"[services] {message}", file=sys.stderr, flush=True)
 
 
-# --------------------------------------------------------------------------- locating binaries
+# --------------------------------------------------------------------------- locating the tools
 
 
-def find_redis_server() -> str:
-    """Path of ``redis-server`` (``$RESTFLOW_REDIS_SERVER``, PATH, then usual places)."""
-    candidates = [os.environ.get("RESTFLOW_REDIS_SERVER", ""), shutil.which("redis-server") or ""]
-    candidates += [
-        "/usr/bin/redis-server",
-        "/usr/local/bin/redis-server",
-        "/usr/sbin/redis-server",
-        "/opt/homebrew/bin/redis-server",
-    ]
-    for path in candidates:
-        if path and os.access(path, os.X_OK):
-            return path
+def _find_bindir(tools: tuple[str, ...], override: str, versioned: str) -> str:
+    """The first directory holding every one of ``tools``.
+
+    Looks at ``$<override>``, the directory of ``tools[0]`` on PATH, the
+    ``versioned`` glob (newest version first), then the usual places.
+    """
+    dirs = [os.environ.get(override, "")]
+    found = shutil.which(tools[0])
+    if found:
+        dirs.append(str(Path(found).resolve().parent))
+    by_version = sorted(glob.glob(versioned), key=_version_of, reverse=True) if versioned else []
+    dirs += [*by_version, "/usr/bin", "/usr/local/bin", "/usr/local/pgsql/bin", "/opt/homebrew/bin"]
+    for directory in filter(None, dirs):
+        if all(os.access(os.path.join(directory, tool), os.X_OK) for tool in tools):
+            return directory
     raise MissingBinary(
-        f"redis-server not found (looked in PATH and /usr/bin, /usr/local/bin). "
-        f"Install it: {INSTALL_HINT}"
+        f"{', '.join(tools)} not found (looked in ${override}, PATH, {versioned or '/usr/bin'}"
+        f" and /usr/local/bin). Install them: {INSTALL_HINT}"
     )
 
 
-def _pg_version_of(bindir: str) -> tuple[int, ...]:
+def _version_of(bindir: str) -> tuple[int, ...]:
     name = Path(bindir).parent.name  # /usr/lib/postgresql/15/bin -> "15"
     try:
-        return tuple(int(p) for p in name.split("."))
+        return tuple(int(part) for part in name.split("."))
     except ValueError:
         return (0,)
 
 
-def find_pg_bindir() -> str:
-    """Directory with ``initdb`` and ``postgres``.
+def find_redis_bindir() -> str:
+    """Directory with ``redis-server`` and ``redis-cli``."""
+    return _find_bindir(REDIS_TOOLS, "RESTFLOW_REDIS_BIN", "")
 
-    Looks at ``$RESTFLOW_PG_BIN``, PATH, then /usr/lib/postgresql/*/bin (newest first).
-    """
-    dirs: list[str] = []
-    if os.environ.get("RESTFLOW_PG_BIN"):
-        dirs.append(os.environ["RESTFLOW_PG_BIN"])
-    which = shutil.which("initdb")
-    if which:
-        dirs.append(str(Path(which).resolve().parent))
-    dirs += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_pg_version_of, reverse=True)
-    dirs += ["/usr/local/pgsql/bin", "/usr/local/bin", "/opt/homebrew/bin"]
-    for d in dirs:
-        if all(os.access(os.path.join(d, exe), os.X_OK) for exe in ("initdb", "postgres")):
-            return d
-    raise MissingBinary(
-        "PostgreSQL server binaries (initdb, postgres) not found in PATH or "
-        f"/usr/lib/postgresql/*/bin. Install them: {INSTALL_HINT}"
-    )
+
+def find_pg_bindir() -> str:
+    """Directory with ``initdb``, ``pg_ctl``, ``postgres``, ``pg_isready`` and ``createdb``."""
+    return _find_bindir(PG_TOOLS, "RESTFLOW_PG_BIN", "/usr/lib/postgresql/*/bin")
 
 
 # --------------------------------------------------------------------------- state
@@ -120,7 +118,6 @@ class State:
     """The JSON state file plus the ``.services.env`` it renders."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
         self.dir = root / ".services"
         self.path = self.dir / "state.json"
         self.env_path = root / ".services.env"
@@ -136,20 +133,17 @@ class State:
         return {k: v for k, v in data.items() if k in SERVICES and isinstance(v, dict)}
 
     def save(self, data: dict[str, dict[str, Any]]) -> None:
+        if not data:
+            self.path.unlink(missing_ok=True)
+            self.env_path.unlink(missing_ok=True)
+            return
         self.dir.mkdir(exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         tmp.replace(self.path)
-        lines = env_lines(data)
-        if lines:
-            self.env_path.write_text(
-                "# written by scripts/services.py; source it\n" + "\n".join(lines) + "\n",
-                encoding="utf-8",
-            )
-        else:
-            self.env_path.unlink(missing_ok=True)
-        if not data:
-            self.path.unlink(missing_ok=True)
+        lines = "\n".join(env_lines(data))
+        header = "# written by scripts/services.py; source it\n"
+        self.env_path.write_text(f"{header}{lines}\n", encoding="utf-8")
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -157,30 +151,28 @@ class State:
         self.dir.mkdir(exist_ok=True)
         with open(self.dir / "lock", "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+            yield
+
+
+def env_vars(data: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The connection settings of the services recorded in ``data``."""
+    found: dict[str, str] = {}
+    if "redis" in data:
+        found["REDIS_URL"] = f"redis://127.0.0.1:{data['redis']['port']}/0"
+    if "postgres" in data:
+        pg = data["postgres"]
+        found["DATABASE_URL"] = f"postgres://{pg['user']}@127.0.0.1:{pg['port']}/{pg['database']}"
+        found |= {"RESTFLOW_PG_HOST": "127.0.0.1", "RESTFLOW_PG_PORT": str(pg["port"])}
+        found |= {"RESTFLOW_PG_USER": pg["user"], "RESTFLOW_PG_NAME": pg["database"]}
+    return found
 
 
 def env_lines(data: dict[str, dict[str, Any]]) -> list[str]:
     """``export`` lines for the services recorded in ``data``."""
-    lines: list[str] = []
-    if "redis" in data:
-        lines.append(f"export REDIS_URL=redis://127.0.0.1:{data['redis']['port']}/0")
-    if "postgres" in data:
-        pg = data["postgres"]
-        lines += [
-            f"export DATABASE_URL=postgres://{pg['user']}@127.0.0.1:{pg['port']}/{pg['database']}",
-            "export RESTFLOW_PG_HOST=127.0.0.1",
-            f"export RESTFLOW_PG_PORT={pg['port']}",
-            f"export RESTFLOW_PG_USER={pg['user']}",
-            f"export RESTFLOW_PG_NAME={pg['database']}",
-        ]
-    return lines
+    return [f"export {name}={value}" for name, value in env_vars(data).items()]
 
 
-# --------------------------------------------------------------------------- processes
+# --------------------------------------------------------------------------- running the tools
 
 
 def free_port() -> int:
@@ -190,63 +182,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether ``pid`` exists and is not a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def pid_is(pid: int, needle: str) -> bool:
-    """Whether ``pid`` is alive and its command line mentions ``needle`` (PID reuse guard)."""
-    if not pid_alive(pid):
-        return False
-    try:
-        cmdline = (
-            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        )
-    except OSError:
-        return True  # no /proc (not Linux): trust the PID
-    return needle in cmdline
-
-
-def wait_gone(pid: int, timeout: float) -> bool:
-    """Wait up to ``timeout`` seconds for ``pid`` to exit."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reap it if it happens to be our child
-        if not pid_alive(pid):
-            return True
-        time.sleep(0.05)
-    return not pid_alive(pid)
-
-
-def terminate(pid: int, first: signal.Signals, timeout: float, group: bool = True) -> None:
-    """Send ``first`` to ``pid``; after ``timeout`` s, SIGKILL it (and its process group)."""
-    if not pid_alive(pid):
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, first)
-    if wait_gone(pid, timeout):
-        return
-    log(f"pid {pid} ignored {first.name} for {timeout:.0f}s; sending SIGKILL")
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        if group:
-            os.killpg(pid, signal.SIGKILL)
-        else:
-            os.kill(pid, signal.SIGKILL)
-    wait_gone(pid, 5)
-
-
 def log_tail(path: Path, lines: int = 20) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -254,8 +189,19 @@ def log_tail(path: Path, lines: int = 20) -> str:
         return "(no log)"
 
 
-def _os_user_kwargs() -> dict[str, Any]:
-    """Popen arguments that drop root to the ``postgres`` OS user (nothing when not root)."""
+def on_free_port(launch: Callable[[int], dict[str, Any]], logfile: Path) -> dict[str, Any]:
+    """``launch(port)`` on a free port; on another one when a process took it meanwhile."""
+    for attempt in range(PORT_ATTEMPTS):
+        try:
+            return launch(free_port())
+        except ServiceError:
+            if attempt == PORT_ATTEMPTS - 1 or "already in use" not in log_tail(logfile):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _as_pg_user() -> dict[str, Any]:
+    """subprocess arguments that drop root to the ``postgres`` OS user (nothing when not root)."""
     if os.geteuid() != 0:
         return {}
     try:
@@ -268,296 +214,170 @@ def _os_user_kwargs() -> dict[str, Any]:
     return {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
 
 
-def _chown_for_pg(path: Path) -> None:
+def _owned_by_pg(path: Path) -> Path:
     if os.geteuid() == 0:
         pw = pwd.getpwnam(PG_OS_USER)
         os.chown(path, pw.pw_uid, pw.pw_gid)
+    return path
 
 
-# --------------------------------------------------------------------------- protocol probes
+# --------------------------------------------------------------------------- Redis
 
 
-def redis_ping(port: int, timeout: float = 1.0) -> bool:
-    """Whether a Redis server answers PING on 127.0.0.1:port."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _pg_read(sock: socket.socket) -> tuple[bytes, bytes]:
-    header = b""
-    while len(header) < 5:
-        chunk = sock.recv(5 - len(header))
-        if not chunk:
-            raise ConnectionError("server closed the connection")
-        header += chunk
-    kind, length = header[:1], struct.unpack("!I", header[1:])[0]
-    body = b""
-    while len(body) < length - 4:
-        chunk = sock.recv(length - 4 - len(body))
-        if not chunk:
-            raise ConnectionError("server closed the connection")
-        body += chunk
-    return kind, body
-
-
-def _pg_error_text(body: bytes) -> str:
-    fields = {f[:1]: f[1:].decode(errors="replace") for f in body.split(b"\0") if f}
-    return fields.get(b"M", "unknown error")
-
-
-def pg_session(
-    port: int, user: str, database: str, statements: tuple[str, ...] = (), timeout: float = 3.0
-) -> None:
-    """Connect over TCP with trust auth, run ``statements`` (simple query protocol), disconnect.
-
-    Raises ``ConnectionError``/``OSError`` when the server does not accept the
-    connection, and ``ServiceError`` when a statement fails.
-    """
-    params = b"".join(
-        k.encode() + b"\0" + v.encode() + b"\0"
-        for k, v in (
-            ("user", user),
-            ("database", database),
-            ("application_name", "restflow-services"),
-        )
+def redis_cli(bindir: str, port: int, *command: str) -> subprocess.CompletedProcess[str]:
+    return _cli.run(
+        [os.path.join(bindir, "redis-cli"), "-h", "127.0.0.1", "-p", str(port), *command]
     )
-    payload = struct.pack("!I", 196608) + params + b"\0"
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(struct.pack("!I", len(payload) + 4) + payload)
-        while True:  # authentication and start-up parameters, up to ReadyForQuery
-            kind, body = _pg_read(sock)
-            if kind == b"E":
-                raise ConnectionError(_pg_error_text(body))
-            if kind == b"R" and struct.unpack("!I", body[:4])[0] != 0:
-                raise ServiceError(
-                    "PostgreSQL asked for a password; expected trust authentication on loopback"
-                )
-            if kind == b"Z":
-                break
-        for sql in statements:
-            query = sql.encode() + b"\0"
-            sock.sendall(b"Q" + struct.pack("!I", len(query) + 4) + query)
-            error = None
-            while True:
-                kind, body = _pg_read(sock)
-                if kind == b"E":
-                    error = _pg_error_text(body)
-                if kind == b"Z":
-                    break
-            if error:
-                raise ServiceError(f"{sql!r} failed: {error}")
-        sock.sendall(b"X" + struct.pack("!I", 4))
+
+
+def redis_ping(port: int, bindir: str | None = None) -> bool:
+    """Whether a Redis server answers PING on 127.0.0.1:port."""
+    answer = redis_cli(bindir or find_redis_bindir(), port, "ping")
+    return answer.returncode == 0 and answer.stdout.strip() == "PONG"
+
+
+def start_redis(timeout: float) -> dict[str, Any]:
+    """Launch redis-server on a free loopback port, its working directory a temp dir."""
+    bindir = find_redis_bindir()
+    tmp = Path(tempfile.mkdtemp(prefix="restflow-redis-"))
+    logfile = tmp / "redis.log"
+
+    def launch(port: int) -> dict[str, Any]:
+        options = {"port": port, "bind": "127.0.0.1", "dir": tmp, "logfile": logfile}
+        options |= {"save": "", "appendonly": "no", "daemonize": "no", "protected-mode": "yes"}
+        cmd = [os.path.join(bindir, "redis-server")]
+        cmd += [arg for key, value in options.items() for arg in (f"--{key}", str(value))]
+        server = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while not redis_ping(port, bindir):
+            code = server.poll()
+            if code is not None or time.monotonic() > deadline:
+                server.kill()
+                server.wait()
+                why = f"exited with code {code}" if code is not None else "did not answer PING"
+                raise ServiceError(f"redis-server {why}; log {logfile}:\n{log_tail(logfile)}")
+            time.sleep(0.05)
+        return {"pid": server.pid, "port": port, "dir": str(tmp), "bindir": bindir}
+
+    try:
+        return on_free_port(launch, logfile)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def redis_running(info: dict[str, Any]) -> bool:
+    """Whether the recorded Redis answers on its port and is the recorded process."""
+    answer = redis_cli(info["bindir"], int(info["port"]), "info", "server")
+    return answer.returncode == 0 and f"process_id:{info['pid']}" in answer.stdout.split()
+
+
+def stop_redis(info: dict[str, Any]) -> None:
+    redis_cli(info["bindir"], int(info["port"]), "shutdown", "nosave")
+
+
+# --------------------------------------------------------------------------- PostgreSQL
 
 
 def pg_ready(port: int, user: str = PG_USER, database: str = "postgres") -> bool:
-    """Whether PostgreSQL on 127.0.0.1:port accepts a connection."""
+    """Whether PostgreSQL on 127.0.0.1:port accepts connections (``pg_isready``)."""
+    cmd = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port), "-U", user, "-d", database]
+    return _cli.run([os.path.join(find_pg_bindir(), cmd[0]), *cmd[1:]]).returncode == 0
+
+
+def pg_ctl(info: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
+    """``pg_ctl <args> -D <data>``, as the ``postgres`` OS user when we are root."""
+    command = [os.path.join(info["bindir"], "pg_ctl"), *args, "-D", info["data"]]
+    return _cli.run(command, cwd=info["dir"], **_as_pg_user())
+
+
+def start_postgres(timeout: float) -> dict[str, Any]:
+    """``initdb`` a fresh cluster in a temp dir, ``pg_ctl start`` it on a free loopback port."""
+    bindir = find_pg_bindir()
+    as_pg_user = _as_pg_user()
+    tmp = Path(tempfile.mkdtemp(prefix="restflow-pg-"))
+    tmp.chmod(0o755)  # the postgres OS user must be able to enter it
+    data, sockets = tmp / "data", tmp / "sockets"
+    for directory in (data, sockets):
+        directory.mkdir(mode=0o700)
+        _owned_by_pg(directory)
+    logfile = tmp / "postgres.log"
+    logfile.touch()
+    _owned_by_pg(logfile)
+    info = {"dir": str(tmp), "data": str(data), "bindir": bindir, "log": str(logfile)}
+    info |= {"user": PG_USER, "database": PG_DB}
+
+    def launch(port: int) -> dict[str, Any]:
+        settings = {"listen_addresses": "127.0.0.1", "unix_socket_directories": sockets}
+        settings |= {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+        settings |= {"max_connections": 200}
+        options = [
+            f"-p {port}",
+            *(f"-c {key}={shlex.quote(str(v))}" for key, v in settings.items()),
+        ]
+        wait = ["-w", "-t", str(max(1, int(timeout)))]
+        started = pg_ctl(info, "start", *wait, "-l", str(logfile), "-o", " ".join(options))
+        if started.returncode != 0:
+            raise ServiceError(
+                f"pg_ctl start failed: {started.stderr.strip()}\n{log_tail(logfile)}"
+            )
+        pid = int((data / "postmaster.pid").read_text().split()[0])
+        return {**info, "pid": pid, "port": port}
+
     try:
-        pg_session(port, user, database, timeout=1.0)
-        return True
-    except (OSError, ConnectionError, ServiceError):
-        return False
+        init = [os.path.join(bindir, "initdb"), "-D", str(data), "-U", PG_USER]
+        init += ["--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]
+        result = _cli.run(init, cwd=tmp, **as_pg_user)
+        if result.returncode != 0:
+            raise ServiceError(f"initdb failed (code {result.returncode}):\n{result.stderr}")
+        running = on_free_port(launch, logfile)
+        where = ["-h", "127.0.0.1", "-p", str(running["port"]), "-U", PG_USER]
+        created = _cli.run([os.path.join(bindir, "createdb"), *where, "-O", PG_USER, PG_DB])
+        if created.returncode != 0:
+            stop_postgres(running, timeout)
+            raise ServiceError(f"createdb {PG_DB} failed: {created.stderr.strip()}")
+        return running
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def postgres_running(info: dict[str, Any]) -> bool:
+    """Whether ``pg_ctl status`` finds the recorded cluster's server running."""
+    return Path(info["data"]).is_dir() and pg_ctl(info, "status").returncode == 0
+
+
+def stop_postgres(info: dict[str, Any], timeout: float) -> None:
+    """``pg_ctl stop`` in fast mode; immediate mode when that does not finish in time."""
+    wait = ["-w", "-t", str(max(1, int(timeout)))]
+    if pg_ctl(info, "stop", "-m", "fast", *wait).returncode != 0:
+        log("postgres: fast shutdown did not finish; immediate shutdown")
+        pg_ctl(info, "stop", "-m", "immediate", *wait)
 
 
 # --------------------------------------------------------------------------- services
 
 
 def is_running(name: str, info: dict[str, Any]) -> bool:
-    """Whether the recorded process still runs (and is the right program)."""
-    needle = "redis-server" if name == "redis" else "postgres"
-    return bool(info.get("pid")) and pid_is(int(info["pid"]), needle)
-
-
-def _wait_until(
-    check: Any, proc: subprocess.Popen[bytes], what: str, logfile: Path, timeout: float
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise ServiceError(
-                f"{what} exited with code {proc.returncode} while starting; log {logfile}:\n"
-                f"{log_tail(logfile)}"
-            )
-        if check():
-            return
-        time.sleep(0.1)
-    raise ServiceError(
-        f"{what} did not accept connections within {timeout:.0f}s;"
-        f" log {logfile}:\n{log_tail(logfile)}"
-    )
-
-
-def start_redis(timeout: float) -> dict[str, Any]:
-    """Launch redis-server on a free loopback port with an in-temp-dir working directory."""
-    binary = find_redis_server()
-    tmp = Path(tempfile.mkdtemp(prefix="restflow-redis-"))
-    logfile = tmp / "redis.log"
-    for attempt in range(3):
-        port = free_port()
-        cmd = [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--protected-mode",
-            "yes",
-            "--dir",
-            str(tmp),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--daemonize",
-            "no",
-            "--logfile",
-            str(logfile),
-            "--databases",
-            "16",
-        ]
-        proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=tmp,
-        )
-        try:
-            _wait_until(lambda port=port: redis_ping(port), proc, "redis-server", logfile, timeout)
-        except ServiceError:
-            terminate(proc.pid, signal.SIGTERM, 5)
-            if attempt == 2 or "Address already in use" not in log_tail(logfile):
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            continue  # lost a race for the port: try another
-        return {
-            "pid": proc.pid,
-            "port": port,
-            "dir": str(tmp),
-            "binary": binary,
-            "log": str(logfile),
-        }
-    raise AssertionError("unreachable")
-
-
-def start_postgres(timeout: float) -> dict[str, Any]:
-    """initdb a fresh cluster in a temp dir and run ``postgres`` on a free loopback port."""
-    bindir = find_pg_bindir()
-    user_kwargs = _os_user_kwargs()
-    tmp = Path(tempfile.mkdtemp(prefix="restflow-pg-"))
-    os.chmod(tmp, 0o755)  # the postgres OS user must be able to enter it
-    data = tmp / "data"
-    sockets = tmp / "sockets"
-    for d in (data, sockets):
-        d.mkdir(mode=0o700)
-        _chown_for_pg(d)
-    logfile = tmp / "postgres.log"
-    logfile.touch()
-    _chown_for_pg(logfile)
+    """Whether the recorded server still runs, checked with its own tools."""
     try:
-        with open(tmp / "initdb.log", "wb") as out:
-            result = subprocess.run(
-                [
-                    os.path.join(bindir, "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    PG_USER,
-                    "--auth=trust",
-                    "--encoding=UTF8",
-                    "--no-locale",
-                    "--no-sync",
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=tmp,
-                check=False,
-                **user_kwargs,
-            )
-        if result.returncode != 0:
-            raise ServiceError(
-                f"initdb failed (code {result.returncode}):\n{log_tail(tmp / 'initdb.log')}"
-            )
-        for attempt in range(3):
-            port = free_port()
-            cmd = [
-                os.path.join(bindir, "postgres"),
-                "-D",
-                str(data),
-                "-p",
-                str(port),
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                f"unix_socket_directories={sockets}",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=200",
-                "-c",
-                "logging_collector=off",
-            ]
-            with open(logfile, "ab") as out:
-                proc = subprocess.Popen(
-                    cmd,
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                    cwd=tmp,
-                    **user_kwargs,
-                )
-            try:
-                _wait_until(lambda port=port: pg_ready(port), proc, "postgres", logfile, timeout)
-            except ServiceError:
-                terminate(proc.pid, signal.SIGINT, 10)
-                if attempt == 2 or "already in use" not in log_tail(logfile):
-                    raise
-                continue
-            try:
-                pg_session(
-                    port, PG_USER, "postgres", (f'CREATE DATABASE "{PG_DB}" OWNER "{PG_USER}"',)
-                )
-            except Exception:
-                terminate(proc.pid, signal.SIGINT, 10)
-                raise
-            return {
-                "pid": proc.pid,
-                "port": port,
-                "dir": str(tmp),
-                "data": str(data),
-                "bindir": bindir,
-                "user": PG_USER,
-                "database": PG_DB,
-                "log": str(logfile),
-            }
-        raise AssertionError("unreachable")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        return redis_running(info) if name == "redis" else postgres_running(info)
+    except (KeyError, OSError, ServiceError):  # a state file from an older version
+        return False
 
 
 def stop_service(name: str, info: dict[str, Any], timeout: float) -> None:
-    """Stop the recorded process by PID and delete its temp directory."""
-    pid = int(info.get("pid") or 0)
-    if pid and is_running(name, info):
-        if name == "postgres":
-            # SIGINT is PostgreSQL's "fast" shutdown (what pg_ctl stop -m fast sends).
-            terminate(pid, signal.SIGINT, timeout)
+    """Stop the recorded server with its own tool and delete its temp directory."""
+    if is_running(name, info):
+        if name == "redis":
+            stop_redis(info)
         else:
-            terminate(pid, signal.SIGTERM, timeout)
-        log(f"{name}: stopped pid {pid}")
+            stop_postgres(info, timeout)
+        log(f"{name}: stopped pid {info['pid']}")
     else:
-        log(f"{name}: pid {pid} was not running")
+        log(f"{name}: pid {info.get('pid')} was not running")
     directory = info.get("dir")
     if directory and Path(directory).name.startswith(("restflow-redis-", "restflow-pg-")):
         shutil.rmtree(directory, ignore_errors=True)
@@ -581,13 +401,8 @@ def cmd_start(state: State, only: str | None, timeout: float) -> int:
                 log(f"{name}: already running (pid {info['pid']}, port {info['port']})")
                 continue
             if info:
-                log(
-                    f"{name}: recorded pid {info.get('pid')} is gone;"
-                    " cleaning up and starting a new one"
-                )
-                stop_service(name, info, timeout)
-                data.pop(name)
-                state.save(data)
+                log(f"{name}: recorded server is gone; cleaning up and starting a new one")
+                stop_service(name, data.pop(name), timeout)
             try:
                 data[name] = start_redis(timeout) if name == "redis" else start_postgres(timeout)
             except MissingBinary as exc:
@@ -619,7 +434,6 @@ def cmd_stop(state: State, only: str | None, timeout: float) -> int:
                 state.save(data)
             else:
                 log(f"{name}: not started by this script")
-        state.save(data)
     return 0
 
 
@@ -628,28 +442,21 @@ def cmd_status(state: State, only: str | None) -> int:
     code = 0
     for name in selected(only):
         info = data.get(name)
-        if not info:
-            print(f"{name:<9} stopped")
-            code = 1
-            continue
-        running = is_running(name, info)
-        port = int(info["port"])
-        answers = (
-            redis_ping(port) if name == "redis" else pg_ready(port, info["user"], info["database"])
-        )
-        status = (
-            "running"
-            if running and answers
-            else ("not answering" if running else "dead (stale state)")
-        )
+        status = "stopped" if not info else "running" if is_running(name, info) else "not running"
         if status != "running":
             code = 1
-        print(f"{name:<9} {status:<19} pid={info['pid']} port={port} dir={info['dir']}")
+        details = f" pid={info['pid']} port={info['port']} dir={info['dir']}" if info else ""
+        print(f"{name:<9} {status:<12}{details}".rstrip())
     return code
 
 
+def running(state: State, only: str | None = None) -> dict[str, dict[str, Any]]:
+    """The recorded services that still run."""
+    return {k: v for k, v in state.load().items() if k in selected(only) and is_running(k, v)}
+
+
 def cmd_env(state: State, only: str | None) -> int:
-    data = {k: v for k, v in state.load().items() if k in selected(only) and is_running(k, v)}
+    data = running(state, only)
     if not data:
         print(
             "error: no service is running; run: python scripts/services.py start", file=sys.stderr
@@ -660,17 +467,9 @@ def cmd_env(state: State, only: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__, root="repository root holding .services/ and .services.env")
     parser.add_argument("command", choices=("start", "stop", "status", "env"))
     parser.add_argument("--only", choices=SERVICES, help="act on one service only")
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=REPO_ROOT,
-        help="repository root holding .services/ and .services.env (default: %(default)s)",
-    )
     parser.add_argument(
         "--timeout",
         type=float,

@@ -30,36 +30,34 @@ Rules, over every distribution in ``packages/*/`` (its import packages are the
 
 scripts/tests/test_structure.py runs the same functions (``hatch run scripts:test``;
 ``hatch run scripts:structure`` runs this script where the libraries are installed).
-Stdlib only (Python 3.11+).
+Python 3.11+ with networkx (the scripts hatch environment has it).
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 import itertools
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+import _cli
 from _pysource import (
     Source,
     class_and_module_statements,
     code_lines,
+    digraph,
     is_private,
     library_names,
     load,
     own_object,
     private_accesses,
     shortest_path,
-    strongly_connected,
+    tangles,
     walk,
 )
-from _repo import NAMESPACE, REPO_ROOT, requirement_closure
+from _repo import NAMESPACE, requirement_closure
 
 __all__ = ["RULES", "Finding", "Source", "code_lines", "library_names", "load", "main"]
 
@@ -136,8 +134,8 @@ def import_cycles(source: Source) -> list[Finding]:
     findings = []
     for dist in source.distributions:
         lines = import_graph(source, dist)
-        graph = {name: set(edges) for name, edges in lines.items()}
-        for component in strongly_connected(graph):
+        graph = digraph(lines)
+        for component in tangles(graph):
             seen: set[tuple[str, ...]] = set()
             for start in component:
                 cycle = shortest_path(graph, start, start)
@@ -196,7 +194,7 @@ def function_imports(
     used: set[tuple[str, str, str]] = set()
     for dist in source.distributions:
         required = required_modules(source, dist)
-        graph = {name: set(edges) for name, edges in import_graph(source, dist).items()}
+        graph = digraph(import_graph(source, dist))
         for module in source.of(dist):
             seen: set[tuple[int, str]] = set()
             for imp in module.imports:
@@ -236,7 +234,7 @@ def function_imports(
                     )
                 )
     files = {module.rel for module in source.modules.values()}
-    in_repository = source.root.resolve() == REPO_ROOT.resolve()
+    in_repository = source.root.resolve() == _cli.REPO_ROOT.resolve()
     for key in sorted(set(exceptions) - used):
         if key[0] not in files and not in_repository:
             continue  # an entry about this repository, while another tree is checked
@@ -417,11 +415,8 @@ def report(rule: str, findings: list[Finding]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__)
     parser.add_argument("--rule", nargs="+", choices=list(RULES), help="check these rules only")
-    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the repository root")
     args = parser.parse_args(argv)
     source = load(args.root.resolve())
     broken = 0

@@ -4,20 +4,26 @@
     python scripts/test-all.py              # everything (the README's test command)
     python scripts/test-all.py --list       # the plan, without running it
     python scripts/test-all.py --only core it-core   # steps whose name contains a word
+    python scripts/test-all.py --kind check tests    # steps of these kinds
+    python scripts/test-all.py --github-matrix       # the whole matrix, for ci.yml
+
+The test matrix has one source, hatch.toml: its matrix environments and their
+variants are read from there; this script only chooses the slice CI runs, and the
+GitHub workflow (.github/workflows/ci.yml) runs the whole matrix from
+``--github-matrix`` (scripts/tests/test_matrix.py checks the three agree).
 
 Steps, in order:
 
-1. start Redis and PostgreSQL (``scripts/services.py start``) and export
-   their URLs to every later step;
+1. start Redis and PostgreSQL (``scripts/services.py``) and export their
+   URLs to every later step;
 2. ``lint`` and ``types`` (hatch environments), the wheel check
    (``scripts/wheels.py``), the isolation check (``scripts/isolation.py``,
    from the wheels and from the sdists), the documentation site build
-   (``mkdocs build --strict``), the pin check (``scripts/pins.py check``), the scripts' own tests, and the
-   example project's smoke test;
+   (``mkdocs build --strict``), the pin check (``scripts/pins.py check``),
+   the scripts' own tests, and the example project's smoke test;
 3. each per-package hatch environment and each ``tests-integration/``
-   combination on the oldest (Python 3.11 + Django 5.2) and the newest
-   (Python 3.13 + Django 6.x) supported pair, and restflow-core and the full
-   combination on Python 3.12 + Django 6.x too;
+   combination on its oldest (Python 3.11 + Django 5.2) and its newest
+   (Python 3.13 + Django 6.x) pair, and the variants ``EXTRA`` names;
 4. the newest releases (``newest``): Python 3.13 with the newest Django, DRF,
    asgiref, redis-py and django-redis, pre-releases included, under the suites
    of the packages with fast paths, once as is and once with
@@ -25,56 +31,81 @@ Steps, in order:
 
 Every step runs even when an earlier one failed; the services are stopped at
 the end whatever happens (unless they were already running before: then
-they belong to someone else and stay up). Exits 1 when any step failed. With ``CI=true``, a
-service that cannot start is a failure (the tests that need it would skip).
+they belong to someone else and stay up). Exits 1 when any step failed. With
+``CI=true``, a service that cannot start is a failure (the tests that need it
+would skip).
 
-Needs Python 3.11+ and hatch (``pip install hatch``). Interpreters are
-never downloaded: the pyenv versions 3.11, 3.12 and 3.13 are made visible
-through ``PYENV_VERSION`` when pyenv is there, else ``python3.1x`` must be on
-PATH. Stdlib only.
+Needs Python 3.11+ and hatch (``pip install hatch``, which brings ``packaging``
+for the wheel, isolation and pin checks). Interpreters are never downloaded:
+the pyenv versions of hatch.toml's Pythons are made visible through
+``PYENV_VERSION`` when pyenv is there, else ``python3.1x`` must be on PATH.
+This script itself is stdlib only.
 """
 
 from __future__ import annotations
 
-import argparse
+import contextlib
+import importlib.util
+import io
+import itertools
+import json
 import os
 import re
-import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-PYTHONS = ("3.11", "3.12", "3.13")
-BASE = "py3.11-django5.2"
-PACKAGES = ("core", "filters", "cache", "jwt", "views", "spectacular", "meta")
-COMBINATIONS = (
-    "core",
-    "filters",
-    "cache",
-    "cache-redis",
-    "cache-rq",
-    "cache-dramatiq",
-    "cache-djangoq",
-    "cache-celery",
-    "jwt",
-    "jwt-cache",
-    "views",
-    "views-filters",
-    "views-cache",
-    "views-jwt",
-    "spectacular",
-    "full",
-    "example",
-    "hostile",
+import _cli
+import services
+
+REPO = _cli.REPO_ROOT
+HATCH = tomllib.loads((REPO / "hatch.toml").read_text(encoding="utf-8"))
+
+
+def hatch_matrix(config: dict[str, Any] = HATCH) -> dict[str, list[str]]:
+    """hatch.toml's matrix environments: {environment: its variants, in hatch's order}.
+
+    Variants are named as hatch names them: ``py<python>`` and, for the other
+    variables, the ``matrix-name-format`` (``django6``, ``drf3.16``), joined by ``-``.
+    """
+    envs = config["envs"]
+    found: dict[str, list[str]] = {}
+    for env, table in envs.items():
+        form = table.get("matrix-name-format", envs["default"].get("matrix-name-format", "{value}"))
+        for axes in table.get("matrix", []):
+            names = [
+                [
+                    f"py{v}" if var in ("py", "python") else form.format(variable=var, value=v)
+                    for v in values
+                ]
+                for var, values in axes.items()
+            ]
+            found.setdefault(env, []).extend("-".join(combo) for combo in itertools.product(*names))
+    return found
+
+
+# The test matrix is hatch.toml's; what follows is only which slice of it CI runs
+# (scripts/tests/test_matrix.py checks that every name here is in hatch.toml, and that
+# .github/workflows/ci.yml runs the whole matrix through `--github-matrix`).
+MATRIX = hatch_matrix()
+PYTHONS = sorted(
+    {
+        variant.split("-")[0].removeprefix("py")
+        for variants in MATRIX.values()
+        for variant in variants
+    },
+    key=lambda version: [int(part) for part in version.split(".")],
 )
-NEWEST = "py3.13-django6"
-# Also on Python 3.12 + Django 6.x.
+# Every other matrix environment (the per-package ones, and it-* for the combinations of
+# tests-integration/) runs on its oldest and its newest pair; these run only where EXTRA says.
+SLICED = ("spectacular-full", "compat")
 EXTRA = (
+    # also on Python 3.12 + Django 6.x
     "core.py3.12-django6",
     "it-full.py3.12-django6",
     # restflow-spectacular with the packages it describes
@@ -84,6 +115,8 @@ EXTRA = (
     "compat.py3.11-django5.2-drf3.16",
     "compat.py3.12-django5.2-drf3.17",
 )
+NEWEST_ENV = "newest"  # not a matrix: the newest releases, fast paths on and forced off
+SERVICES_TIMEOUT = 30.0
 
 PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)")
 PYTEST_SUMMARY = re.compile(r"^=*\s*(?:\d+ \w+(?:, )?)+.* in [\d.]+s")
@@ -152,47 +185,41 @@ def start_services() -> tuple[Step, bool]:
     """Start Redis and PostgreSQL; return the step and whether they were running already."""
     step = Step("services", "setup", [sys.executable, "scripts/services.py", "start"])
     banner("services: start Redis and PostgreSQL")
-    script = REPO / "scripts" / "services.py"
-    if not script.exists():
-        step.result, step.note = "skipped", "scripts/services.py does not exist yet"
-        print(step.note, flush=True)
-        return step, True
-    status = [sys.executable, str(script), "status"]
-    already = subprocess.run(status, cwd=REPO, capture_output=True, check=False).returncode == 0
+    state = services.State(REPO)
+    already = set(services.running(state)) == set(services.SERVICES)
     if already:
         print("already running (started by someone else): they stay up afterwards", flush=True)
     started = time.monotonic()
-    proc = subprocess.run(step.command, cwd=REPO, stdout=subprocess.PIPE, text=True, check=False)
+    with contextlib.redirect_stdout(io.StringIO()):  # its export lines: os.environ below
+        code = services.cmd_start(state, None, SERVICES_TIMEOUT)
     step.seconds = time.monotonic() - started
-    exported = []
-    for line in proc.stdout.splitlines():
-        match = re.match(r"^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$", line)
-        if match:
-            name, value = match.groups()
-            os.environ[name] = shlex.split(value)[0] if value.strip() else ""
-            exported.append(name)
-    print(f"exported: {', '.join(exported) or 'nothing'}", flush=True)
-    if proc.returncode == 0:
+    exported = services.env_vars(state.load())
+    os.environ.update(exported)
+    step.note = ", ".join(exported)
+    print(f"exported: {step.note or 'nothing'}", flush=True)
+    if code == 0:
         step.result = "ok"
-        step.note = ", ".join(exported)
     else:
         step.result = "FAIL" if ci() else "skipped"
-        step.note = f"services.py exited {proc.returncode}; tests needing Redis/PostgreSQL skip"
+        step.note = f"services.py start exited {code}; tests needing Redis/PostgreSQL skip"
         print(step.note, flush=True)
     return step, already
 
 
 def stop_services() -> None:
-    script = REPO / "scripts" / "services.py"
-    if script.exists():
-        banner("services: stop")
-        subprocess.run([sys.executable, str(script), "stop"], cwd=REPO, check=False)
+    banner("services: stop")
+    services.cmd_stop(services.State(REPO), None, SERVICES_TIMEOUT)
 
 
 # --------------------------------------------------------------------------- steps
 
 
 def plan() -> list[Step]:
+    """What CI runs (the README's test command): the checks, then a slice of the matrix."""
+    return checks() + suites(full=False)
+
+
+def checks() -> list[Step]:
     py = sys.executable
     steps = [
         Step("lint", "check", ["hatch", "run", "lint:check"]),
@@ -202,25 +229,52 @@ def plan() -> list[Step]:
         Step("isolation-sdist", "check", [py, "scripts/isolation.py", "--sdist"]),
         Step("docs", "check", ["hatch", "run", "docs:build"]),
         Step("pins", "check", [py, "scripts/pins.py", "check"]),
+        Step("scripts", "tests", ["hatch", "run", "scripts:test"]),
     ]
-    if (REPO / "scripts" / "tests").is_dir():
-        steps.append(Step("scripts", "tests", ["hatch", "run", "scripts:test"]))
-    if (REPO / "scripts" / "example_smoke.py").exists() and (
-        REPO / "docs" / "example" / "manage.py"
-    ).exists():
-        steps.append(
-            Step("example", "smoke", ["hatch", "run", "example:python", "scripts/example_smoke.py"])
-        )
-    envs = [f"{package}.{variant}" for variant in (BASE, NEWEST) for package in PACKAGES]
-    envs += [f"it-{name}.{variant}" for variant in (BASE, NEWEST) for name in COMBINATIONS]
-    envs += EXTRA
-    for env in envs:
-        kind = "combination" if env.startswith("it-") else "package"
-        steps.append(Step(env, kind, ["hatch", "run", f"{env}:test"]))
-    newest = ["hatch", "run", "newest:test"]
-    steps.append(Step("newest", "package", newest))
-    steps.append(Step("newest-fast-paths-off", "package", newest, {"RESTFLOW_FAST_PATHS": "0"}))
+    smoke = ["hatch", "run", "example:python", "scripts/example_smoke.py"]
+    return [*steps, Step("example", "smoke", smoke)]
+
+
+def suites(full: bool) -> list[Step]:
+    """The test suites: every variant of every matrix environment (``full``), or CI's slice."""
+    if full:
+        envs = [f"{env}.{variant}" for env, variants in MATRIX.items() for variant in variants]
+    else:
+        kept = {env: variants for env, variants in MATRIX.items() if env not in SLICED}
+        packages = [env for env in kept if not env.startswith("it-")]
+        combinations = [env for env in kept if env.startswith("it-")]
+        groups = (packages, combinations)
+        envs = [f"{env}.{kept[env][end]}" for group in groups for end in (0, -1) for env in group]
+        envs += EXTRA
+    steps = [
+        Step(env, "combination" if env.startswith("it-") else "package", hatch_test(env))
+        for env in envs
+    ]
+    steps.append(Step(NEWEST_ENV, "package", hatch_test(NEWEST_ENV)))
+    off = {"RESTFLOW_FAST_PATHS": "0"}
+    steps.append(Step(f"{NEWEST_ENV}-fast-paths-off", "package", hatch_test(NEWEST_ENV), off))
     return steps
+
+
+def hatch_test(env: str) -> list[str]:
+    return ["hatch", "run", f"{env}:test"]
+
+
+def github_matrix() -> str:
+    """The ``suites`` output of the workflow's plan job: every suite, as a job matrix."""
+    jobs = []
+    for step in suites(full=True):
+        env = step.command[2].removesuffix(":test")
+        python = re.search(r"\.py(\d+\.\d+)", env)
+        jobs.append(
+            {
+                "name": step.name,
+                "python": python[1] if python else HATCH["envs"][env]["python"],
+                "command": shown(step),
+                "chromium": env.startswith("it-example."),
+            }
+        )
+    return "suites=" + json.dumps({"include": jobs}, separators=(",", ":"))
 
 
 def shown(step: Step) -> str:
@@ -286,13 +340,8 @@ def print_summary(steps: list[Step], total_seconds: float, environment: str) -> 
     banner("summary")
     print(environment)
     rows = [("step", "kind", "result", "tests", "time")]
-    for s in steps:
-        rows.append((s.name, s.kind, s.result, tests_cell(s), f"{s.seconds:6.1f}s"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    rows += [(s.name, s.kind, s.result, tests_cell(s), f"{s.seconds:6.1f}s") for s in steps]
+    _cli.print_columns(rows)
     for s in steps:
         if s.note and (s.failed or s.result == "skipped"):
             print(f"note: {s.name}: {s.note}")
@@ -309,27 +358,40 @@ def print_summary(steps: list[Step], total_seconds: float, environment: str) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = _cli.parser(__doc__, root="")
     parser.add_argument("--list", action="store_true", help="print the steps and exit")
     parser.add_argument(
         "--only", nargs="+", metavar="WORD", help="run steps whose name contains a word"
     )
+    parser.add_argument(
+        "--kind", nargs="+", metavar="KIND", help="run steps of these kinds (check, tests, ...)"
+    )
     parser.add_argument("--no-services", action="store_true", help="do not start Redis/PostgreSQL")
+    parser.add_argument(
+        "--github-matrix",
+        action="store_true",
+        help="print the whole matrix as the GitHub workflow's job matrix and exit",
+    )
     args = parser.parse_args(argv)
 
     if sys.version_info < (3, 11):  # noqa: UP036  (a guard for the wrong interpreter)
         parser.error("needs Python 3.11+ (the repository scripts use tomllib)")
+    if args.github_matrix:
+        print(github_matrix())
+        return 0
     steps = plan()
     if args.only:
         steps = [s for s in steps if any(word in s.name for word in args.only)]
+    if args.kind:
+        steps = [s for s in steps if s.kind in args.kind]
     if args.list:
         for s in steps:
             print(f"{s.name:<36} {s.kind:<12} {shown(s)}")
         return 0
     if not shutil.which("hatch"):
         parser.error("hatch is not installed: pip install hatch")
+    if importlib.util.find_spec("packaging") is None:
+        parser.error(f"{sys.executable} lacks packaging: pip install hatch (it brings it)")
 
     environment = expose_pyenv_versions()
     missing = missing_pythons()

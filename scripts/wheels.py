@@ -19,31 +19,22 @@ The repository layout is checked too: two distributions may not claim the
 same subpackage, and every directory under ``src/restflow/`` must be listed
 in ``only-include`` (or it would silently not ship).
 
-Builds use ``hatch build`` (falls back to ``uv build``). Stdlib only.
+Builds use ``hatch build`` (falls back to ``uv build``).
 """
 
 from __future__ import annotations
 
-import argparse
 import email.parser
 import os
 import shutil
-import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _repo import (
-    NAMESPACE,
-    REPO_ROOT,
-    Distribution,
-    canonical,
-    load_distributions,
-    print_columns,
-)
+import _cli
+from _repo import NAMESPACE, Distribution, add_selection, select
+from packaging.utils import canonicalize_name
 
 
 @dataclass
@@ -91,7 +82,7 @@ def inspect_wheel(
         dist_infos = {
             n.split("/", 1)[0] for n in names if n.split("/", 1)[0].endswith(".dist-info")
         }
-        expected_prefix = canonical(distribution).replace("-", "_")
+        expected_prefix = canonicalize_name(distribution).replace("-", "_")
         if len(dist_infos) != 1:
             report.problems.append(
                 f"expected exactly one .dist-info directory, found {sorted(dist_infos) or 'none'}"
@@ -107,7 +98,7 @@ def inspect_wheel(
             except KeyError:
                 report.problems.append(f"{dist_info}/METADATA is missing")
             else:
-                if canonical(metadata.get("Name", "")) != canonical(distribution):
+                if canonicalize_name(metadata.get("Name", "")) != canonicalize_name(distribution):
                     report.problems.append(
                         f"METADATA Name is {metadata.get('Name')!r}, expected {distribution!r}"
                     )
@@ -198,9 +189,7 @@ def build(dist: Distribution, out: Path, sdist: bool) -> None:
         raise SystemExit("error: neither hatch nor uv is installed (pip install hatch)")
     # inside `hatch run`, HATCH_ENV_ACTIVE names an environment this project may not have
     env = {k: v for k, v in os.environ.items() if not k.startswith("HATCH_ENV")}
-    result = subprocess.run(
-        cmd, cwd=dist.directory, capture_output=True, text=True, check=False, env=env
-    )
+    result = _cli.run(cmd, cwd=dist.directory, env=env)
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(
@@ -228,33 +217,18 @@ def print_table(reports: list[WheelReport]) -> None:
                 "ok" if r.ok else f"FAIL ({len(r.problems)})",
             )
         )
-    print_columns(rows)
+    _cli.print_columns(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--root", type=Path, default=REPO_ROOT, help="repository root (default: %(default)s)"
-    )
-    parser.add_argument("--dist", type=Path, help="output directory (default: <root>/dist)")
+    parser = _cli.parser(__doc__)
+    add_selection(parser, "output directory", "distributions to build/check")
     parser.add_argument(
         "--no-build", action="store_true", help="only inspect the wheels already in dist/"
     )
     parser.add_argument("--no-sdist", action="store_true", help="build wheels only")
-    parser.add_argument(
-        "--only", nargs="+", metavar="DIST", help="distributions to build/check (default: all)"
-    )
     args = parser.parse_args(argv)
-
-    root = args.root.resolve()
-    out = (args.dist or root / "dist").resolve()
-    dists = load_distributions(root)
-    chosen = [canonical(n) for n in args.only] if args.only else list(dists)
-    unknown = [n for n in chosen if n not in dists]
-    if unknown:
-        parser.error(f"unknown distribution(s) {unknown}; known: {', '.join(dists)}")
+    _, out, dists, chosen = select(parser, args)
 
     layout_problems = check_layout(dists)
     if not args.no_build:

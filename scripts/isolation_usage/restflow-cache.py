@@ -1,28 +1,14 @@
 """Use restflow-cache in a venv that has only its wheel: cache, invalidate, wipe a partition.
 
 Run by ``scripts/isolation.py`` with the venv's Python after the import
-checks; prints ``ok`` or raises. LocMem cache, Django's own ``User`` model.
+checks; prints ``ok`` or raises. Django's default (LocMem) cache.
 """
 
-import django
-from django.conf import settings
+import importlib.util
 
-settings.configure(
-    SECRET_KEY="isolation-usage",
-    USE_TZ=True,
-    INSTALLED_APPS=[
-        "django.contrib.contenttypes",
-        "django.contrib.auth",
-        "rest_framework",
-        "restflow.core",
-        "restflow.caching",
-    ],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-)
-django.setup()
+from _django import configure
 
-import importlib.util  # noqa: E402
+configure("restflow.core", "restflow.caching")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -1,28 +1,18 @@
 """Use restflow-filters in a venv that has only its wheel: a DRF ListAPIView, filtered.
 
 Run by ``scripts/isolation.py`` with the venv's Python after the import
-checks; prints ``ok`` or raises. Uses Django's own ``User`` model, so no
-project code is needed.
+checks; prints ``ok`` or raises. Uses Django's own ``User`` model (``_django.py``), so
+no project code is needed.
 """
 
-import django
-from django.conf import settings
+import importlib.util
 
-settings.configure(
-    SECRET_KEY="isolation-usage",
-    USE_TZ=True,
-    INSTALLED_APPS=[
-        "django.contrib.contenttypes",
-        "django.contrib.auth",
-        "rest_framework",
-        "restflow.core",
-    ],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+from _django import configure
+
+configure(
+    "restflow.core",
     REST_FRAMEWORK={"EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"},
 )
-django.setup()
-
-import importlib.util  # noqa: E402
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

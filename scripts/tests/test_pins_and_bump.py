@@ -10,6 +10,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from _repo import Requirement, admits, repin_meta
+from bump import BumpError, next_version
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 REPO = SCRIPTS.parent
@@ -183,8 +185,6 @@ def test_unknown_distribution_is_an_error(repo: Path) -> None:
     [("0.1.0", "patch", "0.1.1"), ("0.1.9", "minor", "0.2.0"), ("1.4.2", "major", "2.0.0")],
 )
 def test_next_version(version: str, part: str, expected: str) -> None:
-    from bump import next_version
-
     assert next_version(version, part) == expected
 
 
@@ -199,9 +199,31 @@ def test_next_version(version: str, part: str, expected: str) -> None:
         ("==1.2.*", "1.2.7", True),
         ("==0.1.0", "0.1", True),
         (">=1.0", "1.0rc1", False),
+        (">=0.1", "0.2.0rc1", True),  # a pre-release of our own is admitted when in range
     ],
 )
-def test_specifier_contains(spec: str, version: str, ok: bool) -> None:
-    from _repo import specifier_contains
+def test_a_requirement_admits_the_versions_its_range_does(
+    spec: str, version: str, ok: bool
+) -> None:
+    assert admits(Requirement(f"restflow-core{spec}"), version) is ok
 
-    assert specifier_contains(spec, version) is ok
+
+@pytest.mark.parametrize("version", ["1.2", "1.2.3rc1", "1.2.3.post1", "v1.2.3", "1.2.x"])
+def test_next_version_refuses_anything_but_x_y_z(version: str) -> None:
+    with pytest.raises(BumpError, match=r"X\.Y\.Z"):
+        next_version(version, "patch")
+
+
+def test_repin_meta_rewrites_only_exact_pins_of_that_distribution() -> None:
+    text = (
+        'dependencies = ["restflow-core==0.1.0", "Restflow_Core[x] == 0.1.0 ; python_version>\'3\'",\n'
+        '  "restflow-core>=0.1", "restflow-corex==0.1.0", "restflow-filters==0.1.0"]\n'
+        "# restflow-core==0.1.0 in a comment is not a quoted pin\n"
+    )
+    new, count = repin_meta(text, "restflow-core", "0.2.0")
+    assert count == 2
+    assert new == (
+        'dependencies = ["restflow-core==0.2.0", "Restflow_Core[x] ==0.2.0 ; python_version>\'3\'",\n'
+        '  "restflow-core>=0.1", "restflow-corex==0.1.0", "restflow-filters==0.1.0"]\n'
+        "# restflow-core==0.1.0 in a comment is not a quoted pin\n"
+    )

@@ -26,7 +26,7 @@ def test_missing_binaries_exit_2_with_the_install_command(
 
 def _installed() -> bool:
     try:
-        services.find_redis_server()
+        services.find_redis_bindir()
         services.find_pg_bindir()
     except services.MissingBinary:
         return False
@@ -58,7 +58,7 @@ def test_start_is_idempotent_and_stop_cleans_up(
         assert services.main(["status", "--root", str(root)]) == 0
     finally:
         assert services.main(["stop", "--root", str(root)]) == 0
-    assert not services.pid_alive(redis["pid"]) and not services.pid_alive(pg["pid"])
+    assert not services.redis_ping(redis["port"]) and not services.pg_ready(pg["port"])
     assert not os.path.exists(redis["dir"]) and not os.path.exists(pg["dir"])
     assert not (root / ".services.env").exists()
     assert services.main(["status", "--root", str(root)]) == 1

@@ -1,307 +1,13 @@
-"""scripts/structure.py's rules on small synthetic repositories (each rule can fail)."""
+"""scripts/structure.py's other rules (private names, sizes, fast paths) and its command
+line, on synthetic repositories (each rule can fail)."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 import structure
-from structure import Source
-
-PYPROJECT = """\
-[project]
-name = "{name}"
-dependencies = {dependencies}
-
-[tool.hatch.version]
-path = "src/restflow/{first}/__about__.py"
-
-[tool.hatch.build.targets.wheel]
-sources = ["src"]
-only-include = {include}
-"""
-
-
-def make_distribution(
-    root: Path,
-    name: str,
-    files: dict[str, str],
-    dependencies: tuple[str, ...] = ("Django>=5.2",),
-    tests: dict[str, str] | None = None,
-) -> None:
-    """packages/<name>/ with a pyproject, ``files`` under src/restflow/ and ``tests``."""
-    directory = root / "packages" / name
-    subs = sorted({path.split("/")[0] for path in files})
-    (directory / "src" / "restflow").mkdir(parents=True)
-    (directory / "tests").mkdir()
-    (directory / "pyproject.toml").write_text(
-        PYPROJECT.format(
-            name=name,
-            dependencies=list(dependencies),
-            first=subs[0],
-            include=[f"src/restflow/{sub}" for sub in subs],
-        ).replace("'", '"'),
-        encoding="utf-8",
-    )
-    for relative, text in files.items():
-        path = directory / "src" / "restflow" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    for relative, text in (tests or {}).items():
-        (directory / "tests" / relative).write_text(textwrap.dedent(text), encoding="utf-8")
-
-
-def things(root: Path, files: dict[str, str], **options: Any) -> None:
-    """restflow-things, shipping ``restflow.things`` (an empty ``__init__`` unless given)."""
-    make_distribution(root, "restflow-things", {**files}, **options)
-
-
-def load(root: Path, libraries: dict[str, set[str]] | None = None) -> Source:
-    source = structure.load(root)
-    source.libraries = (libraries or {}, [])  # no installed library read in these tests
-    return source
-
-
-def messages(findings: list[structure.Finding]) -> list[str]:
-    return [str(finding) for finding in findings]
-
-
-# --------------------------------------------------------------------------- cycles
-
-
-def test_a_module_level_circle_is_listed_in_order_with_its_lines(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/a.py": "from restflow.things.b import B\n",
-            "things/b.py": "import os\n\nfrom restflow.things import c\n",
-            "things/c.py": "from . import a\n",
-        },
-    )
-    found = messages(structure.import_cycles(load(tmp_path)))
-    assert len(found) == 1
-    assert (
-        "restflow-things: import circle restflow.things.a -> restflow.things.b -> "
-        "restflow.things.c -> restflow.things.a" in found[0]
-    )
-    assert "src/restflow/things/b.py:3 imports restflow.things.c" in found[0]
-    assert "src/restflow/things/c.py:1 imports restflow.things.a" in found[0]
-
-
-def test_each_module_of_a_tangle_gets_a_shortest_circle(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/hub.py": "from restflow.things import left, right\n",
-            "things/left.py": "from restflow.things import hub\n",
-            "things/right.py": "from restflow.things.hub import X\n",
-        },
-    )
-    found = messages(structure.import_cycles(load(tmp_path)))
-    assert len(found) == 2
-    assert any(
-        "restflow.things.hub -> restflow.things.left -> restflow.things.hub" in f for f in found
-    )
-    assert any(
-        "restflow.things.hub -> restflow.things.right -> restflow.things.hub" in f for f in found
-    )
-
-
-def test_a_package_importing_its_own_name_from_a_submodule_is_a_circle(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/__init__.py": "from restflow.things.a import A\nX = 1\n",
-            "things/a.py": "from restflow.things import X\n",
-        },
-    )
-    found = messages(structure.import_cycles(load(tmp_path)))
-    assert len(found) == 1
-    assert "restflow.things -> restflow.things.a -> restflow.things" in found[0]
-
-
-def test_relative_imports_resolve_from_a_package_and_from_a_module(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/__init__.py": "from . import a\n",
-            "things/a.py": "from .sub.deep import D\nfrom .sub import deep, E\n",
-            "things/sub/__init__.py": "from ..a import A\nfrom .. import b\n",
-            "things/sub/deep.py": "",
-            "things/b.py": "",
-        },
-    )
-    graph = structure.import_graph(load(tmp_path), "restflow-things")
-    assert graph["restflow.things"] == {"restflow.things.a": 1}
-    assert graph["restflow.things.a"] == {"restflow.things.sub.deep": 1, "restflow.things.sub": 2}
-    assert graph["restflow.things.sub"] == {"restflow.things.a": 1, "restflow.things.b": 2}
-
-
-def test_type_checking_and_function_imports_do_not_make_a_circle(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/a.py": "from restflow.things import b\n",
-            "things/b.py": """\
-                import typing
-                from typing import TYPE_CHECKING
-
-                if TYPE_CHECKING:
-                    from restflow.things.a import A
-                if typing.TYPE_CHECKING:
-                    from restflow.things import a
-
-
-                def late():
-                    from restflow.things import a
-                """,
-        },
-    )
-    assert structure.import_cycles(load(tmp_path)) == []
-
-
-def test_an_import_in_a_class_body_or_an_else_branch_counts(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/a.py": "from restflow.things import b\n",
-            "things/b.py": """\
-                from typing import TYPE_CHECKING
-
-                if TYPE_CHECKING:
-                    pass
-                else:
-                    from restflow.things import a
-                """,
-            "things/c.py": "class C:\n    from restflow.things import d\n",
-            "things/d.py": "from restflow.things import c\n",
-        },
-    )
-    found = messages(structure.import_cycles(load(tmp_path)))
-    assert len(found) == 2
-
-
-# --------------------------------------------------------------------------- function imports
-
-
-def test_function_imports_of_required_or_standard_modules_fail(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/a.py": """\
-                class Thing:
-                    def ready(self):
-                        from django.conf import settings
-                        import json
-                        from restflow.things import b
-                        from . import b
-                """,
-            "things/b.py": "",
-        },
-    )
-    found = messages(structure.function_imports(load(tmp_path)))
-    rel = "packages/restflow-things/src/restflow/things/a.py"
-    required = "restflow.things is required by restflow-things, not an optional dependency"
-    assert found == [
-        f"{rel}:3: `from django.conf import settings` inside Thing.ready(): django is required "
-        "by restflow-things, not an optional dependency: import it at module level",
-        f"{rel}:4: `import json` inside Thing.ready(): json is the standard library, not an "
-        "optional dependency: import it at module level",
-        f"{rel}:5: `from restflow.things import b` inside Thing.ready(): {required}: import it "
-        "at module level",
-        f"{rel}:6: `from . import b` inside Thing.ready(): {required}: import it at module level",
-    ]
-
-
-def test_function_imports_of_optional_dependencies_pass(tmp_path: Path) -> None:
-    make_distribution(tmp_path, "restflow-core", {"core/__init__.py": ""})
-    make_distribution(tmp_path, "restflow-other", {"other/__init__.py": ""})
-    things(
-        tmp_path,
-        {
-            "things/__init__.py": """\
-                def client():
-                    import redis
-                    from restflow.other import thing
-                    return redis, thing
-                """,
-        },
-        dependencies=("restflow-core>=0.1",),
-    )
-    assert structure.function_imports(load(tmp_path)) == []
-
-
-def test_requirements_count_through_required_restflow_distributions(tmp_path: Path) -> None:
-    make_distribution(
-        tmp_path,
-        "restflow-core",
-        {"core/__init__.py": "", "exceptions/__init__.py": ""},
-        dependencies=("Django>=5.2", "djangorestframework>=3.16"),
-    )
-    things(
-        tmp_path,
-        {
-            "things/__init__.py": """\
-                def late():
-                    from rest_framework import views
-                    from restflow.exceptions import handler
-                """,
-        },
-        dependencies=("restflow-core>=0.1",),
-    )
-    found = messages(structure.function_imports(load(tmp_path)))
-    assert len(found) == 2
-    assert ": rest_framework is required by restflow-things" in found[0]
-    assert ": restflow.exceptions is required by restflow-things" in found[1]
-
-
-def test_a_function_import_that_hides_a_circle_says_so(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/a.py": "from restflow.things import b\n",
-            "things/b.py": "def late():\n    from restflow.things import a\n",
-        },
-    )
-    [found] = messages(structure.function_imports(load(tmp_path)))
-    assert "it hides the import circle restflow.things.b -> restflow.things.a -> " in found
-    assert found.partition("circle ")[2].startswith(
-        "restflow.things.b -> restflow.things.a -> restflow.things.b: cut the circle"
-    )
-
-
-def test_a_lazy_export_points_at_the_lazy_map(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {
-            "things/__init__.py": """\
-                def __getattr__(name):
-                    from restflow.things.heavy import Heavy
-                    return Heavy
-                """,
-            "things/heavy.py": "",
-        },
-    )
-    [found] = messages(structure.function_imports(load(tmp_path)))
-    assert "inside __getattr__()" in found and "map the name in _LAZY" in found
-
-
-def test_an_allowed_function_import_needs_an_entry_and_a_stale_entry_fails(tmp_path: Path) -> None:
-    things(
-        tmp_path,
-        {"things/__init__.py": "def ready():\n    from rest_framework import views\n"},
-        dependencies=("djangorestframework>=3.16",),
-    )
-    rel = "packages/restflow-things/src/restflow/things/__init__.py"
-    entry = (rel, "ready", "rest_framework")
-    source = load(tmp_path)
-    assert structure.function_imports(source, {entry: "DRF's settings cycle"}) == []
-    stale = (rel, "gone", "rest_framework")
-    found = messages(structure.function_imports(source, {entry: "r", stale: "r"}))
-    assert len(found) == 1 and "stale entry" in found[0] and "'gone'" in found[0]
-
+from synthetic import check, load, make_distribution, messages, things
 
 # --------------------------------------------------------------------------- private names
 
@@ -459,7 +165,8 @@ def test_a_module_over_500_lines_and_a_large_core_fail(
 
 
 def test_a_fast_path_module_reads_the_switch_and_has_a_test(tmp_path: Path) -> None:
-    things(
+    found = check(
+        structure.fast_paths,
         tmp_path,
         {
             "things/_fastpaths.py": 'import os\nON = os.environ.get("RESTFLOW_FAST_PATHS") != "0"\n',
@@ -471,16 +178,16 @@ def test_a_fast_path_module_reads_the_switch_and_has_a_test(tmp_path: Path) -> N
             "test_other.py": "import restflow.other._fastpaths\n",
         },
     )
-    assert structure.fast_paths(load(tmp_path)) == []
+    assert found == []
 
 
 def test_fast_path_modules_without_switch_test_or_place_fail(tmp_path: Path) -> None:
-    things(
+    found = check(
+        structure.fast_paths,
         tmp_path,
         {"things/deep/__init__.py": "", "things/deep/_fastpaths.py": ""},
         tests={"test_things.py": "from restflow.things import fastpaths_elsewhere\n"},
     )
-    found = messages(structure.fast_paths(load(tmp_path)))
     rel = "packages/restflow-things/src/restflow/things/deep/_fastpaths.py"
     assert found == [
         f"{rel}: sits in restflow.things.deep, not directly in a restflow.<package>",
