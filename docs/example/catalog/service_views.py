@@ -81,6 +81,9 @@ class ShippingQuoteView(AsyncServiceCreateView):
     """``POST /api/shipping/quote/``: the carrier's price for a parcel."""
 
     permission_classes = [IsAuthenticated]
+    # what OPTIONS describes (DRF's metadata asks get_serializer()); the spec's serializers
+    # validate the input and render the output
+    serializer_class = ParcelSerializer
     spec = ServiceSpec(
         service=quote_shipping,
         atomic=False,  # it writes nothing: no transaction, and no thread hop
