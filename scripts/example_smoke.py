@@ -15,9 +15,12 @@ FilterSet and paginated, with the PostFetch'ed latest reviews; a bad filter valu
 400 in the error envelope; writes without a token are 401; login, refresh and bad
 credentials; the cached category list (MISS, HIT, and a write shows up on the next
 read); the cached stats follow a new product; a new review shows in the product's
-latest reviews; the count-less review list; the throttled endpoint answers 429; the
-SSE and NDJSON streams; the OpenAPI schema, the Swagger UI page and its assets served
-locally; an unsupported method is a 405. The server is stopped by PID.
+latest reviews; the count-less review list; orders (restflow.services): one placed
+takes the stock, one short of stock is a 409 that takes nothing, and the user's orders
+are listed; a shipping quote, from the example's own stand-in carrier over HTTP
+(``RESTFLOW_EXAMPLE_CARRIER_URL`` points at it); the throttled endpoint answers 429;
+the SSE and NDJSON streams; the OpenAPI schema, the Swagger UI page and its assets
+served locally; an unsupported method is a 405. The server is stopped by PID.
 Exits non-zero on the first failure. Stdlib only.
 """
 
@@ -260,6 +263,52 @@ def check_caching(base: str, token: str) -> None:
     expect(status == 405 and envelope(body), "DELETE /api/products/ -> 405 in the envelope", body)
 
 
+def check_orders_and_quotes(base: str, token: str, log: Path) -> None:
+    status, _, body = request(base, "GET", "/api/orders/")
+    expect(status == 401 and envelope(body), "GET /api/orders/ without a token -> 401", body)
+    status, _, body = request(base, "GET", "/api/orders/", token=token)
+    expect(status == 200 and body["count"] == 1, "GET /api/orders/ -> the seeded order", body)
+
+    status, _, before = request(base, "GET", "/api/products/31/")
+    lines = [{"product": 31, "quantity": 2}]
+    status, _, body = request(base, "POST", "/api/orders/", {"lines": lines}, token)
+    _, _, after = request(base, "GET", "/api/products/31/")
+    expect(
+        status == 201
+        and [(line["product"], line["quantity"]) for line in body["lines"]] == [(31, 2)]
+        and after["stock"] == before["stock"] - 2,
+        "POST /api/orders/ -> 201, two units taken off the stock",
+        (body, before["stock"], after["stock"]),
+    )
+    placed = body["id"]
+
+    too_many = [{"product": 31, "quantity": 1}, {"product": 3, "quantity": 100}]
+    status, _, body = request(base, "POST", "/api/orders/", {"lines": too_many}, token)
+    _, _, unchanged = request(base, "GET", "/api/products/31/")
+    _, _, orders = request(base, "GET", "/api/orders/", token=token)
+    expect(
+        status == 409
+        and body["error"]["code"] == "insufficient_stock"
+        and unchanged["stock"] == after["stock"]
+        and orders["count"] == 2
+        and orders["results"][0]["id"] == placed,
+        "POST /api/orders/ short of stock -> 409, nothing taken, no order",
+        (body, unchanged["stock"], orders),
+    )
+
+    parcel = {"country": "FR", "items": 2}
+    status, _, body = request(base, "POST", "/api/shipping/quote/", parcel, token)
+    asked = "GET /carrier/quote/?country=FR&items=2 HTTP/1.0"  # the example's own request
+    expect(
+        status == 200
+        and body["carrier"] == "Example Post"
+        and body["price"] == "6.00"
+        and asked in log.read_text(errors="replace"),
+        "POST /api/shipping/quote/ -> the stand-in carrier's quote, asked over HTTP",
+        body,
+    )
+
+
 def check_throttle_streams_and_docs(base: str) -> None:
     statuses = [request(base, "GET", "/api/top-rated/")[0] for _ in range(THROTTLE_LIMIT)]
     status, head, body = request(base, "GET", "/api/top-rated/")
@@ -295,7 +344,8 @@ def check_throttle_streams_and_docs(base: str) -> None:
     expect(
         status == 200
         and str(schema.get("openapi", "")).startswith("3.")
-        and {"/api/products/", "/api/auth/token/", "/api/events/products/"} <= set(schema["paths"]),
+        and {"/api/products/", "/api/auth/token/", "/api/events/products/", "/api/orders/"}
+        <= set(schema["paths"]),
         "GET /api/schema/ -> OpenAPI 3 with the example's paths",
         schema if status != 200 else sorted(schema["paths"]),
     )
@@ -337,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("REDIS_URL", None)
     if args.redis:
         env["REDIS_URL"] = args.redis
+    port = free_port()
+    # the quotes go over HTTP to the example's own stand-in carrier
+    env["RESTFLOW_EXAMPLE_CARRIER_URL"] = f"http://127.0.0.1:{port}/carrier/quote/"
     migrate = subprocess.run(
         [args.python, str(EXAMPLE / "manage.py"), "migrate", "--noinput"],
         env=env,
@@ -350,7 +403,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("ok    manage.py migrate (demo data seeded)")
 
-    port = free_port()
     log = open(tmp / "uvicorn.log", "w+")  # noqa: SIM115  (open while the server runs; closed below)
     server = start_server(args.python, env, port, log)
     base = f"http://127.0.0.1:{port}"
@@ -360,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         check_catalogue(base)
         token = login(base)
         check_caching(base, token)
+        check_orders_and_quotes(base, token, tmp / "uvicorn.log")
         check_throttle_streams_and_docs(base)
     except AssertionError as exc:
         log.seek(0)

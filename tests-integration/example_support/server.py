@@ -104,8 +104,16 @@ def free_port() -> int:
 
 
 def example_env(database: Path, **extra: str) -> dict[str, str]:
-    """The example's environment: a throw-away database, LocMem unless ``REDIS_URL`` is given."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "REDIS_URL")}
+    """The example's environment: a throw-away database, LocMem unless ``REDIS_URL`` is given.
+
+    The carrier settings of the calling environment are dropped: the quotes come from the
+    in-process carrier unless ``extra`` names one.
+    """
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "REDIS_URL") and not k.startswith("RESTFLOW_EXAMPLE_CARRIER_")
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(
         DJANGO_SETTINGS_MODULE="example.settings",

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers as drf
 
-from catalog.models import Category, Product, Review
+from catalog.models import Category, Order, OrderLine, Product, Review
 from restflow.serializers import ModelSerializer, Serializer
 
 
@@ -34,7 +34,7 @@ class ProductListSerializer(ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "name", "price", "in_stock", "category", "latest_reviews"]
+        fields = ["id", "name", "price", "in_stock", "stock", "category", "latest_reviews"]
 
 
 class ProductDetailSerializer(ModelSerializer):
@@ -51,6 +51,7 @@ class ProductDetailSerializer(ModelSerializer):
             "description",
             "price",
             "in_stock",
+            "stock",
             "category",
             "created_at",
             "latest_reviews",
@@ -64,7 +65,7 @@ class ProductWriteSerializer(ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["name", "description", "price", "in_stock", "category"]
+        fields = ["name", "description", "price", "in_stock", "stock", "category"]
 
 
 class ReviewSerializer(ModelSerializer):
@@ -119,3 +120,54 @@ class TopRatedSerializer(Serializer):
 def as_float(value: Any) -> float | None:
     """An aggregate's value as a JSON number (``None`` stays ``None``)."""
     return None if value is None else round(float(value), 2)
+
+
+class OrderLineInputSerializer(Serializer):
+    """One line of a new order: a product and how many of it."""
+
+    product = drf.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    quantity = drf.IntegerField(min_value=1, max_value=100)
+
+
+class OrderCreateSerializer(Serializer):
+    """The body of ``POST /api/orders/``: up to 20 lines; a product named twice adds up."""
+
+    lines = OrderLineInputSerializer(many=True, min_length=1, max_length=20)
+
+
+class OrderLineSerializer(ModelSerializer):
+    """A line as ordered: the product (``null`` once deleted), its name and price then."""
+
+    class Meta:
+        model = OrderLine
+        fields = ["product", "name", "quantity", "unit_price"]
+
+
+class OrderSerializer(ModelSerializer):
+    """An order with its lines (``line_items``: attached by the service and the selectors)."""
+
+    lines = OrderLineSerializer(many=True, read_only=True, source="line_items")
+
+    class Meta:
+        model = Order
+        fields = ["id", "created_at", "total", "lines"]
+
+
+class ParcelSerializer(Serializer):
+    """A parcel to quote (``POST /api/shipping/quote/``): where to, how many items."""
+
+    country = drf.RegexField(
+        r"^[A-Z]{2}$", help_text="ISO 3166-1 alpha-2 code of the destination (FR, US, …)."
+    )
+    items = drf.IntegerField(min_value=1, max_value=100)
+
+
+class ShippingQuoteSerializer(Serializer):
+    """The carrier's quote (``catalog.carrier.Quote``)."""
+
+    country = drf.CharField()
+    items = drf.IntegerField()
+    carrier = drf.CharField()
+    price = drf.DecimalField(max_digits=8, decimal_places=2)
+    currency = drf.CharField()
+    days = drf.IntegerField(help_text="Days to deliver.")

@@ -13,7 +13,12 @@ counters; the JWT blacklist is in the database), ``JWT_SIGNING_KEY`` (HMAC key o
 ``RESTFLOW_EXAMPLE_CACHE_PREFIX`` (key prefix on Redis, default ``restflow-example``; the
 ``default`` and ``security`` caches add their alias to it),
 ``RESTFLOW_EXAMPLE_THROTTLE_RATE`` (rate of the throttled endpoint, default ``10/min``),
-``RESTFLOW_EXAMPLE_NUM_PROXIES`` (reverse proxies in front of the server, default ``0``).
+``RESTFLOW_EXAMPLE_NUM_PROXIES`` (reverse proxies in front of the server, default ``0``),
+``RESTFLOW_EXAMPLE_CARRIER_URL`` (the shipping carrier's quote endpoint; unset: the
+stand-in carrier, in-process), ``RESTFLOW_EXAMPLE_CARRIER_TIMEOUT`` (seconds, default
+``3``), ``RESTFLOW_EXAMPLE_CARRIER_FAILURES`` (failures within a minute that open the
+circuit breaker, default ``5``), ``RESTFLOW_EXAMPLE_CARRIER_RESET_AFTER`` (seconds the
+breaker stays open, default ``30``).
 
 Client addresses: the throttles count anonymous clients by address, and DRF reads it from
 ``X-Forwarded-For`` unless ``NUM_PROXIES`` says how many proxies append to that header.
@@ -25,9 +30,11 @@ Behind N proxies that each append the address they saw, set
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -117,18 +124,43 @@ LANGUAGE_CODE = "en-us"
 STATIC_URL = "static/"
 
 
-def _num_proxies() -> int:
-    value = os.environ.get("RESTFLOW_EXAMPLE_NUM_PROXIES", "0").strip() or "0"
-    if not value.isdigit():
+def _whole(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
         raise ImproperlyConfigured(
-            f"RESTFLOW_EXAMPLE_NUM_PROXIES must be a whole number of proxies, not {value!r}"
+            f"{name} must be a whole number of at least {minimum}, not {value!r}"
         )
     return int(value)
 
 
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip() or str(default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ImproperlyConfigured(f"{name} must be a positive number of seconds, not {value!r}")
+    return seconds
+
+
+def _carrier_url() -> str:
+    url = os.environ.get("RESTFLOW_EXAMPLE_CARRIER_URL", "").strip()
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a bad port or IPv6 address
+        valid = False
+    if url and not (valid and url.isascii() and not parts.fragment):
+        raise ImproperlyConfigured(
+            f"RESTFLOW_EXAMPLE_CARRIER_URL must be an http:// or https:// URL, not {url!r}"
+        )
+    return url
+
+
 REST_FRAMEWORK = {
     # no proxy in front: X-Forwarded-For is the client's own words, never its address
-    "NUM_PROXIES": _num_proxies(),
+    "NUM_PROXIES": _whole("RESTFLOW_EXAMPLE_NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["restflow.authentication.JWTAuthentication"],
@@ -154,11 +186,24 @@ RESTFLOW_SETTINGS = {
     },
 }
 
+# The shipping carrier behind POST /api/shipping/quote/ (catalog.carrier): its quote
+# endpoint ("" = the stand-in carrier, in-process: no network), how long a quote may take
+# (504 past it), and the circuit breaker: FAILURES failures within a minute keep it open
+# (503 + Retry-After) for RESET_AFTER seconds. The breaker's state is in the "default"
+# cache: with REDIS_URL, every worker shares it.
+RESTFLOW_EXAMPLE_CARRIER = {
+    "URL": _carrier_url(),
+    "TIMEOUT": _seconds("RESTFLOW_EXAMPLE_CARRIER_TIMEOUT", 3.0),
+    "BREAKER_FAILURES": _whole("RESTFLOW_EXAMPLE_CARRIER_FAILURES", 5, minimum=1),
+    "BREAKER_RESET_AFTER": _seconds("RESTFLOW_EXAMPLE_CARRIER_RESET_AFTER", 30.0),
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "restflow example API",
     "DESCRIPTION": (
         "A product catalogue on restflow: filters, pagination, caching, JWT, "
-        "throttling and streaming. Log in as demo / restflow-demo at /api/auth/token/."
+        "throttling, streaming, and orders and shipping quotes on restflow.services. "
+        "Log in as demo / restflow-demo at /api/auth/token/."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catalog import service_views
 from catalog import views as catalog
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -14,6 +15,7 @@ router = SimpleRouter()
 router.register("products", catalog.ProductViewSet, basename="product")
 router.register("reviews", catalog.ReviewViewSet, basename="review")
 router.register("categories", catalog.CategoryViewSet, basename="category")
+router.register("orders", service_views.OrderViewSet, basename="order")
 
 # every error Django answers itself (bad Host, unknown URL, crash) in the envelope, as JSON
 handler400 = "example.errors.bad_request"
@@ -30,6 +32,8 @@ urlpatterns = [
     path("api/top-rated/", catalog.TopRatedView.as_view(), name="top-rated"),
     path("api/events/products/", catalog.ProductEventsView.as_view(), name="product-events"),
     path("api/export/products/", catalog.ProductExportView.as_view(), name="product-export"),
+    path("api/shipping/quote/", service_views.ShippingQuoteView.as_view(), name="shipping-quote"),
+    path("carrier/quote/", service_views.CarrierQuoteView.as_view(), name="carrier-quote"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/", include(router.urls)),

@@ -19,6 +19,8 @@ ENDPOINTS = {
     "top_rated": "api/top-rated/",
     "product_events": "api/events/products/",
     "product_export": "api/export/products/",
+    "orders": "api/orders/",
+    "shipping_quote": "api/shipping/quote/",
     "token": "api/auth/token/",
     "refresh": "api/auth/refresh/",
     "logout": "api/auth/blacklist/",
