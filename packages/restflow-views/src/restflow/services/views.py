@@ -62,6 +62,18 @@ class ServiceViewMixin(ServiceViewCore):
 
     # -- what the schema (restflow-spectacular) and the helpers read ----------------
 
+    def get_serializer_class(self) -> Any:
+        """``serializer_class``, else the spec's input (then output) serializer (``OPTIONS``)."""
+        if getattr(self, "serializer_class", None) is None:
+            specs = type(self).check_specs()
+            spec = specs.get(None, specs.get(getattr(self, "action", None)))
+            found = getattr(spec, "input_serializer", None) or getattr(
+                spec, "output_serializer", None
+            )
+            if found is not None:
+                return found
+        return super().get_serializer_class()  # type: ignore[misc]
+
     def get_request_serializer_class(self) -> Any:
         """The spec's ``input_serializer``, else the view's request serializer."""
         spec = self.get_spec()

@@ -22,6 +22,7 @@ from restflow.core import acall_hook, call_hook
 from restflow.views._drf import declare_drf_loop_safe
 from restflow.views._serializer_io import ais_valid
 from restflow.views._steps import READ, ROWS, Call, Steps, async_surface, sync_surface
+from restflow.views.metadata import DefaultMetadataClass
 
 __all__ = ["AsyncViewHelpers", "ViewHelpers"]
 
@@ -56,6 +57,8 @@ class ViewHelpers:
     response_serializer_class: Any = None
     # DRF's DEFAULT_PAGINATION_CLASS, read when asked (not frozen at import)
     pagination_class: Any = _DefaultPaginationClass()
+    # DRF's DEFAULT_METADATA_CLASS, answering OPTIONS without a 500 when no serializer is set
+    metadata_class: Any = DefaultMetadataClass()
 
     # these come from DRF's APIView
     request: Any
