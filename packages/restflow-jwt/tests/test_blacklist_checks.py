@@ -133,8 +133,12 @@ def test_a_dedicated_redis_alias_passes_and_the_docs_name_the_eviction_policy() 
 
 _SHARED: dict[str, tuple[dict[str, Any], str]] = {
     "restflow_cache_section": (
+        {"RESTFLOW_SETTINGS_EXTRA": {"CACHE": {"CACHE_ALIAS": "blacklist"}}},
+        "RESTFLOW_SETTINGS['CACHE']['CACHE_ALIAS']",
+    ),
+    "restflow_cache_section_under_its_old_name": (
         {"RESTFLOW_SETTINGS_EXTRA": {"CACHE_SETTINGS": {"CACHE_ALIAS": "blacklist"}}},
-        "CACHE_SETTINGS",
+        "restflow-cache's cached responses",
     ),
     "drf_throttles": (
         {

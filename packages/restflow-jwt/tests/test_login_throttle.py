@@ -304,8 +304,9 @@ def test_counting_in_a_per_process_or_non_atomic_cache_warns_outside_debug(
     assert _throttle_ids(caches, debug=True) == []
 
 
-def test_counting_next_to_cached_responses_warns_outside_debug() -> None:
-    section = {"CACHE_SETTINGS": {"CACHE_ALIAS": "default"}}
+@pytest.mark.parametrize("name", ["CACHE", "CACHE_SETTINGS"])
+def test_counting_next_to_cached_responses_warns_outside_debug(name: str) -> None:
+    section = {name: {"CACHE_ALIAS": "default"}}
     assert _throttle_ids({"default": REDIS}, **section) == ["restflow_jwt.W003"]
     assert _throttle_ids({"default": REDIS}, debug=True, **section) == []
     elsewhere = {"default": REDIS, "logins": REDIS}
