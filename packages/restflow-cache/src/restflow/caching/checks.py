@@ -33,7 +33,7 @@ def check_caching(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMe
     try:
         alias = CACHE_SETTINGS.CACHE_ALIAS
     except ImproperlyConfigured:
-        return []  # restflow.E002 (restflow-core) reports invalid settings
+        return []  # restflow_core.E002 (restflow-core) reports invalid settings
     try:
         get_store(alias)
     except ImproperlyConfigured as exc:
