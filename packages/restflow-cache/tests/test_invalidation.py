@@ -309,7 +309,7 @@ class TestDispatch:
 
         register_dispatcher("recording", Recording)
         with override_settings(
-            RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"DEFAULT_DISPATCHER": "recording"}}
+            RESTFLOW_SETTINGS={"CACHE": {"DEFAULT_DISPATCHER": "recording"}}
         ):
             one = author_cache()
 
