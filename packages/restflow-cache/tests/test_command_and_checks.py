@@ -84,9 +84,7 @@ class TestChecks:
 
     def test_scan_strategy_on_a_backend_without_key_listing_is_e001(self) -> None:
         with override_settings(
-            RESTFLOW_SETTINGS={
-                "CACHE": {"CACHE_ALIAS": "files", "PARTITION_STRATEGY": "scan"}
-            }
+            RESTFLOW_SETTINGS={"CACHE": {"CACHE_ALIAS": "files", "PARTITION_STRATEGY": "scan"}}
         ):
             errors = [e for e in run_checks() if e.id == "restflow_caching.E001"]
         assert errors and "cannot list keys" in errors[0].msg

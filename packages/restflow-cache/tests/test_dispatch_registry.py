@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
-from restflow.caching.dispatchers import checks as dispatcher_checks
 from restflow.caching.dispatchers import (
     Dispatcher,
     Task,
@@ -25,6 +24,7 @@ from restflow.caching.dispatchers import (
     register_dispatcher,
     registry,
 )
+from restflow.caching.dispatchers import checks as dispatcher_checks
 from restflow.caching.dispatchers._options import Option, at_least
 from restflow.caching.dispatchers.asyncio import AsyncioDispatcher
 from restflow.caching.dispatchers.base import Payload

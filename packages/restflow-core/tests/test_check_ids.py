@@ -1,4 +1,4 @@
-"""Check ids follow ``<app label>.E###``; the ids of 0.1.0 still silence the renamed checks."""
+"""Check ids follow ``<app label>.E###``; the former ids still silence the renamed checks."""
 
 from __future__ import annotations
 

@@ -39,9 +39,11 @@ def test_the_section_reads_its_new_and_its_old_name(
 def test_a_problem_under_the_old_name_names_the_key_the_user_wrote(
     cache: rf_settings.SettingsSection,
 ) -> None:
-    with override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"DEFAULT_TTL": "60"}}):
-        with pytest.raises(SettingsError) as info:
-            validate_all()
+    with (
+        override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"DEFAULT_TTL": "60"}}),
+        pytest.raises(SettingsError) as info,
+    ):
+        validate_all()
     assert info.value.problems == [
         "RESTFLOW_SETTINGS['CACHE_SETTINGS']['DEFAULT_TTL'] must be int, got str"
     ]
@@ -65,9 +67,11 @@ def test_the_old_name_is_accepted_when_its_package_is_absent() -> None:
     rf_settings._SECTIONS.clear()  # as in an install of restflow-core alone
     with override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"ANY_KEY": 1}}):
         validate_all()
-    with override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": 3}):
-        with pytest.raises(SettingsError) as info:
-            validate_all()
+    with (
+        override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": 3}),
+        pytest.raises(SettingsError) as info,
+    ):
+        validate_all()
     assert info.value.problems == ["RESTFLOW_SETTINGS['CACHE_SETTINGS'] must be a dict, got int"]
 
 

@@ -7,7 +7,7 @@
 - ``restflow_caching.E003``: a cached function names a cache alias that is missing.
 
 ``RestflowCachingConfig.ready()`` registers them, with the dispatchers' checks
-(``E101``-``E104``). The ids of 0.1.0 still silence them (:data:`FORMER_IDS`).
+(``E101``-``E104``). The former ids still silence them (:data:`FORMER_IDS`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ FORMER_IDS = {
     RULE_ERROR: "restflow_cache.E002",
     FUNCTION_ALIAS_ERROR: "restflow_cache.E003",
 }
-"""Current id -> the id restflow-cache 0.1.0 gave the same check."""
+"""Current id -> the id the check had before ids followed the app label."""
 
 
 @honour_former_ids(FORMER_IDS)

@@ -9,7 +9,7 @@
 All carry the ``restflow`` tag: ``manage.py check --tag restflow``.
 
 Check ids are ``<app label>.E###`` / ``W###`` in every restflow package.
-:func:`honour_former_ids` keeps the ids of 0.1.0 working in
+:func:`honour_former_ids` keeps the former ids working in
 ``SILENCED_SYSTEM_CHECKS``.
 """
 
@@ -48,7 +48,7 @@ SETTINGS_ERROR = "restflow_core.E002"
 OLD_SECTION_NAME_WARNING = "restflow_core.W001"
 
 FORMER_IDS = {NAMESPACE_ERROR: "restflow.E001", SETTINGS_ERROR: "restflow.E002"}
-"""Current id -> the id restflow-core 0.1.0 gave the same check."""
+"""Current id -> the id the check had before ids followed the app label."""
 
 CheckFunction: TypeAlias = Callable[..., list[checks.CheckMessage]]
 
@@ -68,7 +68,7 @@ def honour_former_ids(former: Mapping[str, str]) -> Callable[[CheckFunction], Ch
         ) -> list[checks.CheckMessage]:
             messages = check(app_configs, **kwargs)
             silenced = set(getattr(settings, "SILENCED_SYSTEM_CHECKS", ()))
-            return [m for m in messages if m.id not in former or former[m.id] not in silenced]
+            return [m for m in messages if former.get(m.id or "") not in silenced]
 
         return honouring
 
@@ -162,8 +162,7 @@ def check_section_names(
     where = restflow_settings.SETTING_NAME
     return [
         checks.Warning(
-            f"{where}[{old!r}] is the old name of the {new!r} section: still read, "
-            "but deprecated.",
+            f"{where}[{old!r}] is the old name of the {new!r} section: still read, but deprecated.",
             hint=f"Rename the key to {new!r}; nothing else changes.",
             id=OLD_SECTION_NAME_WARNING,
         )

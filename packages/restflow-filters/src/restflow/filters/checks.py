@@ -5,7 +5,7 @@ compiles with such lookups registers the check (``remember_postgres_lookups``),
 so a project without an app for restflow.filters gets it all the same.
 
 restflow-filters has no Django app; its check id uses the label-style name
-``restflow_filters``. The id of 0.1.0, ``restflow.filters.E001``, still
+``restflow_filters``. The former id, ``restflow.filters.E001``, still
 silences it (:data:`FORMER_IDS`).
 """
 
@@ -29,7 +29,7 @@ __all__ = [
 
 POSTGRES_LOOKUPS_ERROR = "restflow_filters.E001"
 FORMER_IDS = {POSTGRES_LOOKUPS_ERROR: "restflow.filters.E001"}
-"""Current id -> the id restflow-filters 0.1.0 gave the same check."""
+"""Current id -> the id the check had before ids followed the app label."""
 
 _with_postgres_lookups: weakref.WeakSet[type] = weakref.WeakSet()
 

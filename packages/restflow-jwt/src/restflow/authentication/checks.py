@@ -1,7 +1,7 @@
 """restflow-jwt's system checks, registered by the app's ``ready()`` (tag ``restflow``).
 
 Ids carry the app label, ``restflow_authentication``; the ``restflow_jwt.*`` ids
-of 0.1.0 still silence them (:data:`FORMER_IDS`).
+used before still silence them (:data:`FORMER_IDS`).
 
 - ``restflow_authentication.E001``: no ``SIGNING_KEY`` for an HMAC algorithm, or one
   shorter than the digest (32/48/64 bytes for HS256/384/512).
@@ -65,7 +65,7 @@ FORMER_IDS = {
     f"restflow_authentication.{number}": f"restflow_jwt.{number}"
     for number in [*(f"E{n:03}" for n in range(1, 12)), *(f"W{n:03}" for n in range(1, 5))]
 }
-"""Current id -> the id restflow-jwt 0.1.0 gave the same check (the number is kept)."""
+"""Current id -> the id the check had before ids followed the app label."""
 
 _WHERE = "RESTFLOW_SETTINGS['JWT']"
 
@@ -207,7 +207,9 @@ def _losing_cache(alias: str) -> list[checks.CheckMessage]:
         f"CacheBlacklistBackend keeps revocations in the cache {alias!r}, which can lose "
         f"them: {kind.value}, and a revoked token is then accepted again"
     )
-    return [_severity(problem, "restflow_authentication.E007", "restflow_authentication.W001", hint)]
+    return [
+        _severity(problem, "restflow_authentication.E007", "restflow_authentication.W001", hint)
+    ]
 
 
 def _shared_cache(alias: str) -> list[checks.CheckMessage]:
@@ -220,7 +222,9 @@ def _shared_cache(alias: str) -> list[checks.CheckMessage]:
         "culling or evicting cache, and clearing that cache clears them"
     )
     hint = f"{_SAFE_CHOICES} (not shared with response caches, sessions or throttles)."
-    return [_severity(problem, "restflow_authentication.E008", "restflow_authentication.W002", hint)]
+    return [
+        _severity(problem, "restflow_authentication.E008", "restflow_authentication.W002", hint)
+    ]
 
 
 _COUNTING_FLAWS = {

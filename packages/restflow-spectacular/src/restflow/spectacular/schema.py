@@ -203,7 +203,9 @@ class RestflowAutoSchema(AutoSchema):
             responses.setdefault(status, self._error_response(status, description))
         seconds = self._timeout()
         if seconds is not None:
-            description = f"The request did not finish within {seconds:g} seconds (the view's timeout)."
+            description = (
+                f"The request did not finish within {seconds:g} seconds (the view's timeout)."
+            )
             responses.setdefault("504", self._error_response("504", description))
         for status in self._error_statuses():
             responses.setdefault(status, self._error_response(status))

@@ -5,8 +5,8 @@
 - ``restflow_throttling.E002``: a restflow throttle in ``DEFAULT_THROTTLE_CLASSES``
   has no rate for its scope, or names a cache alias missing from ``CACHES``.
 
-Ids carry the app label, ``restflow_throttling``; the ``restflow_views.*`` ids of
-0.1.0 still silence them (:data:`FORMER_IDS`).
+Ids carry the app label, ``restflow_throttling``; the ``restflow_views.*`` ids used
+before still silence them (:data:`FORMER_IDS`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ __all__ = ["BAD_RATE_ERROR", "FORMER_IDS", "THROTTLE_CLASS_ERROR", "check_thrott
 BAD_RATE_ERROR = "restflow_throttling.E001"
 THROTTLE_CLASS_ERROR = "restflow_throttling.E002"
 FORMER_IDS = {BAD_RATE_ERROR: "restflow_views.E001", THROTTLE_CLASS_ERROR: "restflow_views.E002"}
-"""Current id -> the id restflow-views 0.1.0 gave the same check."""
+"""Current id -> the id the check had before ids followed the app label."""
 _HINT = "Rates read '<count>/<period>' with period s, m, h or d, e.g. '100/hour'; None disables."
 
 

@@ -6,7 +6,7 @@
 - ``restflow_caching.E104``: a broker setting the dispatcher relies on is wrong
   (a django-rq queue missing from ``RQ_QUEUES``, no ``Q_CLUSTER``, …).
 
-The ids of 0.1.0 (``restflow.caching.E10x``) still silence them (:data:`FORMER_IDS`).
+The former ids (``restflow.caching.E10x``) still silence them (:data:`FORMER_IDS`).
 Every dispatcher built by ``get_dispatcher`` is checked at ``manage.py check``,
 and so is ``RESTFLOW_SETTINGS["CACHE"]["DEFAULT_DISPATCHER"]`` with its config;
 :func:`check_dispatcher` checks a spec without raising (for callers that keep
@@ -44,7 +44,7 @@ FORMER_IDS = {
     new: new.replace("restflow_caching.", "restflow.caching.")
     for new in (UNKNOWN_DISPATCHER, MISSING_EXTRA, CONFIG_ERROR, BROKER_CONFIG)
 }
-"""Current id -> the id restflow-cache 0.1.0 gave the same check (the number is kept)."""
+"""Current id -> the id the check had before ids followed the app label."""
 
 
 def check_dispatcher(
