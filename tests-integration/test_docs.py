@@ -37,6 +37,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "migration.md": (),
     "benchmarks.md": (),
     "security.md": (),
+    "settings.md": ("restflow-core",),
 }
 
 

@@ -183,7 +183,7 @@ ITEM_5.append(Attack("5", "nested-objects-depth-2000-echo", "hostile", "POST", "
 # --------------------------------------------------------------------------- item 7
 ITEM_7 = [
     Attack("7", "timeout-while-blocked-in-a-thread", "hostile", "GET", "/slow/",
-           status=504, code="service_unavailable"),
+           status=504, code="timeout"),
 ]
 
 # --------------------------------------------------------------------------- item 10

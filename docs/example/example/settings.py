@@ -114,8 +114,8 @@ else:
         },
     }
     # one process serves the example without Redis: per-process throttle counters are what
-    # we want here (restflow_jwt.W004 says so for the login throttle outside DEBUG)
-    SILENCED_SYSTEM_CHECKS = ["restflow_jwt.W004"]
+    # we want here (restflow_authentication.W004 says so for the login throttle outside DEBUG)
+    SILENCED_SYSTEM_CHECKS = ["restflow_authentication.W004"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
@@ -175,7 +175,7 @@ REST_FRAMEWORK = {
 }
 
 RESTFLOW_SETTINGS = {
-    "CACHE_SETTINGS": {"CACHE_ALIAS": "default", "DEFAULT_TTL": 300, "NAMESPACE": "example"},
+    "CACHE": {"CACHE_ALIAS": "default", "DEFAULT_TTL": 300, "NAMESPACE": "example"},
     "JWT": {
         "SIGNING_KEY": os.environ.get(
             "JWT_SIGNING_KEY", "restflow-example-jwt-signing-key-not-a-secret"

@@ -117,7 +117,7 @@ class TestStatuses:
     def test_disabled_caching_reports_bypass(self, alias: str, path: Paths) -> None:
         fn = Counter(path.is_async)
         wrapper = fn.build(cache_alias=alias, ttl=60)
-        with override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"ENABLED": False}}):
+        with override_settings(RESTFLOW_SETTINGS={"CACHE": {"ENABLED": False}}):
             assert status(path, wrapper, 1) == ("1:full", "BYPASS")
             assert status(path, wrapper, 1) == ("1:full", "BYPASS")
         assert fn.calls == 2

@@ -8,9 +8,12 @@ import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from restflow.caching import CACHE_MISSING, ArgsKeyField, KeyConstructor, cache_result
+from restflow.caching import checks as caching_checks
+from restflow.caching.settings import CACHE_SETTINGS
 
 
 class ReportsKey(KeyConstructor):
@@ -72,20 +75,18 @@ class TestWipeCommand:
 
 class TestChecks:
     def test_clean_configuration_has_no_errors(self) -> None:
-        assert [e for e in run_checks() if e.id.startswith("restflow_cache")] == []
+        assert [e for e in run_checks() if e.id.startswith("restflow_caching")] == []
 
     def test_missing_cache_alias_is_e001(self) -> None:
-        with override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"CACHE_ALIAS": "nope"}}):
+        with override_settings(RESTFLOW_SETTINGS={"CACHE": {"CACHE_ALIAS": "nope"}}):
             ids = [e.id for e in run_checks()]
-        assert "restflow_cache.E001" in ids
+        assert "restflow_caching.E001" in ids
 
     def test_scan_strategy_on_a_backend_without_key_listing_is_e001(self) -> None:
         with override_settings(
-            RESTFLOW_SETTINGS={
-                "CACHE_SETTINGS": {"CACHE_ALIAS": "files", "PARTITION_STRATEGY": "scan"}
-            }
+            RESTFLOW_SETTINGS={"CACHE": {"CACHE_ALIAS": "files", "PARTITION_STRATEGY": "scan"}}
         ):
-            errors = [e for e in run_checks() if e.id == "restflow_cache.E001"]
+            errors = [e for e in run_checks() if e.id == "restflow_caching.E001"]
         assert errors and "cannot list keys" in errors[0].msg
 
     def test_a_function_on_a_missing_alias_is_e003(self) -> None:
@@ -99,7 +100,7 @@ class TestChecks:
             from restflow.caching import registry
 
             registry._WRAPPERS.pop(lost.identifier)
-        assert "restflow_cache.E003" in ids
+        assert "restflow_caching.E003" in ids
 
     def test_an_unimportable_invalidator_is_e002(self) -> None:
         from cachetests.models import Author
@@ -110,16 +111,38 @@ class TestChecks:
             return x
 
         try:
-            errors = [e for e in run_checks() if e.id == "restflow_cache.E002"]
+            errors = [e for e in run_checks() if e.id == "restflow_caching.E002"]
         finally:
             broken.rules[0].detach()
         assert errors and "nowhere.at_all" in errors[0].msg
 
-    def test_invalid_settings_value_names_the_key(self) -> None:
-        from restflow.caching.settings import CACHE_SETTINGS
+    @pytest.mark.parametrize("silenced", ["restflow_cache.E001", "restflow_caching.E001"])
+    def test_the_former_and_the_current_id_both_silence_a_check(self, silenced: str) -> None:
+        with override_settings(RESTFLOW_SETTINGS={"CACHE": {"CACHE_ALIAS": "nope"}}):
+            with pytest.raises(SystemCheckError, match=r"restflow_caching\.E001"):
+                call_command("check")
+            with override_settings(SILENCED_SYSTEM_CHECKS=[silenced]):
+                call_command("check")  # no SystemCheckError
 
+    def test_the_ids_keep_their_numbers(self) -> None:
+        assert caching_checks.FORMER_IDS == {
+            "restflow_caching.E001": "restflow_cache.E001",
+            "restflow_caching.E002": "restflow_cache.E002",
+            "restflow_caching.E003": "restflow_cache.E003",
+        }
+
+    @pytest.mark.parametrize("name", ["CACHE", "CACHE_SETTINGS"])
+    def test_the_section_is_cache_and_its_old_name_is_still_read(self, name: str) -> None:
+        assert CACHE_SETTINGS.name == "CACHE"
+        with override_settings(RESTFLOW_SETTINGS={name: {"CACHE_ALIAS": "nope"}}):
+            assert CACHE_SETTINGS.CACHE_ALIAS == "nope"
+            ids = [e.id for e in run_checks()]
+        assert "restflow_caching.E001" in ids
+        assert ("restflow_core.W001" in ids) is (name == "CACHE_SETTINGS")
+
+    def test_invalid_settings_value_names_the_key(self) -> None:
         with (
-            override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"PARTITION_STRATEGY": "x"}}),
+            override_settings(RESTFLOW_SETTINGS={"CACHE": {"PARTITION_STRATEGY": "x"}}),
             pytest.raises(ImproperlyConfigured, match="PARTITION_STRATEGY"),
         ):
             CACHE_SETTINGS.PARTITION_STRATEGY  # noqa: B018

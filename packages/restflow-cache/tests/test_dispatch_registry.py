@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 import pytest
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from restflow.caching.dispatchers import (
@@ -22,6 +24,7 @@ from restflow.caching.dispatchers import (
     register_dispatcher,
     registry,
 )
+from restflow.caching.dispatchers import checks as dispatcher_checks
 from restflow.caching.dispatchers._options import Option, at_least
 from restflow.caching.dispatchers.asyncio import AsyncioDispatcher
 from restflow.caching.dispatchers.base import Payload
@@ -270,10 +273,10 @@ def test_require_names_the_extra_of_a_known_broker_module() -> None:
 @pytest.mark.parametrize(
     ("spec", "config", "check_id"),
     [
-        ("kafka", None, "restflow.caching.E101"),
-        (NeedsMissingExtra, None, "restflow.caching.E102"),
-        ("inline", {"max_retries": -1}, "restflow.caching.E103"),
-        ("django_rq", {"queue": "nowhere"}, "restflow.caching.E104"),
+        ("kafka", None, "restflow_caching.E101"),
+        (NeedsMissingExtra, None, "restflow_caching.E102"),
+        ("inline", {"max_retries": -1}, "restflow_caching.E103"),
+        ("django_rq", {"queue": "nowhere"}, "restflow_caching.E104"),
     ],
 )
 def test_check_dispatcher_reports_each_problem_with_its_id(
@@ -313,7 +316,7 @@ def test_a_broker_object_path_that_does_not_import_fails_the_check(
     cls: type[Dispatcher], config: dict[str, Any], match: str
 ) -> None:
     [error] = cls(**config).check()
-    assert error.id == "restflow.caching.E104"
+    assert error.id == "restflow_caching.E104"
     assert match in error.msg
 
 
@@ -321,7 +324,7 @@ def test_manage_py_check_reports_the_dispatchers_built_so_far() -> None:
     dispatcher = get_dispatcher("django_rq", {"queue": "restflow-check-queue"})
     ours = [(e.id, e.msg) for e in checks.run_checks(tags=["restflow"]) if e.obj is dispatcher]
     assert len(ours) == 1
-    assert ours[0][0] == "restflow.caching.E104"
+    assert ours[0][0] == "restflow_caching.E104"
     assert "restflow-check-queue" in ours[0][1]
     del dispatcher
     gc.collect()  # a dispatcher nothing holds any more is not checked
@@ -331,25 +334,43 @@ def test_manage_py_check_reports_the_dispatchers_built_so_far() -> None:
 @pytest.mark.parametrize(
     ("settings", "check_id"),
     [
-        ({"DEFAULT_DISPATCHER": "kafka"}, "restflow.caching.E101"),
-        ({"DEFAULT_DISPATCHER_CONFIG": {"max_retries": -2}}, "restflow.caching.E103"),
+        ({"DEFAULT_DISPATCHER": "kafka"}, "restflow_caching.E101"),
+        ({"DEFAULT_DISPATCHER_CONFIG": {"max_retries": -2}}, "restflow_caching.E103"),
         (
             {"DEFAULT_DISPATCHER": "django_rq", "DEFAULT_DISPATCHER_CONFIG": {"queue": "q"}},
-            "restflow.caching.E104",
+            "restflow_caching.E104",
         ),
     ],
 )
 def test_manage_py_check_reports_a_bad_default_dispatcher_setting(
     settings: dict[str, Any], check_id: str
 ) -> None:
-    with override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": settings}):
+    with override_settings(RESTFLOW_SETTINGS={"CACHE": settings}):
         errors = [e for e in checks.run_checks(tags=["restflow"]) if "DEFAULT_DISPATCHER" in e.msg]
     assert [e.id for e in errors] == [check_id]
 
 
+@pytest.mark.parametrize("silenced", ["restflow.caching.E101", "restflow_caching.E101"])
+def test_the_former_and_the_current_id_both_silence_a_dispatcher_check(silenced: str) -> None:
+    with override_settings(RESTFLOW_SETTINGS={"CACHE": {"DEFAULT_DISPATCHER": "kafka"}}):
+        with pytest.raises(SystemCheckError, match=r"restflow_caching\.E101"):
+            call_command("check", tags=["restflow"])
+        with override_settings(SILENCED_SYSTEM_CHECKS=[silenced]):
+            call_command("check", tags=["restflow"])  # no SystemCheckError
+
+
+def test_the_dispatcher_ids_keep_their_numbers() -> None:
+    assert dispatcher_checks.FORMER_IDS == {
+        "restflow_caching.E101": "restflow.caching.E101",
+        "restflow_caching.E102": "restflow.caching.E102",
+        "restflow_caching.E103": "restflow.caching.E103",
+        "restflow_caching.E104": "restflow.caching.E104",
+    }
+
+
 def test_the_default_dispatcher_setting_passes_the_check_when_sound() -> None:
     settings = {"DEFAULT_DISPATCHER": "threadpool", "DEFAULT_DISPATCHER_CONFIG": {"max_workers": 2}}
-    with override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": settings}):
+    with override_settings(RESTFLOW_SETTINGS={"CACHE": settings}):
         errors = [e for e in checks.run_checks(tags=["restflow"]) if "DEFAULT_DISPATCHER" in e.msg]
     assert errors == []
 

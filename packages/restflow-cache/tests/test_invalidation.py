@@ -308,9 +308,7 @@ class TestDispatch:
         from restflow.caching.dispatchers import register_dispatcher
 
         register_dispatcher("recording", Recording)
-        with override_settings(
-            RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"DEFAULT_DISPATCHER": "recording"}}
-        ):
+        with override_settings(RESTFLOW_SETTINGS={"CACHE": {"DEFAULT_DISPATCHER": "recording"}}):
             one = author_cache()
 
             @cache_result(

@@ -1,6 +1,6 @@
-"""``CACHE_SETTINGS`` keys written for the reference library load and mean the same
-(issue 19, item 11): ``KEY_HASH_ALGORITHM``, ``DISPATCHER_SETTINGS`` and
-``DISPATCHER_RAISE_EXCEPTION``."""
+"""Cache settings written for the reference library load and mean the same (issue 19,
+item 11): ``KEY_HASH_ALGORITHM``, ``DISPATCHER_SETTINGS`` and ``DISPATCHER_RAISE_EXCEPTION``,
+under the section's old name ``CACHE_SETTINGS`` as that library's projects have it."""
 
 from __future__ import annotations
 

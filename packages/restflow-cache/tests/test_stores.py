@@ -143,7 +143,7 @@ def test_a_django_redis_setup_not_reached_natively_wipes_through_generations(
         assert asyncio.run(double.aget_with_metadata(1))[1]["cache_status"] == "HIT"
         assert double.delete_by_prefix() == -1  # a new generation: the count is unknown
         assert double.get_with_metadata(1)[1]["cache_status"] == "MISS"
-        scan = {"CACHE_SETTINGS": {"CACHE_ALIAS": redis_alias, "PARTITION_STRATEGY": "scan"}}
+        scan = {"CACHE": {"CACHE_ALIAS": redis_alias, "PARTITION_STRATEGY": "scan"}}
         refused = pytest.raises(ImproperlyConfigured, match=r"cannot list keys here \(django-redis")
         with override_settings(RESTFLOW_SETTINGS=scan), refused:
             get_store(redis_alias)
@@ -205,7 +205,7 @@ def test_a_call_waits_for_a_held_lock_then_computes_when_it_expires(
         return n
 
     store = get_store(redis_alias)
-    with override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"STAMPEDE_LOCK_TIMEOUT": 0.2}}):
+    with override_settings(RESTFLOW_SETTINGS={"CACHE": {"STAMPEDE_LOCK_TIMEOUT": 0.2}}):
         lock = slowly.get_cache_key(4) + "::!lock"
         assert store.acquire(lock, "another process", 60)
         started = time.monotonic()

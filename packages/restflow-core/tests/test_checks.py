@@ -1,4 +1,4 @@
-"""System checks: restflow.E001 (namespace broken by a stray __init__.py), restflow.E002 (settings)."""
+"""System checks: restflow_core.E001 (namespace broken by a stray __init__.py), E002 (settings)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def isolated_sections(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rf_settings, "_SECTIONS", dict(rf_settings._SECTIONS))
 
 
-# -- restflow.E001 -----------------------------------------------------------------
+# -- restflow_core.E001 --------------------------------------------------------------
 
 
 def test_the_installed_restflow_is_a_namespace() -> None:
@@ -68,7 +68,7 @@ def test_a_regular_restflow_package_is_an_error_naming_the_file(tmp_path: Path) 
     assert len(errors) == 1
     error = errors[0]
     assert isinstance(error, checks.Error)
-    assert error.id == NAMESPACE_ERROR == "restflow.E001"
+    assert error.id == NAMESPACE_ERROR == "restflow_core.E001"
     assert str(init) in error.msg
     assert "namespace package" in error.msg
     assert error.hint is not None and "delete it" in error.hint
@@ -100,7 +100,7 @@ def test_a_distribution_listing_another_copy_of_the_file_is_not_blamed(
     assert error.hint is not None and "drf-restflow" not in error.hint
 
 
-# -- restflow.E002 -----------------------------------------------------------------
+# -- restflow_core.E002 --------------------------------------------------------------
 
 
 def test_valid_settings_give_no_error() -> None:
@@ -118,7 +118,7 @@ def test_each_settings_problem_is_an_error_naming_the_key() -> None:
     assert all(isinstance(error, checks.Error) for error in errors)
     messages = sorted(error.msg for error in errors)
     assert messages == [
-        "RESTFLOW_SETTINGS has an unknown section 'FOO'; known: CACHE_SETTINGS, DEMO, JWT, SCHEMA",
+        "RESTFLOW_SETTINGS has an unknown section 'FOO'; known: CACHE, DEMO, JWT, SCHEMA",
         "RESTFLOW_SETTINGS['DEMO'] has an unknown key 'TIMEOUTS' (did you mean 'TIMEOUT'?); "
         "known keys: TIMEOUT",
         "RESTFLOW_SETTINGS['DEMO']['TIMEOUT'] must be int, got str",
@@ -144,7 +144,7 @@ def test_checks_are_registered_under_the_restflow_tag() -> None:
 def test_manage_py_check_fails_on_invalid_settings() -> None:
     with (
         override_settings(RESTFLOW_SETTINGS={"FOO": {}}),
-        pytest.raises(SystemCheckError, match=r"restflow\.E002.*unknown section 'FOO'"),
+        pytest.raises(SystemCheckError, match=r"restflow_core\.E002.*unknown section 'FOO'"),
     ):
         call_command("check", tags=["restflow"])
     call_command("check", tags=["restflow"])  # and passes once fixed
@@ -213,7 +213,7 @@ def test_a_stray_init_breaks_the_namespace_and_manage_py_check_says_so(tmp_path:
     assert result.returncode == 0, result.stderr
     output = result.stdout
     assert f"RESTFLOW_FILE {init}" in output
-    assert "restflow.E001" in output
+    assert "restflow_core.E001" in output
     assert str(init) in output
     assert "pip uninstall drf-restflow" in output
 

@@ -185,6 +185,17 @@ CASES: list[tuple[str, Callable[[], Exception], int, ErrorCode, str, Any, dict[s
         {"Retry-After": "30"},
     ),
     (
+        "timeout",
+        lambda: APIException(
+            "The request took too long.", ErrorCode.TIMEOUT, status_code=504, details={"timeout": 2}
+        ),
+        504,
+        ErrorCode.TIMEOUT,
+        "The request took too long.",
+        {"timeout": 2},
+        {},
+    ),
+    (
         "django_http404",
         lambda: Http404("No Note matches the given query."),
         404,
@@ -207,7 +218,7 @@ CASES: list[tuple[str, Callable[[], Exception], int, ErrorCode, str, Any, dict[s
 
 def test_the_table_covers_every_error_code() -> None:
     assert {case[3] for case in CASES} == set(ErrorCode)
-    assert len(ErrorCode) == 15
+    assert len(ErrorCode) == 16
 
 
 @pytest.mark.parametrize(
@@ -352,6 +363,7 @@ def test_code_may_be_given_as_enum_member_or_value() -> None:
         (418, "validation_error"),
         (500, "internal_error"),
         (503, "service_unavailable"),
+        (504, "timeout"),
     ],
 )
 def test_other_drf_exceptions_map_by_status(status: int, code: str) -> None:

@@ -206,7 +206,7 @@ def test_unknown_section_raises_naming_it_and_the_known_ones(
         validate_all()
     assert str(info.value) == (
         "RESTFLOW_SETTINGS has an unknown section 'DEMOS' (did you mean 'DEMO'?); "
-        "known: CACHE_SETTINGS, DEMO, JWT, SCHEMA"
+        "known: CACHE, DEMO, JWT, SCHEMA"
     )
 
 
@@ -223,7 +223,7 @@ def test_a_schema_section_without_restflow_spectacular_is_refused_naming_it() ->
 
 def test_documented_sections_are_accepted_when_their_package_is_absent() -> None:
     rf_settings._SECTIONS.clear()  # as in an install of restflow-core alone
-    config: dict[str, Any] = {"JWT": {"ANY_KEY": 1}, "CACHE_SETTINGS": {}}
+    config: dict[str, Any] = {"JWT": {"ANY_KEY": 1}, "CACHE": {}}
     with override_settings(RESTFLOW_SETTINGS=config):
         validate_all()  # raises SettingsError on any problem
     with (

@@ -14,9 +14,13 @@ from typing import Any
 import pytest
 from conftest import ON_POSTGRES
 from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
 
 from filtertests.data import apply, names
 from restflow.filters import FilterSet, IntegerField, ListField, StringField
+from restflow.filters.checks import FORMER_IDS
 
 needs_postgres = pytest.mark.skipif(
     not ON_POSTGRES, reason="runs in the PostgreSQL pass (RESTFLOW_TEST_DB=postgres)"
@@ -112,13 +116,23 @@ def test_postgres_lookups_without_contrib_postgres_fail_the_system_check() -> No
     from restflow.filters.checks import check_postgres_lookups
 
     assert check_postgres_lookups in checks.registry.registry.get_checks()
-    messages = [m for m in check_postgres_lookups() if m.id == "restflow.filters.E001"]
+    messages = [m for m in check_postgres_lookups() if m.id == "restflow_filters.E001"]
     culprits = {message.obj for message in messages}
     if ON_POSTGRES:
         assert messages == []
     else:
         assert TextSearch in culprits and Arrays in culprits
         assert "django.contrib.postgres" in messages[0].msg
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the check has nothing to say with contrib.postgres")
+@pytest.mark.parametrize("silenced", ["restflow.filters.E001", "restflow_filters.E001"])
+def test_the_former_and_the_current_id_both_silence_the_check(silenced: str) -> None:
+    assert FORMER_IDS == {"restflow_filters.E001": "restflow.filters.E001"}
+    with pytest.raises(SystemCheckError, match=r"restflow_filters\.E001"):
+        call_command("check")
+    with override_settings(SILENCED_SYSTEM_CHECKS=[silenced]):
+        call_command("check")  # no SystemCheckError
 
 
 _FRESH = """
@@ -164,5 +178,5 @@ def test_importing_restflow_filters_registers_no_check_the_first_postgres_filter
         "after import": False,
         "after a plain FilterSet": False,
         "after a postgres FilterSet": True,
-        "errors": ["restflow.filters.E001"],
+        "errors": ["restflow_filters.E001"],
     }

@@ -97,7 +97,7 @@ async def test_anonymous_traffic_filling_the_default_cache_does_not_revive_revok
 @pytest.mark.parametrize("kind", sorted(LOSING))
 def test_a_cache_blacklist_that_can_lose_entries_fails_the_check_outside_debug(kind: str) -> None:
     [error] = _blacklist_messages("blacklist", LOSING[kind])
-    assert error.id == "restflow_jwt.E007"
+    assert error.id == "restflow_authentication.E007"
     assert error.level == django_checks.ERROR
     assert "'blacklist'" in error.msg
     assert "ModelBlacklistBackend" in error.hint
@@ -107,7 +107,7 @@ def test_a_cache_blacklist_that_can_lose_entries_fails_the_check_outside_debug(k
 @pytest.mark.parametrize("kind", sorted(LOSING))
 def test_in_debug_a_cache_blacklist_that_can_lose_entries_is_a_warning(kind: str) -> None:
     [warning] = _blacklist_messages("blacklist", LOSING[kind], debug=True)
-    assert warning.id == "restflow_jwt.W001"
+    assert warning.id == "restflow_authentication.W001"
     assert warning.level == django_checks.WARNING
 
 
@@ -122,7 +122,7 @@ def test_blacklist_allow_locmem_opts_into_a_per_process_locmem_blacklist(debug: 
     allowed = {"BLACKLIST_ALLOW_LOCMEM": True}
     assert _blacklist_messages("blacklist", LOCMEM, debug=debug, jwt=allowed) == []
     [error] = _blacklist_messages("blacklist", LOSING["file"], jwt=allowed)  # LocMem only
-    assert error.id == "restflow_jwt.E007"
+    assert error.id == "restflow_authentication.E007"
 
 
 def test_a_dedicated_redis_alias_passes_and_the_docs_name_the_eviction_policy() -> None:
@@ -133,8 +133,12 @@ def test_a_dedicated_redis_alias_passes_and_the_docs_name_the_eviction_policy() 
 
 _SHARED: dict[str, tuple[dict[str, Any], str]] = {
     "restflow_cache_section": (
+        {"RESTFLOW_SETTINGS_EXTRA": {"CACHE": {"CACHE_ALIAS": "blacklist"}}},
+        "RESTFLOW_SETTINGS['CACHE']['CACHE_ALIAS']",
+    ),
+    "restflow_cache_section_under_its_old_name": (
         {"RESTFLOW_SETTINGS_EXTRA": {"CACHE_SETTINGS": {"CACHE_ALIAS": "blacklist"}}},
-        "CACHE_SETTINGS",
+        "restflow-cache's cached responses",
     ),
     "drf_throttles": (
         {
@@ -187,11 +191,11 @@ def _shared_messages(case: str, *, debug: bool = False) -> list[Any]:
 @pytest.mark.parametrize("case", sorted(_SHARED))
 def test_a_cache_blacklist_sharing_an_alias_anyone_fills_fails_the_check(case: str) -> None:
     [error] = _shared_messages(case)
-    assert error.id == "restflow_jwt.E008"
+    assert error.id == "restflow_authentication.E008"
     assert _SHARED[case][1] in error.msg
     assert "ModelBlacklistBackend" in error.hint
     [warning] = _shared_messages(case, debug=True)
-    assert warning.id == "restflow_jwt.W002"
+    assert warning.id == "restflow_authentication.W002"
 
 
 def test_restflow_caching_installed_without_its_section_caches_responses_in_default(
@@ -206,7 +210,7 @@ def test_restflow_caching_installed_without_its_section_caches_responses_in_defa
     jwt = {"SIGNING_KEY": SIGNING_KEY, "BLACKLIST_BACKEND": CACHE_BACKEND}
     with override_settings(CACHES={"default": REDIS}, RESTFLOW_SETTINGS={"JWT": jwt}):
         [error] = checks.check_blacklist()
-    assert error.id == "restflow_jwt.E008"
+    assert error.id == "restflow_authentication.E008"
     assert "restflow-cache" in error.msg
 
 

@@ -1,4 +1,4 @@
-"""Start-up validation: the JWT section's keys and types, and the restflow_jwt system checks."""
+"""Start-up validation: the JWT section's keys and types, and restflow-jwt's system checks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from jwt_settings import SIGNING_KEY
 
@@ -88,14 +90,14 @@ def test_defaults_are_usable_with_a_signing_key() -> None:
 
 def test_good_settings_pass_every_check() -> None:
     # outside DEBUG the only remark: login attempts counted in the per-process LocMem cache
-    assert _ids(SIGNING_KEY=SIGNING_KEY) == ["restflow_jwt.W004"]
+    assert _ids(SIGNING_KEY=SIGNING_KEY) == ["restflow_authentication.W004"]
     with override_settings(DEBUG=True):
         assert _ids(SIGNING_KEY=SIGNING_KEY) == []  # development works too
 
 
 def test_missing_signing_key_is_e001() -> None:
     [error] = _messages(checks.check_keys)
-    assert error.id == "restflow_jwt.E001"
+    assert error.id == "restflow_authentication.E001"
     assert "SIGNING_KEY" in error.msg
     assert "not set" in error.msg
 
@@ -103,20 +105,20 @@ def test_missing_signing_key_is_e001() -> None:
 @pytest.mark.parametrize(("algorithm", "minimum"), [("HS256", 32), ("HS384", 48), ("HS512", 64)])
 def test_short_hmac_key_is_e001(algorithm: str, minimum: int) -> None:
     [error] = _messages(checks.check_keys, ALGORITHM=algorithm, SIGNING_KEY="k" * (minimum - 1))
-    assert error.id == "restflow_jwt.E001"
+    assert error.id == "restflow_authentication.E001"
     assert f"{minimum - 1} bytes" in error.msg
     assert _messages(checks.check_keys, ALGORITHM=algorithm, SIGNING_KEY="k" * minimum) == []
 
 
 def test_asymmetric_algorithm_without_keys_is_e002() -> None:
     [error] = _messages(checks.check_keys, ALGORITHM="RS256")
-    assert error.id == "restflow_jwt.E002"
+    assert error.id == "restflow_authentication.E002"
     assert "VERIFYING_KEY" in error.msg
 
 
 def test_unloadable_asymmetric_key_is_e002() -> None:
     [error] = _messages(checks.check_keys, ALGORITHM="ES256", VERIFYING_KEY="garbage")
-    assert error.id == "restflow_jwt.E002"
+    assert error.id == "restflow_authentication.E002"
     assert "cannot be loaded" in error.msg
 
 
@@ -132,7 +134,7 @@ def test_asymmetric_algorithm_without_cryptography_is_e003(monkeypatch: pytest.M
 
     monkeypatch.setattr(_compat, "has_cryptography", lambda: False)
     [error] = _messages(checks.check_keys, ALGORITHM="RS256", VERIFYING_KEY="x")
-    assert error.id == "restflow_jwt.E003"
+    assert error.id == "restflow_authentication.E003"
     assert error.hint == 'pip install "restflow-jwt[crypto]"'
 
 
@@ -150,7 +152,7 @@ def test_unknown_blacklist_cache_alias_is_e006() -> None:
         BLACKLIST_BACKEND=CACHE_BACKEND,
         BLACKLIST_CACHE_ALIAS="nope",
     )
-    assert error.id == "restflow_jwt.E006"
+    assert error.id == "restflow_authentication.E006"
     assert "'nope'" in error.msg
 
 
@@ -173,7 +175,7 @@ def test_model_backend_without_the_app_is_e004(monkeypatch: pytest.MonkeyPatch) 
     [error] = _messages(
         checks.check_blacklist, SIGNING_KEY=SIGNING_KEY, BLACKLIST_BACKEND=MODEL_BACKEND
     )
-    assert error.id == "restflow_jwt.E004"
+    assert error.id == "restflow_authentication.E004"
     assert "INSTALLED_APPS" in error.hint
     assert "migrate" in error.hint
     assert _messages(checks.check_blacklist, SIGNING_KEY=SIGNING_KEY) == [error]  # the default
@@ -190,7 +192,7 @@ def test_unique_user_id_field_passes(field: str) -> None:
 @pytest.mark.parametrize("field", ["email", "password", "nope"])
 def test_non_unique_or_secret_user_id_field_is_e005(field: str) -> None:
     [error] = _messages(checks.check_user_id_field, SIGNING_KEY=SIGNING_KEY, USER_ID_FIELD=field)
-    assert error.id == "restflow_jwt.E005"
+    assert error.id == "restflow_authentication.E005"
     assert "id, username" in error.hint
 
 
@@ -201,7 +203,7 @@ def test_a_user_id_field_outside_the_allowlist_is_e011() -> None:
         USER_ID_FIELD="username",
         USER_ID_FIELD_ALLOWLIST=("id", "uuid"),
     )
-    assert error.id == "restflow_jwt.E011"
+    assert error.id == "restflow_authentication.E011"
     assert "USER_ID_FIELD_ALLOWLIST" in error.msg
 
 
@@ -230,7 +232,22 @@ def test_checks_run_through_django_check_framework() -> None:
 
     with _jwt(SIGNING_KEY="short"):
         ids = {message.id for message in django_checks.run_checks(tags=["restflow"])}
-    assert "restflow_jwt.E001" in ids
+    assert "restflow_authentication.E001" in ids
+
+
+def test_ids_carry_the_app_label_and_keep_their_numbers() -> None:
+    assert checks.FORMER_IDS["restflow_authentication.E011"] == "restflow_jwt.E011"
+    assert checks.FORMER_IDS["restflow_authentication.W004"] == "restflow_jwt.W004"
+    assert len(checks.FORMER_IDS) == 15
+
+
+@pytest.mark.parametrize("silenced", ["restflow_jwt.E001", "restflow_authentication.E001"])
+def test_the_former_and_the_current_id_both_silence_a_check(silenced: str) -> None:
+    with _jwt(SIGNING_KEY="short"):
+        with pytest.raises(SystemCheckError, match=r"restflow_authentication\.E001"):
+            call_command("check", tags=["restflow"])
+        with override_settings(SILENCED_SYSTEM_CHECKS=[silenced]):
+            call_command("check", tags=["restflow"])  # no SystemCheckError
 
 
 def test_the_reference_library_s_dotted_paths_resolve_to_restflow_s_own() -> None:

@@ -277,21 +277,21 @@ def test_a_dedicated_shared_cache_passes_the_login_throttle_checks() -> None:
 
 def test_an_unknown_login_throttle_alias_is_e009() -> None:
     ids = _throttle_ids({"default": REDIS}, jwt={"LOGIN_THROTTLE_CACHE_ALIAS": "nope"})
-    assert ids == ["restflow_jwt.E009"]
+    assert ids == ["restflow_authentication.E009"]
 
 
 @pytest.mark.parametrize("rate", ["5 per minute", "five/min", "5/fortnight", 5, ["5/min"]])
 def test_a_login_rate_that_is_not_a_rate_is_e010(rate: Any) -> None:
     ids = _throttle_ids({"default": REDIS}, rates={"jwt_login_username": rate})
-    assert ids == ["restflow_jwt.E010"]
+    assert ids == ["restflow_authentication.E010"]
 
 
 @pytest.mark.parametrize(
     ("backend", "expected"),
     [
-        ("django.core.cache.backends.locmem.LocMemCache", ["restflow_jwt.W004"]),
-        ("django.core.cache.backends.dummy.DummyCache", ["restflow_jwt.W004"]),
-        ("django.core.cache.backends.db.DatabaseCache", ["restflow_jwt.W004"]),
+        ("django.core.cache.backends.locmem.LocMemCache", ["restflow_authentication.W004"]),
+        ("django.core.cache.backends.dummy.DummyCache", ["restflow_authentication.W004"]),
+        ("django.core.cache.backends.db.DatabaseCache", ["restflow_authentication.W004"]),
         ("django.core.cache.backends.memcached.PyMemcacheCache", []),
         ("django.core.cache.backends.redis.RedisCache", []),
     ],
@@ -304,9 +304,10 @@ def test_counting_in_a_per_process_or_non_atomic_cache_warns_outside_debug(
     assert _throttle_ids(caches, debug=True) == []
 
 
-def test_counting_next_to_cached_responses_warns_outside_debug() -> None:
-    section = {"CACHE_SETTINGS": {"CACHE_ALIAS": "default"}}
-    assert _throttle_ids({"default": REDIS}, **section) == ["restflow_jwt.W003"]
+@pytest.mark.parametrize("name", ["CACHE", "CACHE_SETTINGS"])
+def test_counting_next_to_cached_responses_warns_outside_debug(name: str) -> None:
+    section = {name: {"CACHE_ALIAS": "default"}}
+    assert _throttle_ids({"default": REDIS}, **section) == ["restflow_authentication.W003"]
     assert _throttle_ids({"default": REDIS}, debug=True, **section) == []
     elsewhere = {"default": REDIS, "logins": REDIS}
     assert _throttle_ids(elsewhere, jwt={"LOGIN_THROTTLE_CACHE_ALIAS": "logins"}, **section) == []

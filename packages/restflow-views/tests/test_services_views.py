@@ -397,6 +397,7 @@ def test_a_service_past_its_timeout_is_a_504_in_the_envelope(mode: str) -> None:
         view_class("create", mode, spec=ServiceSpec(service=ahang, timeout=0.05)), "post", {}
     )
     assert got.status == 504
+    assert got.json["error"]["code"] == "timeout"
     assert got.json["error"]["details"] == {"timeout": 0.05}
 
 

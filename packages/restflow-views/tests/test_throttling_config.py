@@ -8,12 +8,19 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from throttle_support import make_request
 
 from restflow.asynccache import parse_rate
 from restflow.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
-from restflow.throttling.checks import BAD_RATE_ERROR, THROTTLE_CLASS_ERROR, check_throttle_rates
+from restflow.throttling.checks import (
+    BAD_RATE_ERROR,
+    FORMER_IDS,
+    THROTTLE_CLASS_ERROR,
+    check_throttle_rates,
+)
 
 HANDLER = "restflow.exceptions.exception_handler"
 
@@ -136,6 +143,24 @@ class TestSystemChecks:
             errors = check_throttle_rates()
         assert [error.id for error in errors] == [THROTTLE_CLASS_ERROR]
         assert "'throttles'" in errors[0].msg
+
+    def test_ids_carry_the_app_label_and_keep_their_numbers(self) -> None:
+        assert (BAD_RATE_ERROR, THROTTLE_CLASS_ERROR) == (
+            "restflow_throttling.E001",
+            "restflow_throttling.E002",
+        )
+        assert FORMER_IDS == {
+            BAD_RATE_ERROR: "restflow_views.E001",
+            THROTTLE_CLASS_ERROR: "restflow_views.E002",
+        }
+
+    @pytest.mark.parametrize("silenced", ["restflow_views.E001", "restflow_throttling.E001"])
+    def test_the_former_and_the_current_id_both_silence_the_check(self, silenced: str) -> None:
+        with rest_framework(DEFAULT_THROTTLE_RATES={"anon": "many/min"}):
+            with pytest.raises(SystemCheckError, match=r"restflow_throttling\.E001"):
+                call_command("check", tags=["restflow"])
+            with override_settings(SILENCED_SYSTEM_CHECKS=[silenced]):
+                call_command("check", tags=["restflow"])  # no SystemCheckError
 
     def test_check_is_registered_under_the_restflow_tag(self) -> None:
         with rest_framework(DEFAULT_THROTTLE_RATES={"anon": "many/min"}):

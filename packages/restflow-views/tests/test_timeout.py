@@ -1,4 +1,4 @@
-"""The per-view ``timeout`` on async views: overrun -> 504 ``service_unavailable`` envelope."""
+"""The per-view ``timeout`` on async views: overrun -> 504 ``timeout`` envelope."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from restflow.exceptions import ErrorCode, ServiceUnavailable
 from restflow.views import AsyncAPIView, AsyncViewSet
 from restflow.views.timeout import GatewayTimeout
 from viewtests.timeout_views import TextRenderer
@@ -73,10 +74,10 @@ class TestTimeout:
     async def test_handler_within_the_limit_answers_normally(self) -> None:
         assert await _get(SlowView.as_view(), 0) == (200, {"slept": 0.0})
 
-    async def test_overrun_is_a_504_service_unavailable_envelope(self) -> None:
+    async def test_overrun_is_a_504_timeout_envelope(self) -> None:
         status, body = await _get(SlowView.as_view(), 1)
         assert status == 504
-        assert body["error"]["code"] == "service_unavailable"
+        assert body["error"]["code"] == "timeout"
         assert body["error"]["details"] == {"timeout": 0.05}
 
     async def test_overrun_cancels_the_handler(self) -> None:
@@ -91,7 +92,7 @@ class TestTimeout:
         for actions in ({"get": "list"}, {"get": "stats"}):
             status, body = await _get(SlowViewSet.as_view(actions), 0)
             assert status == 504, actions
-            assert body["error"]["code"] == "service_unavailable"
+            assert body["error"]["code"] == "timeout"
 
     async def test_overrun_renders_with_a_loop_safe_renderer_not_the_browsable_api(self) -> None:
         # the browsable API renders in the request's sync thread, which may still be blocked
@@ -108,9 +109,14 @@ class TestTimeout:
     def test_extra_action_keeps_its_routing_metadata(self) -> None:
         assert [a.url_path for a in SlowViewSet.get_extra_actions()] == ["stats"]
 
-    def test_gateway_timeout_is_a_service_unavailable(self) -> None:
+    def test_gateway_timeout_is_a_504_with_its_own_code(self) -> None:
         assert GatewayTimeout.status_code == 504
-        assert GatewayTimeout.code == "service_unavailable"
+        assert GatewayTimeout.code is ErrorCode.TIMEOUT
+        assert ErrorCode.TIMEOUT == "timeout"
+
+    def test_gateway_timeout_is_still_caught_as_a_service_unavailable(self) -> None:
+        # code written for 0.1.0 catches ``ServiceUnavailable``; the new code changes no class
+        assert issubclass(GatewayTimeout, ServiceUnavailable)
 
 
 class TestTimeoutDeclaration:

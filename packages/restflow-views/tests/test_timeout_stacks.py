@@ -196,7 +196,7 @@ def _assert_timeout_envelope(exchange: Exchange) -> None:
     assert exchange.status == 504
     assert exchange.content_type == "application/json"
     error = json.loads(exchange.body)["error"]
-    assert error["code"] == "service_unavailable"
+    assert error["code"] == "timeout"
     assert error["details"] == {"timeout": TIMEOUT}
 
 

@@ -26,7 +26,7 @@ def main(argv: list[str]) -> None:
         },
         INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "restflow.caching"],
         DATABASES={},
-        RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"AUTODISCOVER_MODULES": []}},
+        RESTFLOW_SETTINGS={"CACHE": {"AUTODISCOVER_MODULES": []}},
     )
     django.setup()
     from cachetests.shared_cached import report, slow_report

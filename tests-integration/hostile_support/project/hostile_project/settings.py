@@ -53,7 +53,7 @@ DATABASES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # one process: a per-process blacklist is what this project wants
-SILENCED_SYSTEM_CHECKS = ["restflow_jwt.W001"]
+SILENCED_SYSTEM_CHECKS = ["restflow_authentication.W001"]
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
@@ -77,6 +77,6 @@ _JWT = {
 }
 if os.environ.get("HOSTILE_BLACKLIST_BACKEND"):
     _JWT["BLACKLIST_BACKEND"] = os.environ["HOSTILE_BLACKLIST_BACKEND"]
-RESTFLOW_SETTINGS = {"JWT": _JWT, "CACHE_SETTINGS": {"NAMESPACE": "hostile"}}
+RESTFLOW_SETTINGS = {"JWT": _JWT, "CACHE": {"NAMESPACE": "hostile"}}
 
 SLOW_SECONDS = float(os.environ.get("HOSTILE_SLOW_SECONDS", 2))

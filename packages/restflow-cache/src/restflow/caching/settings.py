@@ -1,9 +1,9 @@
-"""The ``CACHE_SETTINGS`` section of ``RESTFLOW_SETTINGS``.
+"""The ``CACHE`` section of ``RESTFLOW_SETTINGS`` (read as :data:`CACHE_SETTINGS`).
 
 .. code-block:: python
 
     RESTFLOW_SETTINGS = {
-        "CACHE_SETTINGS": {
+        "CACHE": {
             "CACHE_ALIAS": "default",
             "DEFAULT_TTL": 300,
             "NAMESPACE": "restflow",
@@ -11,8 +11,9 @@
         },
     }
 
-Every key, its default and its meaning is listed in ``docs/caching.md``.
-Nothing is read at import time.
+Every key, its default and its meaning is listed in ``docs/settings.md``.
+The section's old name, ``CACHE_SETTINGS`` (the reference library's), is still
+read (restflow-core's ``RENAMED_SECTIONS``). Nothing is read at import time.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def _dispatcher_settings(value: Any) -> None:
 
 
 CACHE_SETTINGS = register_section(
-    "CACHE_SETTINGS",
+    "CACHE",
     defaults={
         "ENABLED": True,
         "CACHE_ALIAS": "default",

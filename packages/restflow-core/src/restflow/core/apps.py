@@ -6,7 +6,7 @@ from django.apps import AppConfig
 from django.core import checks
 
 from restflow.core import _drf
-from restflow.settings.checks import check_namespace, check_settings
+from restflow.settings.checks import check_namespace, check_section_names, check_settings
 
 
 class RestflowCoreConfig(AppConfig):
@@ -23,4 +23,5 @@ class RestflowCoreConfig(AppConfig):
     def ready(self) -> None:
         checks.register(check_namespace, "restflow")
         checks.register(check_settings, "restflow")
+        checks.register(check_section_names, "restflow")
         _drf.install()

@@ -25,6 +25,7 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "conflict"
     INTERNAL_ERROR = "internal_error"
     SERVICE_UNAVAILABLE = "service_unavailable"
+    TIMEOUT = "timeout"
 
 
 def checked_code(value: object, culprit: str) -> str:

@@ -69,6 +69,7 @@ _CODE_BY_STATUS: dict[int, ErrorCode] = {
     415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     429: ErrorCode.THROTTLED,
     503: ErrorCode.SERVICE_UNAVAILABLE,
+    504: ErrorCode.TIMEOUT,
 }
 
 

@@ -4,9 +4,13 @@
 
     RESTFLOW_SETTINGS = {
         "JWT": {"SIGNING_KEY": "…", "LEEWAY": timedelta(seconds=5)},
-        "CACHE_SETTINGS": {...},
+        "CACHE": {...},
         "SCHEMA": {...},
     }
+
+Section names are one upper-case word. A renamed section is still read under
+its old name (:data:`RENAMED_SECTIONS`; ``"CACHE_SETTINGS"`` for ``"CACHE"``),
+and the ``restflow_core.W001`` system check asks for the new one.
 
 Core knows no section's keys. Each package registers its own section when
 it is imported and reads values as attributes::
@@ -25,7 +29,7 @@ cached until Django's ``setting_changed`` fires for ``RESTFLOW_SETTINGS``
 (``override_settings`` in tests). Nothing reads Django settings at import.
 
 A section is validated as a whole on its first access, and
-:func:`validate_all` (run by the ``restflow.E002`` system check) validates
+:func:`validate_all` (run by the ``restflow_core.E002`` system check) validates
 every section plus the top-level keys. Problems raise
 :class:`SettingsError`, an ``ImproperlyConfigured`` naming the section, the
 key and what was expected.
@@ -45,23 +49,29 @@ from django.utils.module_loading import import_string
 __all__ = [
     "DOCUMENTED_SECTIONS",
     "OWNED_SECTIONS",
+    "RENAMED_SECTIONS",
     "SETTING_NAME",
     "SettingsError",
     "SettingsSection",
+    "given_section",
     "register_section",
     "reload",
+    "used_old_names",
     "validate_all",
 ]
 
 SETTING_NAME = "RESTFLOW_SETTINGS"
 
-DOCUMENTED_SECTIONS = frozenset({"JWT", "CACHE_SETTINGS"})
+DOCUMENTED_SECTIONS = frozenset({"JWT", "CACHE"})
 """Sections accepted even when the package owning them is not installed or not imported."""
 
 OWNED_SECTIONS: dict[str, str] = {
     "SCHEMA": "restflow-spectacular (add 'restflow.spectacular' to INSTALLED_APPS)",
 }
 """Sections refused unless their package registered them: without it they would mean nothing."""
+
+RENAMED_SECTIONS: dict[str, str] = {"CACHE_SETTINGS": "CACHE"}
+"""Old section name -> current name. The old name is still read (never both at once)."""
 
 TypeSpec: TypeAlias = type | tuple[type | None, ...] | None
 Validator: TypeAlias = Callable[[Any], object]
@@ -191,7 +201,7 @@ class SettingsSection:
     # -- internals -------------------------------------------------------------
 
     def _where(self, key: object = None) -> str:
-        where = f"{SETTING_NAME}[{self.name!r}]"
+        where = f"{SETTING_NAME}[{_given_name(self.name)!r}]"
         return where if key is None else f"{where}[{key!r}]"
 
     def _problems(self, raw: Mapping[Any, Any]) -> list[str]:
@@ -286,32 +296,37 @@ def validate_all() -> None:
 
     Sections named in :data:`DOCUMENTED_SECTIONS` are accepted (as dicts)
     even when no package registered them; one named in :data:`OWNED_SECTIONS`
-    is an error naming its package until that package registers it; any other
-    unregistered name is an error. Raises :class:`SettingsError` listing every problem found.
+    is an error naming its package until that package registers it; an old name
+    (:data:`RENAMED_SECTIONS`) counts as its new one, and both at once are an
+    error; any other unregistered name is an error. Raises :class:`SettingsError`
+    listing every problem found.
     """
     root = _read_root()
     known = sorted(DOCUMENTED_SECTIONS | OWNED_SECTIONS.keys() | _SECTIONS.keys())
     problems: list[str] = []
-    for name, value in root.items():
-        if name in OWNED_SECTIONS and name not in _SECTIONS:
+    for given, value in root.items():
+        name = RENAMED_SECTIONS.get(given, given)
+        if name != given and name in root:
+            problems.append(_both_names(given, name))
+        elif name in OWNED_SECTIONS and name not in _SECTIONS:
             problems.append(
-                f"{SETTING_NAME}[{name!r}] is read by {OWNED_SECTIONS[name]}, which is not "
+                f"{SETTING_NAME}[{given!r}] is read by {OWNED_SECTIONS[name]}, which is not "
                 "loaded: install and load it, or remove the section (it would change nothing)"
             )
         elif name not in known:
             problems.append(
-                f"{SETTING_NAME} has an unknown section {name!r}{_did_you_mean(name, known)}; "
+                f"{SETTING_NAME} has an unknown section {given!r}{_did_you_mean(given, known)}; "
                 f"known: {', '.join(known)}"
             )
         elif name not in _SECTIONS and not isinstance(value, Mapping):
-            problems.append(_not_a_dict(f"{SETTING_NAME}[{name!r}]", value))
+            problems.append(_not_a_dict(f"{SETTING_NAME}[{given!r}]", value))
     for section in list(_SECTIONS.values()):
         try:
             section.validate()
         except SettingsError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise SettingsError(problems)
+        raise SettingsError(list(dict.fromkeys(problems)))  # a problem once, however found
 
 
 def _read_root() -> Mapping[Any, Any]:
@@ -321,11 +336,60 @@ def _read_root() -> Mapping[Any, Any]:
     return root
 
 
+def _old_name_in(root: Mapping[Any, Any], name: str) -> str | None:
+    """The old name section ``name`` is given under in ``root``, if any."""
+    for old, new in RENAMED_SECTIONS.items():
+        if new == name and old in root:
+            return old
+    return None
+
+
+def _given_name(name: str) -> str:
+    """The name the user gave section ``name`` under: ``name``, or an old name of it."""
+    root = getattr(django_settings, SETTING_NAME, None)
+    if isinstance(root, Mapping) and name not in root:
+        return _old_name_in(root, name) or name
+    return name
+
+
+def given_section(name: str) -> Mapping[Any, Any] | None:
+    """The dict the user gave for section ``name`` (under its name or an old one), unvalidated.
+
+    ``None`` when there is none, or it is not a dict. For a package that reads
+    another's section without importing that package.
+    """
+    root = getattr(django_settings, SETTING_NAME, None)
+    if not isinstance(root, Mapping):
+        return None
+    section = root.get(_given_name(name))
+    return section if isinstance(section, Mapping) else None
+
+
+def used_old_names() -> dict[str, str]:
+    """The old section names ``RESTFLOW_SETTINGS`` uses: old name -> current name."""
+    root = getattr(django_settings, SETTING_NAME, None)
+    if not isinstance(root, Mapping):
+        return {}
+    return {old: new for old, new in RENAMED_SECTIONS.items() if old in root}
+
+
 def _read_section(name: str) -> Mapping[Any, Any]:
-    section = _read_root().get(name, {})
+    root = _read_root()
+    old = _old_name_in(root, name)
+    if old is not None and name in root:
+        raise SettingsError([_both_names(old, name)])
+    given = name if old is None else old
+    section = root.get(given, {})
     if not isinstance(section, Mapping):
-        raise SettingsError([_not_a_dict(f"{SETTING_NAME}[{name!r}]", section)])
+        raise SettingsError([_not_a_dict(f"{SETTING_NAME}[{given!r}]", section)])
     return section
+
+
+def _both_names(old: str, new: str) -> str:
+    return (
+        f"{SETTING_NAME} has both {new!r} and {old!r}, its old name: keep only {new!r} "
+        "(the old name is read only when the new one is absent)"
+    )
 
 
 def _not_a_dict(where: str, value: object) -> str:

@@ -3,6 +3,10 @@
 Nothing is registered by importing this module: the first FilterSet that
 compiles with such lookups registers the check (``remember_postgres_lookups``),
 so a project without an app for restflow.filters gets it all the same.
+
+restflow-filters has no Django app; its check id uses the label-style name
+``restflow_filters``. The former id, ``restflow.filters.E001``, still
+silences it (:data:`FORMER_IDS`).
 """
 
 from __future__ import annotations
@@ -13,11 +17,19 @@ from typing import Any
 from django.apps import apps
 from django.core import checks
 
+from restflow.settings.checks import honour_former_ids
+
 __all__ = [
+    "FORMER_IDS",
+    "POSTGRES_LOOKUPS_ERROR",
     "check_postgres_lookups",
     "filtersets_with_postgres_lookups",
     "remember_postgres_lookups",
 ]
+
+POSTGRES_LOOKUPS_ERROR = "restflow_filters.E001"
+FORMER_IDS = {POSTGRES_LOOKUPS_ERROR: "restflow.filters.E001"}
+"""Current id -> the id the check had before ids followed the app label."""
 
 _with_postgres_lookups: weakref.WeakSet[type] = weakref.WeakSet()
 
@@ -33,8 +45,9 @@ def filtersets_with_postgres_lookups() -> list[type[Any]]:
     return list(_with_postgres_lookups)
 
 
+@honour_former_ids(FORMER_IDS)
 def check_postgres_lookups(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """restflow.filters.E001 for each FilterSet whose postgres lookups cannot work."""
+    """``restflow_filters.E001`` for each FilterSet whose postgres lookups cannot work."""
     if apps.is_installed("django.contrib.postgres"):
         return []
     return [
@@ -44,7 +57,7 @@ def check_postgres_lookups(app_configs: Any = None, **kwargs: Any) -> list[check
             "'django.contrib.postgres' in INSTALLED_APPS.",
             hint="Add 'django.contrib.postgres' to INSTALLED_APPS, or drop those lookups.",
             obj=cls,
-            id="restflow.filters.E001",
+            id=POSTGRES_LOOKUPS_ERROR,
         )
         for cls in filtersets_with_postgres_lookups()
     ]

@@ -18,6 +18,7 @@ from rest_framework.settings import api_settings
 
 from restflow.authentication.settings import jwt_settings
 from restflow.authentication.throttling import login_throttling_enabled
+from restflow.settings import given_section
 
 __all__ = ["Kind", "Writer", "backend_kind", "cache_kind", "client_filled_caches"]
 
@@ -76,8 +77,9 @@ class Writer:
 def client_filled_caches() -> list[Writer]:
     """The cache aliases that anyone's requests fill, and what fills them.
 
-    restflow-cache's responses (``RESTFLOW_SETTINGS["CACHE_SETTINGS"]
-    ["CACHE_ALIAS"]``, ``"default"`` when only the app is installed), Django's
+    restflow-cache's responses (``RESTFLOW_SETTINGS["CACHE"]["CACHE_ALIAS"]``,
+    or under the old name ``CACHE_SETTINGS``; ``"default"`` when only the app
+    is installed), Django's
     cache middleware, cached sessions, the throttles of
     ``DEFAULT_THROTTLE_CLASSES`` (their ``cache_alias``; DRF's use
     ``"default"``) and restflow-jwt's login throttle. Throttles and caches
@@ -112,15 +114,14 @@ def client_filled_caches() -> list[Writer]:
 
 def _response_caches() -> list[Writer]:
     writers = []
-    section: Any = getattr(settings, "RESTFLOW_SETTINGS", None)
-    section = section.get("CACHE_SETTINGS") if isinstance(section, dict) else None
-    if isinstance(section, dict) or apps.is_installed("restflow.caching"):
-        alias = section.get("CACHE_ALIAS", "default") if isinstance(section, dict) else "default"
+    section = given_section("CACHE")
+    if section is not None or apps.is_installed("restflow.caching"):
+        alias = section.get("CACHE_ALIAS", "default") if section is not None else "default"
         writers.append(
             Writer(
                 str(alias),
                 "restflow-cache's cached responses and results "
-                "(RESTFLOW_SETTINGS['CACHE_SETTINGS']['CACHE_ALIAS'])",
+                "(RESTFLOW_SETTINGS['CACHE']['CACHE_ALIAS'])",
                 responses=True,
             )
         )

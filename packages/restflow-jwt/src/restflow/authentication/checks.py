@@ -1,28 +1,31 @@
 """restflow-jwt's system checks, registered by the app's ``ready()`` (tag ``restflow``).
 
-- ``restflow_jwt.E001``: no ``SIGNING_KEY`` for an HMAC algorithm, or one
+Ids carry the app label, ``restflow_authentication``; the ``restflow_jwt.*`` ids
+used before still silence them (:data:`FORMER_IDS`).
+
+- ``restflow_authentication.E001``: no ``SIGNING_KEY`` for an HMAC algorithm, or one
   shorter than the digest (32/48/64 bytes for HS256/384/512).
-- ``restflow_jwt.E002``: an asymmetric algorithm without keys, or keys that
+- ``restflow_authentication.E002``: an asymmetric algorithm without keys, or keys that
   cannot be loaded.
-- ``restflow_jwt.E003``: an asymmetric algorithm without ``cryptography``.
-- ``restflow_jwt.E004``: ``ModelBlacklistBackend`` (the default) without
+- ``restflow_authentication.E003``: an asymmetric algorithm without ``cryptography``.
+- ``restflow_authentication.E004``: ``ModelBlacklistBackend`` (the default) without
   ``"restflow.authentication"`` in ``INSTALLED_APPS``.
-- ``restflow_jwt.E005``: ``USER_ID_FIELD`` is not a unique field of the user model.
-- ``restflow_jwt.E011``: ``USER_ID_FIELD`` is not in ``USER_ID_FIELD_ALLOWLIST``.
-- ``restflow_jwt.E006``: ``BLACKLIST_CACHE_ALIAS`` names no cache.
-- ``restflow_jwt.E007`` (``W001`` in DEBUG): ``CacheBlacklistBackend`` on a
+- ``restflow_authentication.E005``: ``USER_ID_FIELD`` is not a unique field of the user model.
+- ``restflow_authentication.E011``: ``USER_ID_FIELD`` is not in ``USER_ID_FIELD_ALLOWLIST``.
+- ``restflow_authentication.E006``: ``BLACKLIST_CACHE_ALIAS`` names no cache.
+- ``restflow_authentication.E007`` (``W001`` in DEBUG): ``CacheBlacklistBackend`` on a
   cache that can lose revocations: per-process LocMem (unless
   ``BLACKLIST_ALLOW_LOCMEM``), a culling file or database cache, Memcached
   (LRU eviction) or the dummy cache.
-- ``restflow_jwt.E008`` (``W002`` in DEBUG): ``CacheBlacklistBackend`` on an
+- ``restflow_authentication.E008`` (``W002`` in DEBUG): ``CacheBlacklistBackend`` on an
   alias that requests fill with keys clients choose (restflow-cache's
   responses, Django's cache middleware, cached sessions, throttles).
-- ``restflow_jwt.E009``: ``LOGIN_THROTTLE_CACHE_ALIAS`` names no cache.
-- ``restflow_jwt.E010``: a login throttle rate (``jwt_login_address``,
+- ``restflow_authentication.E009``: ``LOGIN_THROTTLE_CACHE_ALIAS`` names no cache.
+- ``restflow_authentication.E010``: a login throttle rate (``jwt_login_address``,
   ``jwt_login_username`` in ``DEFAULT_THROTTLE_RATES``) is not a rate.
-- ``restflow_jwt.W003`` (outside DEBUG): the login throttle counts in a cache
+- ``restflow_authentication.W003`` (outside DEBUG): the login throttle counts in a cache
   that also holds cached responses, which can evict its counters.
-- ``restflow_jwt.W004`` (outside DEBUG): the login throttle counts in a
+- ``restflow_authentication.W004`` (outside DEBUG): the login throttle counts in a
   per-process (LocMem), non-atomic and culling (file, database) or dummy cache.
 """
 
@@ -48,8 +51,21 @@ from restflow.authentication.throttling import (
     login_throttling_enabled,
     parse_rate,
 )
+from restflow.settings.checks import honour_former_ids
 
-__all__ = ["check_blacklist", "check_keys", "check_login_throttle", "check_user_id_field"]
+__all__ = [
+    "FORMER_IDS",
+    "check_blacklist",
+    "check_keys",
+    "check_login_throttle",
+    "check_user_id_field",
+]
+
+FORMER_IDS = {
+    f"restflow_authentication.{number}": f"restflow_jwt.{number}"
+    for number in [*(f"E{n:03}" for n in range(1, 12)), *(f"W{n:03}" for n in range(1, 5))]
+}
+"""Current id -> the id the check had before ids followed the app label."""
 
 _WHERE = "RESTFLOW_SETTINGS['JWT']"
 
@@ -58,10 +74,11 @@ def _section_is_valid() -> bool:
     try:
         jwt_settings.user_settings  # noqa: B018  (validates the section)
     except ImproperlyConfigured:
-        return False  # restflow.E002 (restflow-core's check) reports it
+        return False  # restflow_core.E002 (restflow-core's check) reports it
     return True
 
 
+@honour_former_ids(FORMER_IDS)
 def check_keys(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -78,7 +95,7 @@ def check_keys(
                     f"{_WHERE}['SIGNING_KEY'] is not set: tokens cannot be signed or verified.",
                     hint=f"Set it to a random secret of at least {minimum} bytes, e.g. "
                     "secrets.token_urlsafe(64), read from the environment.",
-                    id="restflow_jwt.E001",
+                    id="restflow_authentication.E001",
                 )
             ]
         size = len(signing_key.encode() if isinstance(signing_key, str) else signing_key)
@@ -88,7 +105,7 @@ def check_keys(
                     f"{_WHERE}['SIGNING_KEY'] is {size} bytes long; {algorithm} needs at "
                     f"least {minimum}.",
                     hint="Use a longer random secret, e.g. secrets.token_urlsafe(64).",
-                    id="restflow_jwt.E001",
+                    id="restflow_authentication.E001",
                 )
             ]
         return _loadable()
@@ -97,7 +114,7 @@ def check_keys(
             checks.Error(
                 f"{_WHERE}['ALGORITHM'] is {algorithm!r}, which needs 'cryptography'.",
                 hint='pip install "restflow-jwt[crypto]"',
-                id="restflow_jwt.E003",
+                id="restflow_authentication.E003",
             )
         ]
     if not signing_key and not jwt_settings.VERIFYING_KEY:
@@ -105,7 +122,7 @@ def check_keys(
             checks.Error(
                 f"{_WHERE}: {algorithm} needs keys: SIGNING_KEY (the PEM private key) to "
                 "issue tokens and/or VERIFYING_KEY (the PEM public key) to verify them.",
-                id="restflow_jwt.E002",
+                id="restflow_authentication.E002",
             )
         ]
     return _loadable()
@@ -115,7 +132,7 @@ def _loadable() -> list[checks.CheckMessage]:
     try:
         Signer(jwt_settings.ALGORITHM, jwt_settings.SIGNING_KEY, jwt_settings.VERIFYING_KEY)
     except ImproperlyConfigured as exc:
-        return [checks.Error(str(exc), id="restflow_jwt.E002")]
+        return [checks.Error(str(exc), id="restflow_authentication.E002")]
     return []
 
 
@@ -127,6 +144,7 @@ def _unknown_alias(key: str, alias: str, check_id: str) -> checks.CheckMessage:
     )
 
 
+@honour_former_ids(FORMER_IDS)
 def check_blacklist(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -136,7 +154,7 @@ def check_blacklist(
     try:
         backend = jwt_settings.BLACKLIST_BACKEND
     except ImproperlyConfigured:
-        return []  # restflow.E002 names the import error
+        return []  # restflow_core.E002 names the import error
     if isinstance(backend, type) and issubclass(backend, ModelBlacklistBackend):
         if not apps.is_installed("restflow.authentication"):
             return [
@@ -144,7 +162,7 @@ def check_blacklist(
                     f"{_WHERE}['BLACKLIST_BACKEND'] is ModelBlacklistBackend (the default), but "
                     "'restflow.authentication' is not in INSTALLED_APPS: revoking a token fails.",
                     hint="Add 'restflow.authentication' to INSTALLED_APPS and run migrate.",
-                    id="restflow_jwt.E004",
+                    id="restflow_authentication.E004",
                 )
             ]
         return []
@@ -152,7 +170,7 @@ def check_blacklist(
         return []
     alias = jwt_settings.BLACKLIST_CACHE_ALIAS
     if alias not in settings.CACHES:
-        return [_unknown_alias("BLACKLIST_CACHE_ALIAS", alias, "restflow_jwt.E006")]
+        return [_unknown_alias("BLACKLIST_CACHE_ALIAS", alias, "restflow_authentication.E006")]
     return [*_losing_cache(alias), *_shared_cache(alias)]
 
 
@@ -189,7 +207,9 @@ def _losing_cache(alias: str) -> list[checks.CheckMessage]:
         f"CacheBlacklistBackend keeps revocations in the cache {alias!r}, which can lose "
         f"them: {kind.value}, and a revoked token is then accepted again"
     )
-    return [_severity(problem, "restflow_jwt.E007", "restflow_jwt.W001", hint)]
+    return [
+        _severity(problem, "restflow_authentication.E007", "restflow_authentication.W001", hint)
+    ]
 
 
 def _shared_cache(alias: str) -> list[checks.CheckMessage]:
@@ -202,7 +222,9 @@ def _shared_cache(alias: str) -> list[checks.CheckMessage]:
         "culling or evicting cache, and clearing that cache clears them"
     )
     hint = f"{_SAFE_CHOICES} (not shared with response caches, sessions or throttles)."
-    return [_severity(problem, "restflow_jwt.E008", "restflow_jwt.W002", hint)]
+    return [
+        _severity(problem, "restflow_authentication.E008", "restflow_authentication.W002", hint)
+    ]
 
 
 _COUNTING_FLAWS = {
@@ -214,6 +236,7 @@ _COUNTING_FLAWS = {
 }
 
 
+@honour_former_ids(FORMER_IDS)
 def check_login_throttle(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -232,14 +255,14 @@ def check_login_throttle(
                     f"REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'][{throttle.scope!r}]: {exc}.",
                     hint=f"Use '<count>/<period>' (default {throttle.default_rate!r}); None "
                     "turns this login limit off.",
-                    id="restflow_jwt.E010",
+                    id="restflow_authentication.E010",
                 )
             )
     if errors or not login_throttling_enabled():
         return errors
     alias = jwt_settings.LOGIN_THROTTLE_CACHE_ALIAS
     if alias not in settings.CACHES:
-        return [_unknown_alias("LOGIN_THROTTLE_CACHE_ALIAS", alias, "restflow_jwt.E009")]
+        return [_unknown_alias("LOGIN_THROTTLE_CACHE_ALIAS", alias, "restflow_authentication.E009")]
     if settings.DEBUG:
         return []
     where = f"The login throttle counts attempts in the cache {alias!r}"
@@ -251,7 +274,7 @@ def check_login_throttle(
                 f"{where}, which also holds {'; '.join(sharing)}: responses anyone can "
                 "request crowd out the counters, and the limits start again from zero.",
                 hint=f"Point {_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] at a cache of its own.",
-                id="restflow_jwt.W003",
+                id="restflow_authentication.W003",
             )
         )
     flaw = _COUNTING_FLAWS.get(cache_kind(alias))
@@ -261,12 +284,13 @@ def check_login_throttle(
                 f"{where}, where {flaw}.",
                 hint=f"Point {_WHERE}['LOGIN_THROTTLE_CACHE_ALIAS'] at a cache shared by "
                 "every worker with an atomic incr: Redis or Memcached.",
-                id="restflow_jwt.W004",
+                id="restflow_authentication.W004",
             )
         )
     return warnings
 
 
+@honour_former_ids(FORMER_IDS)
 def check_user_id_field(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -289,7 +313,7 @@ def check_user_id_field(
                 f"{_WHERE}['USER_ID_FIELD'] is {field_name!r}, which is not a unique field of "
                 f"{model._meta.label}: tokens could name the wrong user.",
                 hint=f"Use one of: {', '.join(allowed)}.",
-                id="restflow_jwt.E005",
+                id="restflow_authentication.E005",
             )
         ]
     allowlist = tuple(jwt_settings.USER_ID_FIELD_ALLOWLIST)
@@ -300,7 +324,7 @@ def check_user_id_field(
                 f"USER_ID_FIELD_ALLOWLIST {allowlist!r}: tokens must name the user by a stable, "
                 "non-secret identifier.",
                 hint="Use an allowed field, or add this one to USER_ID_FIELD_ALLOWLIST.",
-                id="restflow_jwt.E011",
+                id="restflow_authentication.E011",
             )
         ]
     return []

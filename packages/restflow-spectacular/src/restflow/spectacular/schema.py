@@ -42,7 +42,8 @@ class RestflowAutoSchema(AutoSchema):
 
     Applies restflow-views' per-action ``ActionConfig`` overrides, documents the
     request/response serializer split and adds the error envelope as the body
-    of the 400/401/403/404/429 responses that apply to each operation.
+    of the 400/401/403/404/429 responses that apply to each operation, and of the
+    504 of a view whose handlers run under a ``timeout``.
     """
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:
@@ -200,6 +201,12 @@ class RestflowAutoSchema(AutoSchema):
             return responses
         for status, description in self._declared_errors().items():
             responses.setdefault(status, self._error_response(status, description))
+        seconds = self._timeout()
+        if seconds is not None:
+            description = (
+                f"The request did not finish within {seconds:g} seconds (the view's timeout)."
+            )
+            responses.setdefault("504", self._error_response("504", description))
         for status in self._error_statuses():
             responses.setdefault(status, self._error_response(status))
         return responses
@@ -254,6 +261,18 @@ class RestflowAutoSchema(AutoSchema):
             )
             return {}
         return {str(status): str(description) for status, description in declared.items()}
+
+    def _timeout(self) -> float | None:
+        """The seconds that bound this operation's handler, or ``None``.
+
+        restflow-views' ``timeout`` wraps each async handler of a view that sets it
+        and marks the wrapper with its limit; a view whose handler carries no mark
+        (no timeout, ``timeout = None``, or a view class that does not enforce one)
+        cannot answer the 504.
+        """
+        name = getattr(self.view, "action", None) or self.method.lower()
+        seconds = getattr(getattr(self.view, name, None), "__restflow_timeout__", None)
+        return float(seconds) if isinstance(seconds, (int, float)) else None
 
     def _lacks_response_serializer(self) -> bool:
         if self.get_response_serializers() is not None:

@@ -9,7 +9,7 @@ from restflow.throttling.checks import check_throttle_rates
 
 
 class RestflowThrottlingConfig(AppConfig):
-    """Registers the throttle-rate system checks (``restflow_views.E001``/``E002``) on ready()."""
+    """Registers the throttle-rate system checks (``restflow_throttling.E001``/``E002``)."""
 
     name = "restflow.throttling"
     label = "restflow_throttling"

@@ -1,9 +1,12 @@
 """System checks for throttling, tag ``restflow`` (registered as this module loads, and by the app).
 
-- ``restflow_views.E001``: a rate in ``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']``
+- ``restflow_throttling.E001``: a rate in ``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']``
   is not ``'<count>/<period>'`` (or ``None``); the message names the scope.
-- ``restflow_views.E002``: a restflow throttle in ``DEFAULT_THROTTLE_CLASSES``
+- ``restflow_throttling.E002``: a restflow throttle in ``DEFAULT_THROTTLE_CLASSES``
   has no rate for its scope, or names a cache alias missing from ``CACHES``.
+
+Ids carry the app label, ``restflow_throttling``; the ``restflow_views.*`` ids used
+before still silence them (:data:`FORMER_IDS`).
 """
 
 from __future__ import annotations
@@ -17,16 +20,20 @@ from django.core import checks
 from rest_framework.settings import api_settings
 
 from restflow.asynccache import parse_rate
+from restflow.settings.checks import honour_former_ids
 from restflow.throttling.simple import SimpleRateThrottle
 
-__all__ = ["BAD_RATE_ERROR", "THROTTLE_CLASS_ERROR", "check_throttle_rates"]
+__all__ = ["BAD_RATE_ERROR", "FORMER_IDS", "THROTTLE_CLASS_ERROR", "check_throttle_rates"]
 
-BAD_RATE_ERROR = "restflow_views.E001"
-THROTTLE_CLASS_ERROR = "restflow_views.E002"
+BAD_RATE_ERROR = "restflow_throttling.E001"
+THROTTLE_CLASS_ERROR = "restflow_throttling.E002"
+FORMER_IDS = {BAD_RATE_ERROR: "restflow_views.E001", THROTTLE_CLASS_ERROR: "restflow_views.E002"}
+"""Current id -> the id the check had before ids followed the app label."""
 _HINT = "Rates read '<count>/<period>' with period s, m, h or d, e.g. '100/hour'; None disables."
 
 
 @checks.register("restflow")
+@honour_former_ids(FORMER_IDS)
 def check_throttle_rates(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 from restflow.core import HookMode, hook_mode
-from restflow.exceptions import ServiceUnavailable
+from restflow.exceptions import ErrorCode, ServiceUnavailable
 
 __all__ = ["GatewayTimeout", "TimeoutMixin"]
 
@@ -21,8 +21,13 @@ _ACTION_NAMES = ("list", "create", "retrieve", "update", "partial_update", "dest
 
 
 class GatewayTimeout(ServiceUnavailable):
-    """504 ``service_unavailable``: the handler did not finish within the view's ``timeout``."""
+    """504 ``timeout``: the handler did not finish within the view's ``timeout``.
 
+    Still a :class:`~restflow.exceptions.ServiceUnavailable` subclass, so code that
+    catches that keeps catching a timeout; only the envelope's code is its own.
+    """
+
+    code = ErrorCode.TIMEOUT
     status_code = status.HTTP_504_GATEWAY_TIMEOUT  # type: ignore[assignment]
     default_detail = _("The request took too long to process.")
 
@@ -77,7 +82,7 @@ class TimeoutMixin:
 
     Each handler (HTTP methods, viewset actions, ``@action`` methods) is wrapped once,
     at class creation. At the deadline the handler is cancelled and the view answers
-    504 with the ``service_unavailable`` envelope (``details.timeout`` = the limit),
+    504 with the ``timeout`` envelope (``details.timeout`` = the limit),
     rendered on the event loop. Authentication, permission and throttle checks are
     not counted.
 

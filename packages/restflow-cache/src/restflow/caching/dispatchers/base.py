@@ -260,7 +260,7 @@ class Dispatcher:
     def raises(self) -> bool:
         """Whether :meth:`dispatch` re-raises what it logged.
 
-        ``CACHE_SETTINGS["DISPATCHER_SETTINGS"][name]["RAISE_EXCEPTION"]``, else
+        ``RESTFLOW_SETTINGS["CACHE"]["DISPATCHER_SETTINGS"][name]["RAISE_EXCEPTION"]``, else
         ``DISPATCHER_RAISE_EXCEPTION`` (default ``False``: logged only).
         """
         block = CACHE_SETTINGS.DISPATCHER_SETTINGS.get(self.name) or {} if self.name else {}

@@ -14,8 +14,8 @@ from restflow.caching.dispatchers.base import Dispatcher
 
 __all__ = ["BROKER_CONFIG", "MISSING_EXTRA", "BrokerDispatcher", "load_object"]
 
-MISSING_EXTRA = "restflow.caching.E102"
-BROKER_CONFIG = "restflow.caching.E104"
+MISSING_EXTRA = "restflow_caching.E102"
+BROKER_CONFIG = "restflow_caching.E104"
 
 
 def load_object(value: Any, what: str) -> Any:

@@ -1,13 +1,14 @@
 """System checks for dispatchers (registered by the ``restflow.caching`` app's ``ready()``).
 
-- ``restflow.caching.E101``: an unknown dispatcher name.
-- ``restflow.caching.E102``: a broker dispatcher whose extra is not installed.
-- ``restflow.caching.E103``: an invalid ``dispatcher_config``.
-- ``restflow.caching.E104``: a broker setting the dispatcher relies on is wrong
+- ``restflow_caching.E101``: an unknown dispatcher name.
+- ``restflow_caching.E102``: a broker dispatcher whose extra is not installed.
+- ``restflow_caching.E103``: an invalid ``dispatcher_config``.
+- ``restflow_caching.E104``: a broker setting the dispatcher relies on is wrong
   (a django-rq queue missing from ``RQ_QUEUES``, no ``Q_CLUSTER``, …).
 
+The former ids (``restflow.caching.E10x``) still silence them (:data:`FORMER_IDS`).
 Every dispatcher built by ``get_dispatcher`` is checked at ``manage.py check``,
-and so is ``CACHE_SETTINGS["DEFAULT_DISPATCHER"]`` with its config;
+and so is ``RESTFLOW_SETTINGS["CACHE"]["DEFAULT_DISPATCHER"]`` with its config;
 :func:`check_dispatcher` checks a spec without raising (for callers that keep
 specs, such as invalidation rules).
 """
@@ -22,20 +23,28 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from restflow.caching.dispatchers.base import Dispatcher
-from restflow.caching.dispatchers.broker import MISSING_EXTRA
+from restflow.caching.dispatchers.broker import BROKER_CONFIG, MISSING_EXTRA
 from restflow.caching.dispatchers.registry import build_dispatcher, built_dispatchers
 from restflow.caching.settings import CACHE_SETTINGS
+from restflow.settings.checks import honour_former_ids
 
 __all__ = [
     "CONFIG_ERROR",
+    "FORMER_IDS",
     "UNKNOWN_DISPATCHER",
     "check_default_dispatcher",
     "check_dispatcher",
     "check_dispatchers",
 ]
 
-UNKNOWN_DISPATCHER = "restflow.caching.E101"
-CONFIG_ERROR = "restflow.caching.E103"
+UNKNOWN_DISPATCHER = "restflow_caching.E101"
+CONFIG_ERROR = "restflow_caching.E103"
+
+FORMER_IDS = {
+    new: new.replace("restflow_caching.", "restflow.caching.")
+    for new in (UNKNOWN_DISPATCHER, MISSING_EXTRA, CONFIG_ERROR, BROKER_CONFIG)
+}
+"""Current id -> the id the check had before ids followed the app label."""
 
 
 def check_dispatcher(
@@ -58,6 +67,7 @@ def check_dispatcher(
     return dispatcher.check()
 
 
+@honour_former_ids(FORMER_IDS)
 def check_dispatchers(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
@@ -68,10 +78,11 @@ def check_dispatchers(
     return messages
 
 
+@honour_former_ids(FORMER_IDS)
 def check_default_dispatcher(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    """Check ``CACHE_SETTINGS["DEFAULT_DISPATCHER"]`` and ``DEFAULT_DISPATCHER_CONFIG``.
+    """Check the ``CACHE`` section's ``DEFAULT_DISPATCHER`` and ``DEFAULT_DISPATCHER_CONFIG``.
 
     An invalid section is reported by restflow-core's settings check, not here.
     """
@@ -80,7 +91,7 @@ def check_default_dispatcher(
         config = CACHE_SETTINGS.DEFAULT_DISPATCHER_CONFIG
     except ImproperlyConfigured:
         return []
-    messages = check_dispatcher(spec, config or None, obj="RESTFLOW_SETTINGS['CACHE_SETTINGS']")
+    messages = check_dispatcher(spec, config or None, obj="RESTFLOW_SETTINGS['CACHE']")
     for message in messages:
-        message.msg = f"CACHE_SETTINGS['DEFAULT_DISPATCHER']: {message.msg}"
+        message.msg = f"RESTFLOW_SETTINGS['CACHE']['DEFAULT_DISPATCHER']: {message.msg}"
     return messages

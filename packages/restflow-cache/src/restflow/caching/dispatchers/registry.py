@@ -133,7 +133,7 @@ def build_dispatcher(
 
 
 def settings_defaults(name: str) -> dict[str, Any]:
-    """``CACHE_SETTINGS["DISPATCHER_SETTINGS"][name]`` as config (keys lower-cased).
+    """``RESTFLOW_SETTINGS["CACHE"]["DISPATCHER_SETTINGS"][name]`` as config (keys lower-cased).
 
     ``RAISE_EXCEPTION`` and the reference library's worker entry points are settings of
     their own, not config: they are left out.

@@ -88,7 +88,7 @@ def encode(value: Any) -> str:
 def digest(text: str) -> str:
     """The digest used for ``hash=True`` parts and over-long suffixes.
 
-    ``CACHE_SETTINGS["KEY_HASH_ALGORITHM"]``: a hashlib name (default ``"md5"``, 32 hex
+    ``RESTFLOW_SETTINGS["CACHE"]["KEY_HASH_ALGORITHM"]``: a hashlib name (default ``"md5"``, 32 hex
     digits) or a callable ``(str) -> str``.
     """
     algorithm = CACHE_SETTINGS.KEY_HASH_ALGORITHM

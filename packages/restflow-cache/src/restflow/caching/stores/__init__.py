@@ -96,7 +96,7 @@ def get_store(alias: str) -> Store:
     refusal = _scan_refusal(access)
     if strategy == "scan" and refusal:
         raise ImproperlyConfigured(
-            f"CACHE_SETTINGS.PARTITION_STRATEGY is 'scan' but cache {alias!r} "
+            f"RESTFLOW_SETTINGS['CACHE']['PARTITION_STRATEGY'] is 'scan' but cache {alias!r} "
             f"({type(cache).__module__}.{type(cache).__name__}) {refusal}; use 'auto' or "
             "'generation'."
         )

@@ -39,7 +39,7 @@ class ModelBlacklistBackend(BlacklistBackend):
     """
 
     def __init__(self) -> None:
-        # Check restflow_jwt.E004 says the same, but only an installed app registers the checks.
+        # Check restflow_authentication.E004 says the same, but only the installed app runs it.
         if not apps.is_installed("restflow.authentication"):
             raise ImproperlyConfigured(
                 "RESTFLOW_SETTINGS['JWT']['BLACKLIST_BACKEND'] is ModelBlacklistBackend (the "
