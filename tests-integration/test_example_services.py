@@ -249,7 +249,7 @@ def test_a_carrier_slower_than_the_timeout_is_a_504(
     with carrier.answering(HOLD):
         reply = shop.request("POST", "/api/shipping/quote/", PARCEL, token)
     assert reply.status == 504, reply.text
-    assert is_envelope(reply.json(), "service_unavailable")
+    assert is_envelope(reply.json(), "timeout")
     assert reply.json()["error"]["details"] == {"timeout": TIMEOUT}
     assert carrier.requests[-1].query["country"] == ["FR"]  # it was asked, and did not answer
 
