@@ -37,6 +37,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "migration.md": (),
     "benchmarks.md": (),
     "security.md": (),
+    "deployment.md": ("restflow-cache", "restflow-jwt", "restflow-views", "celery", "dramatiq"),
 }
 
 
