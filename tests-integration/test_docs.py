@@ -34,10 +34,11 @@ PAGES: dict[str, tuple[str, ...]] = {
     "streaming.md": ("restflow-views",),
     "throttling.md": ("restflow-views",),
     "schema.md": ("restflow-spectacular", "restflow-views", "restflow-filters"),
-    "migration.md": (),
+    "migration.md": ("restflow-views", "restflow-filters"),
     "benchmarks.md": (),
     "security.md": (),
     "settings.md": ("restflow-core",),
+    "deployment.md": ("restflow-cache", "restflow-jwt", "restflow-views", "celery", "dramatiq"),
 }
 
 

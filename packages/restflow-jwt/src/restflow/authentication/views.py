@@ -153,7 +153,9 @@ class TokenView(BaseAsyncAPIView):
 
 
 class TokenObtainView(TokenView):
-    """``POST {username, password}`` → ``{"refresh", "access"}``; 401 for bad credentials.
+    """``POST {<USERNAME_FIELD>, password}`` → ``{"refresh", "access"}``; 401 for bad credentials.
+
+    The credential fields are the user model's ``USERNAME_FIELD`` and ``password``.
 
     Throttled by ``DEFAULT_THROTTLE_CLASSES`` and the login throttles (per
     address, per username): a 429 ``throttled`` with ``Retry-After`` beyond
