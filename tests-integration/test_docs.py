@@ -1,8 +1,11 @@
 """Every Python code sample in docs/ runs, page by page, against the installed packages.
 
-A page's ```python blocks run in order in one namespace
-(``combo_support.docs_namespace``); a block with a top-level ``await`` runs
-as a coroutine. A page runs only where every restflow distribution it uses
+A page's ```python blocks run in order in one module, ``docs_snippet``,
+registered in ``sys.modules`` while the page runs and seeded by
+``combo_support.docs_namespace`` (so ``typing.get_type_hints`` finds a
+block's names, as it finds a real module's); each block is compiled on its
+own, without this file's ``from __future__`` imports. A block with a
+top-level ``await`` runs as a coroutine. A page runs only where every restflow distribution it uses
 is installed (the full combination has them all), so the docs cannot drift
 from the code.
 """
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,9 @@ PAGES: dict[str, tuple[str, ...]] = {
     "caching.md": ("restflow-cache", "celery"),
     "authentication.md": ("restflow-jwt", "djangorestframework-simplejwt"),
     "views.md": ("restflow-views",),
+    "serializers.md": ("restflow-views",),
+    "permissions.md": ("restflow-views",),
+    "errors.md": ("restflow-views", "restflow-jwt"),
     "services.md": ("restflow-views",),
     "testing.md": ("restflow-views",),
     "streaming.md": ("restflow-views",),
@@ -52,7 +60,7 @@ def _blocks(page: str) -> list[str]:
 
 
 def _run(source: str, namespace: dict[str, Any], where: str) -> None:
-    code = compile(source, where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    code = compile(source, where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     result = eval(code, namespace)
     if result is not None:  # the block awaited something: it compiled to a coroutine
 
@@ -72,10 +80,15 @@ def test_page_samples_run(page: str) -> None:
 
     from combo_support.docs_namespace import namespace
 
-    env = namespace()
+    module = types.ModuleType("docs_snippet")
+    module.__dict__.update(namespace())
     blocks = _blocks(page)
     # the set-up every page assumes (docs/index.md): restflow's exception handler
     handler = {"EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"}
-    with override_settings(REST_FRAMEWORK=handler):
-        for index, source in enumerate(blocks, start=1):
-            _run(source, env, f"docs/{page} (python block {index})")
+    sys.modules[module.__name__] = module
+    try:
+        with override_settings(REST_FRAMEWORK=handler):
+            for index, source in enumerate(blocks, start=1):
+                _run(source, module.__dict__, f"docs/{page} (python block {index})")
+    finally:
+        del sys.modules[module.__name__]

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from restflow.caching.dispatchers.threadpool import ThreadPoolDispatcher
 
     AsyncIODispatcher = AsyncioDispatcher
+    """Another spelling of ``AsyncioDispatcher`` (the same class)."""
     DjangoRqDispatcher = DjangoRQDispatcher
+    """Another spelling of ``DjangoRQDispatcher`` (the same class)."""
 
 __all__ = [
     "CACHE_MISSING",

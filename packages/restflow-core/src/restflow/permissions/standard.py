@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.http import Http404
 from rest_framework import exceptions
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework import permissions as drf_permissions
 
 from restflow.core.fallback import HookMode, acall_hook, call, hook_mode, mark_loop_safe
 from restflow.permissions.base import BasePermission
@@ -28,6 +28,9 @@ __all__ = [
     "IsAuthenticated",
     "IsAuthenticatedOrReadOnly",
 ]
+
+SAFE_METHODS: Sequence[str] = drf_permissions.SAFE_METHODS
+"""The methods that only read, ``("GET", "HEAD", "OPTIONS")``: DRF's own tuple."""
 
 
 # -- request-only checks (no I/O once the user is set) ----------------------

@@ -236,7 +236,13 @@ class ViewHelpers:
         return response
 
     serialized_response = sync_surface(_serialized_response)
+    """``serialized_response(instance, status=200, many=False, post_fetches=None, headers=None,
+    serializer_class=None)``: ``instance`` (a sequence with ``many=True``) serialized with the
+    response serializer class, in a ``Response``."""
     paginated_response = sync_surface(_paginated_response)
+    """``paginated_response(queryset, post_fetches=None, pagination_class=..., serializer_class=None,
+    headers=None)``: the page of ``queryset``, serialized, in the paginator's response
+    (``headers`` added); everything when pagination is off."""
 
 
 class AsyncViewHelpers(ViewHelpers):
@@ -280,4 +286,6 @@ class AsyncViewHelpers(ViewHelpers):
             await acall_hook(post_fetch, "fetch", objects)
 
     aserialized_response = async_surface(ViewHelpers._serialized_response)
+    """Async twin of ``serialized_response`` (``await serializer.adata`` when it has one)."""
     apaginated_response = async_surface(ViewHelpers._paginated_response)
+    """Async twin of ``paginated_response`` (the paginator's ``apaginate_queryset``)."""
