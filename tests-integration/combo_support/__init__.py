@@ -13,7 +13,7 @@ SUBPACKAGES: dict[str, tuple[str, ...]] = {
     "filters": ("filters",),
     "cache": ("caching",),
     "jwt": ("authentication",),
-    "views": ("views", "serializers", "pagination", "throttling", "responses", "test"),
+    "views": ("views", "serializers", "pagination", "throttling", "responses", "services", "test"),
     "spectacular": ("spectacular",),
     "meta": (),
 }
