@@ -18,8 +18,10 @@ Two in-process paths, all sixteen timers interleaved round-robin in every round
   asgi    an ASGI scope through Django's ``ASGIHandler`` (a thread per request, a
           hop for a sync view, the request signals, a new connection per request)
 
-and, with ``--http``, over HTTP: one uvicorn worker loaded by ``_http.py``'s
-generator with a few keep-alive connections, the endpoints in turn.
+and over HTTP (``--skip-http`` to leave it out): one uvicorn worker loaded by
+``_http.py``'s generator with one keep-alive connection (SQLite takes one writer at a
+time), the endpoints in turn. Every figure is wall time and CPU time (this process's
+threads in-process, the server's over HTTP).
 
 Thread hops per request (``sync_to_async`` and restflow's ``run_sync``) are
 counted in an untimed pass. Ratios are per round against ``drf`` of the same
