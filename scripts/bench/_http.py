@@ -186,12 +186,13 @@ class _Window:
 
 
 class _LoadConnection(asyncio.Protocol):
-    """One keep-alive connection sending the same GET again as soon as an answer is complete."""
+    """One keep-alive connection sending the same request again as soon as an answer is complete."""
 
-    def __init__(self, window: _Window, request: bytes, port: int) -> None:
+    def __init__(self, window: _Window, request: bytes, port: int, expect: int) -> None:
         self.window = window
         self.request = request
         self.port = port
+        self.expect = expect
         self.transport: asyncio.Transport | None = None
         self.buf = bytearray()
         self.head_end = -1
@@ -243,7 +244,7 @@ class _LoadConnection(asyncio.Protocol):
         if window.start <= done <= window.end:
             window.latencies.append(done - self.sent_at)
             window.per_target[self.port] = window.per_target.get(self.port, 0) + 1
-            if self.status != 200:
+            if self.status != self.expect:
                 window.non_200 += 1
         self._send()
 
@@ -267,20 +268,29 @@ async def load(
     warmup: float,
     seconds: float,
     headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: bytes = b"",
+    expect: int = 200,
 ) -> dict[str, Any]:
-    """Hold ``connections`` keep-alive connections on ``targets`` (split evenly) and measure."""
+    """Hold ``connections`` keep-alive connections on ``targets`` (split evenly) and measure.
+
+    Every connection sends ``method path`` with ``body`` (a ``Content-Length`` header when
+    there is one); ``non_200`` in the result counts answers whose status is not ``expect``.
+    """
     for host, _port in targets:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError(f"refusing to load anything but loopback: {host}")
     loop = asyncio.get_running_loop()
     window = _Window()
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    if body:
+        extra += f"Content-Length: {len(body)}\r\n"
     clients: list[_LoadConnection] = []
     for i in range(connections):
         host, port = targets[i % len(targets)]
-        request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
+        request = f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode() + body
         _, client = await loop.create_connection(
-            functools.partial(_LoadConnection, window, request, port), host, port
+            functools.partial(_LoadConnection, window, request, port, expect), host, port
         )
         clients.append(client)
     window.start = time.perf_counter() + warmup
@@ -317,6 +327,9 @@ def run_load(
     warmup: float,
     seconds: float,
     headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: bytes = b"",
+    expect: int = 200,
 ) -> dict[str, Any]:
     """``load`` in a separate process (so it does not share this one's core or GIL)."""
     cmd = [
@@ -335,6 +348,12 @@ def run_load(
         str(seconds),
         "--headers",
         json.dumps(headers or {}),
+        "--method",
+        method,
+        "--body",
+        body.decode(),
+        "--expect",
+        str(expect),
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=warmup + seconds + 60)
     if done.returncode:
@@ -410,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--warmup", type=float, default=2.0)
     ld.add_argument("--seconds", type=float, default=10.0)
     ld.add_argument("--headers", default="{}", help="extra request headers, a JSON object")
+    ld.add_argument("--method", default="GET")
+    ld.add_argument("--body", default="", help="the request body (UTF-8 text)")
+    ld.add_argument("--expect", type=int, default=200, help="the status of a good answer")
     args = parser.parse_args(argv)
     if args.command == "upstream":
         with contextlib.suppress(KeyboardInterrupt):
@@ -424,6 +446,9 @@ def main(argv: list[str] | None = None) -> int:
             args.warmup,
             args.seconds,
             json.loads(args.headers),
+            args.method,
+            args.body.encode(),
+            args.expect,
         )
     )
     print(json.dumps(result))

@@ -1,0 +1,457 @@
+"""Benchmark one create endpoint: restflow's async service view against DRF and the peer library.
+
+    .bench-venv/bin/python scripts/bench/service_create.py [--quick] [--help]
+
+``POST`` of a four-field JSON body, validated by a ``ModelSerializer``, one
+``Author`` row inserted into SQLite, 201 with the serialized row -- written as a
+DRF ``CreateAPIView`` (with and without the transaction ``ATOMIC_REQUESTS``
+would add), as djangorestframework-services' ``ServiceCreateView`` (a peer,
+measured only) and as restflow's service views (``_service_app.py`` lists the
+eight implementations and what each does about transactions).
+
+Two in-process paths, all sixteen timers interleaved round-robin in every round
+(the order rotating by one each round), the process pinned to one CPU:
+
+  direct  the view called on prebuilt ``RequestFactory`` / ``AsyncRequestFactory``
+          requests and rendered inline (sync views in the main thread, async ones
+          on one event loop): the views' own cost, no thread hop for a sync view
+  asgi    an ASGI scope through Django's ``ASGIHandler`` (a thread per request, a
+          hop for a sync view, the request signals, a new connection per request)
+
+and over HTTP (``--skip-http`` to leave it out): one uvicorn worker loaded by
+``_http.py``'s generator with one keep-alive connection (SQLite takes one writer at a
+time), the endpoints in turn. Every figure is wall time and CPU time (this process's
+threads in-process, the server's over HTTP).
+
+Thread hops per request (``sync_to_async`` and restflow's ``run_sync``) are
+counted in an untimed pass. Ratios are per round against ``drf`` of the same
+round; the report gives their median and quartiles across rounds, and the ratio of
+best rounds. Target (issue 20): ``restflow-async / drf <= 1.0`` (time).
+Results go to ``results/service_create.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import _django
+import _http
+import _service_app
+import _venv
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_OUTPUT = HERE / "results" / "service_create.json"
+KEYS = _service_app.KEYS
+BASELINE = "drf"
+HEADLINE = "restflow-async"
+PAYLOAD = json.dumps(_service_app.BODY).encode()
+
+Timer = Callable[[int], tuple[float, float]]
+"""Runs ``n`` requests of one implementation: (wall, CPU) µs per request."""
+
+
+def _ensure_bench_python() -> None:
+    _venv.ensure_bench_python(__file__, "rest_framework_services", "restflow.services")
+
+
+def _check(response: Any, key: str) -> None:
+    if response.status_code != 201:
+        raise RuntimeError(f"{key}: status {response.status_code}: {response.content[:300]!r}")
+    if json.loads(response.content)["name"] != _service_app.BODY["name"]:
+        raise RuntimeError(f"{key}: unexpected body {response.content[:300]!r}")
+
+
+# -- direct: the view called on a prebuilt request ----------------------------------
+
+
+def _clocks() -> tuple[int, int]:
+    return time.perf_counter_ns(), time.process_time_ns()
+
+
+def _per_request(start: tuple[int, int], n: int) -> tuple[float, float]:
+    """(wall, CPU) µs per request since ``start``; CPU is every thread of this process."""
+    wall, cpu = _clocks()
+    return (wall - start[0]) / n / 1000, (cpu - start[1]) / n / 1000
+
+
+def direct_timers(loop: asyncio.AbstractEventLoop) -> dict[str, Timer]:
+    from django.test import AsyncRequestFactory, RequestFactory
+
+    factories = {True: RequestFactory(), False: AsyncRequestFactory()}
+
+    def make(key: str, view: Any) -> Timer:
+        is_sync = key in _service_app.SYNC_KEYS
+        factory = factories[is_sync]
+
+        async def arun(requests: list[Any]) -> Any:
+            for request in requests:
+                response = await view(request)
+                response.render()
+            return response
+
+        def timer(n: int) -> tuple[float, float]:
+            requests = [
+                factory.post("/", PAYLOAD, content_type="application/json") for _ in range(n)
+            ]
+            start = _clocks()
+            if is_sync:
+                for request in requests:
+                    response = view(request)
+                    response.render()
+            else:
+                response = loop.run_until_complete(arun(requests))
+            figures = _per_request(start, n)
+            _check(response, key)
+            return figures
+
+        return timer
+
+    return {key: make(key, view) for key, view in _service_app.app()["views"].items()}
+
+
+# -- asgi: through Django's ASGIHandler ------------------------------------------------
+
+
+def _scope(key: str) -> dict[str, Any]:
+    path = f"/{key}/"
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"accept", b"application/json"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(PAYLOAD)).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+class _Receive:
+    """An ASGI ``receive``: the body once, then waits (as a live connection does)."""
+
+    __slots__ = ("done", "sent")
+
+    def __init__(self, done: asyncio.Event) -> None:
+        self.done = done
+        self.sent = False
+
+    async def __call__(self) -> dict[str, Any]:
+        if not self.sent:
+            self.sent = True
+            return {"type": "http.request", "body": PAYLOAD, "more_body": False}
+        await self.done.wait()  # Django cancels this once the response is sent
+        return {"type": "http.disconnect"}
+
+
+def asgi_timers(loop: asyncio.AbstractEventLoop) -> dict[str, Timer]:
+    from django.core.handlers.asgi import ASGIHandler
+
+    handler = ASGIHandler()
+
+    def make(key: str) -> Timer:
+        scope = _scope(key)
+
+        async def arun(n: int) -> tuple[float, float]:
+            never = asyncio.Event()
+            statuses: list[int] = []
+
+            async def send(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    statuses.append(message["status"])
+
+            start = _clocks()
+            for _ in range(n):
+                await handler(dict(scope), _Receive(never), send)
+            figures = _per_request(start, n)
+            if statuses != [201] * n:
+                raise RuntimeError(f"asgi {key}: statuses {sorted(set(statuses))}, not 201")
+            return figures
+
+        return lambda n: loop.run_until_complete(arun(n))
+
+    return {key: make(key) for key in KEYS}
+
+
+# -- the in-process part -----------------------------------------------------------------
+
+
+def interleave(
+    timers: dict[str, Timer], rounds: int, n: int
+) -> dict[str, list[tuple[float, float]]]:
+    """Every timer once per round, round-robin, starting one further each round; GC off while timing."""
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in timers}
+    names = list(timers)
+    for index in range(rounds):
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
+            gc.collect()
+            gc.disable()
+            try:
+                results[name].append(timers[name](n))
+            finally:
+                gc.enable()
+        print(f"  round {index + 1}/{rounds} done", file=sys.stderr)
+    return results
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    """Median, quartiles and extremes of ``values``."""
+    q1, median, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return {
+        "median": round(median, 3),
+        "q1": round(q1, 3),
+        "q3": round(q3, 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+    }
+
+
+def _summary(rounds: dict[str, list[float]]) -> dict[str, Any]:
+    """µs per key (best, median); ratios to the baseline taken round by round, then summarised.
+
+    A round's ratio compares two timers run moments apart in the same round; with many short
+    rounds, the median of those ratios is what the machine's neighbours disturb least.
+    """
+    base = rounds[BASELINE]
+    return {
+        "rounds": {key: [round(v, 1) for v in values] for key, values in rounds.items()},
+        "best": {key: round(min(values), 1) for key, values in rounds.items()},
+        "median": {key: round(statistics.median(values), 1) for key, values in rounds.items()},
+        "ratio_to_drf": {
+            key: {
+                **_spread([v / b for v, b in zip(values, base, strict=True)]),
+                "best_rounds": round(min(values) / min(base), 3),
+            }
+            for key, values in rounds.items()
+        },
+    }
+
+
+def count_hops(timers: dict[str, Timer], n: int = 20) -> dict[str, float]:
+    """Thread hops per request of each timer (an untimed pass)."""
+    return {key: _django.count_hops(lambda run=run: run(n)) / n for key, run in timers.items()}
+
+
+def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
+    """The direct and ASGI parts, their sixteen timers interleaved in every round."""
+    loop = asyncio.new_event_loop()
+    groups = {"direct": direct_timers(loop), "asgi": asgi_timers(loop)}
+    timers = {f"{group}:{key}": run for group, runs in groups.items() for key, run in runs.items()}
+    for run in timers.values():
+        run(max(10, args.requests))  # warm-up: the first timed round is no outlier
+    samples = interleave(timers, args.rounds, args.requests)
+    parts: dict[str, Any] = {}
+    for group, runs in groups.items():
+        parts[group] = {
+            clock: _summary({key: [s[index] for s in samples[f"{group}:{key}"]] for key in runs})
+            for index, clock in enumerate(("wall", "cpu"))
+        }
+        parts[group]["requests_per_round"] = args.requests
+        parts[group]["hops_per_request"] = count_hops(runs)
+    loop.close()
+    return parts
+
+
+# -- over HTTP --------------------------------------------------------------------------
+
+_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+def _uvicorn(port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "_service_app:application", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning",
+            "--loop", "asyncio", "--http", "httptools", "--lifespan", "off"]  # fmt: skip
+
+
+def _load(args: argparse.Namespace, port: int, pid: int, key: str) -> dict[str, Any]:
+    """One load run against ``key``; its figures and the server's CPU per request."""
+    cpu = _http.tree_cpu_seconds([pid])
+    run = _http.run_load(
+        [port], f"/{key}/", args.connections, args.warmup, args.seconds,
+        headers=_HEADERS, method="POST", body=PAYLOAD, expect=201,
+    )  # fmt: skip
+    cpu = _http.tree_cpu_seconds([pid]) - cpu
+    if run["non_200"] or run["socket_errors"] or not run["requests"]:
+        raise RuntimeError(f"http {key}: {run}")
+    run["server_cpu_per_request_us"] = round(cpu / run["total_requests"] * 1e6, 1)
+    return run
+
+
+def run_http(args: argparse.Namespace, db: Path, synchronous: str) -> dict[str, Any]:
+    """One uvicorn worker (pinned to CPU 1 unless ``--no-pin``), the endpoints loaded in turn."""
+    port = _http.free_port()
+    env = {**os.environ, "PYTHONPATH": str(HERE), _service_app.DB_ENV: str(db),
+           _service_app.SYNC_ENV: synchronous}  # fmt: skip
+    runs: dict[str, list[dict[str, Any]]] = {key: [] for key in KEYS}
+    with _http.servers([_uvicorn(port)], env=env) as (server,):
+        _http.wait_ready(port, "/ready/", server)
+        if not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+            os.sched_setaffinity(server.pid, {1})
+        for index in range(args.http_rounds):
+            shift = index % len(KEYS)
+            for key in KEYS[shift:] + KEYS[:shift]:
+                runs[key].append(_load(args, port, server.pid, key))
+            print(f"  http round {index + 1}/{args.http_rounds} done", file=sys.stderr)
+        if server.poll() is not None:
+            raise RuntimeError(f"uvicorn died during the run ({server.returncode})")
+    return {
+        "server": "uvicorn --workers 1 --loop asyncio --http httptools",
+        "load": f"_http.py load, {args.connections} keep-alive connection(s), "
+        f"{args.warmup} s warm-up + {args.seconds} s per run",
+        "runs": runs,
+        # time per request (1 / throughput) and the server's CPU per request
+        "wall": _summary({k: [1e6 / r["rps"] for r in v] for k, v in runs.items()}),
+        "cpu": _summary({k: [r["server_cpu_per_request_us"] for r in v] for k, v in runs.items()}),
+        "p50_ms": {k: statistics.median(r["p50_ms"] for r in v) for k, v in runs.items()},
+    }
+
+
+# -- report ------------------------------------------------------------------------------
+
+
+PARTS = {
+    "direct": "in-process, direct view calls",
+    "asgi": "in-process, through Django's ASGIHandler",
+    "http": "over HTTP (time = 1 / req/s; cpu = the server's)",
+}
+
+
+def targets(parts: dict[str, Any]) -> list[dict[str, Any]]:
+    """``restflow-async / drf <= 1.0`` in every part measured, wall and CPU time.
+
+    Each is judged on the median of the per-round ratios; their quartiles and the ratio of
+    best rounds are kept alongside.
+    """
+    checks = []
+    for name, part in parts.items():
+        for clock in ("wall", "cpu"):
+            ratio = part[clock]["ratio_to_drf"][HEADLINE]
+            checks.append(
+                {
+                    "name": f"{name}, {clock}: {HEADLINE} / {BASELINE}",
+                    "ratio": ratio["median"],
+                    "quartiles": [ratio["q1"], ratio["q3"]],
+                    "best_rounds": ratio["best_rounds"],
+                    "target": "<= 1.0",
+                    "ok": ratio["median"] <= 1.0,
+                }
+            )
+    return checks
+
+
+def print_report(result: dict[str, Any]) -> None:
+    print(f"\nservice create benchmark — {result['machine']}, SQLite {result['sqlite']}")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()))
+    print("µs per request, best/median of the rounds; ratio to drf: median of the per-round")
+    print("ratios [their quartiles]; hops: thread hops per request")
+    for name, part in result["parts"].items():
+        print(f"\n{PARTS[name]}")
+        print(f"  {'':20} {'wall':>15}  {'ratio':>17}  {'cpu':>15}  {'ratio':>17}  hops")
+        for key in KEYS:
+            cells = []
+            for clock in ("wall", "cpu"):
+                figures, r = part[clock], part[clock]["ratio_to_drf"][key]
+                cells.append(
+                    f"{figures['best'][key]:7.0f}/{figures['median'][key]:<7.0f}"
+                    f"  {r['median']:5.2f} [{r['q1']:.2f}–{r['q3']:.2f}]"
+                )
+            hops = part.get("hops_per_request", {}).get(key)
+            print(f"  {key:20} {'  '.join(cells)}  {'' if hops is None else f'{hops:4.1f}'}")
+    print("\ntargets (median of the per-round ratios [quartiles], ratio of best rounds):")
+    for check in result["targets"]:
+        mark = "PASS" if check["ok"] else "FAIL"
+        low, high = check["quartiles"]
+        print(
+            f"  {mark}  {check['name']:34} {check['ratio']:5.2f} [{low:.2f}–{high:.2f}]"
+            f"  best {check['best_rounds']:.2f}  ({check['target']})"
+        )
+
+
+def _versions() -> dict[str, Any]:
+    names = ["django", "djangorestframework", "djangorestframework-services",
+             "django-service-specs", "restflow-core", "restflow-views", "uvicorn"]  # fmt: skip
+    found: dict[str, Any] = {name: v or "missing" for name, v in _http.versions(names).items()}
+    found["python"] = platform.python_version()
+    found["sqlite"] = sqlite3.sqlite_version
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=31)
+    parser.add_argument("--requests", type=int, default=60, help="per implementation per round")
+    parser.add_argument("--http-rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=2, help="measured seconds per HTTP run")
+    parser.add_argument("--warmup", type=float, default=0.5, help="warm-up seconds per HTTP run")
+    parser.add_argument("--connections", type=int, default=1, help="HTTP keep-alive connections")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument("--durable", action="store_true", help="SQLite synchronous=FULL")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
+    parser.add_argument("--quick", action="store_true", help="smoke run: tiny rounds, no file")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.requests, args.http_rounds, args.seconds, args.warmup = 3, 10, 1, 0.5, 0.2
+    _ensure_bench_python()
+    pin = not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1
+    cpus = os.sched_getaffinity(0) if pin else set()
+    synchronous = "FULL" if args.durable else "NORMAL"
+    sys.modules.setdefault("_service_app", _service_app)
+    tmp = Path(tempfile.mkdtemp(prefix="restflow_service_bench_"))
+    db = tmp / "bench.sqlite3"
+    try:
+        _service_app.setup(db, synchronous)
+        result: dict[str, Any] = {
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}",
+            "versions": _versions(),
+            "body": _service_app.BODY,
+            "sqlite": f"WAL, synchronous={synchronous}",
+            "pinned": pin,
+            "parts": {},
+        }
+        if not args.skip_in_process:
+            if pin:
+                os.sched_setaffinity(0, {1})  # the loop and its sync threads share one CPU
+            result["parts"].update(run_in_process(args))
+            if pin:
+                os.sched_setaffinity(0, cpus)  # the load generator inherits this
+        if not args.skip_http:
+            result["parts"]["http"] = run_http(args, db, synchronous)
+        result["targets"] = targets(result["parts"])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print_report(result)
+    if not args.quick:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        print(f"\nwrote {args.output}")
+    return 1 if args.strict and not all(check["ok"] for check in result["targets"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""scripts/bench: each benchmark has a smoke run, committed results and its docs; the load generator.
+
+The benchmarks themselves need the bench virtualenv (``scripts/bench/setup.sh``) and a
+quiet machine, so they are not run here; what is checked is what keeps them usable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+import _http
+import pytest
+import service_create
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+ROOT = BENCH.parent.parent
+_OUTPUT = re.compile(r'^DEFAULT_OUTPUT = HERE / "results" / "(\w+)\.json"$', re.M)
+
+
+def _benchmarks() -> list[str]:
+    """The scripts that write ``results/<name>.json``: the benchmarks."""
+    found = []
+    for script in sorted(BENCH.glob("*.py")):
+        match = _OUTPUT.search(script.read_text(encoding="utf-8"))
+        if match is not None:
+            assert match.group(1) == script.stem, f"{script.name} writes {match.group(1)}.json"
+            found.append(script.stem)
+    return found
+
+
+BENCHMARKS = _benchmarks()
+
+
+def test_the_benchmarks_are_found() -> None:
+    assert {"core_dispatch", "views_list", "service_create"} <= set(BENCHMARKS)
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_each_benchmark_has_a_quick_smoke_run(name: str) -> None:
+    assert '"--quick"' in (BENCH / f"{name}.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_each_benchmark_has_committed_results(name: str) -> None:
+    assert (BENCH / "results" / f"{name}.json").is_file()
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_each_benchmark_is_documented_in_the_bench_readme_and_the_benchmarks_page(
+    name: str,
+) -> None:
+    assert f"{name}.py" in (BENCH / "README.md").read_text(encoding="utf-8")
+    assert f"{name}.py" in (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+
+
+# -- the load generator (_http.py) -------------------------------------------------------
+
+
+async def _serve_and_load(expect: int) -> tuple[dict[str, Any], list[tuple[bytes, bytes]]]:
+    """Load a server that answers every request 201, on loopback; what the load saw, and sent."""
+    received: list[tuple[bytes, bytes]] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = re.search(rb"\r\ncontent-length: (\d+)", head.lower())
+                body = await reader.readexactly(int(length.group(1)) if length else 0)
+                received.append((head.split(b" ", 1)[0], body))
+                writer.write(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        figures = await _http.load(
+            [("127.0.0.1", port)], "/authors/", 2, 0.05, 0.2,
+            headers={"Content-Type": "application/json"},
+            method="POST", body=b'{"name": "Ada"}', expect=expect,
+        )  # fmt: skip
+    return figures, received
+
+
+def test_the_load_generator_posts_its_body_and_counts_the_expected_status_as_good() -> None:
+    figures, received = asyncio.run(_serve_and_load(expect=201))
+    assert figures["requests"] > 0
+    assert figures["non_200"] == 0 and figures["socket_errors"] == 0
+    assert {method for method, _ in received} == {b"POST"}
+    assert {body for _, body in received} == {b'{"name": "Ada"}'}
+
+
+def test_the_load_generator_counts_any_other_status_as_bad() -> None:
+    figures, _ = asyncio.run(_serve_and_load(expect=200))
+    assert figures["requests"] > 0
+    assert figures["non_200"] == figures["requests"]
+
+
+# -- service_create.py's figures ---------------------------------------------------------
+
+
+def test_service_create_takes_ratios_round_by_round_then_their_median_and_spread() -> None:
+    summary = service_create._summary(
+        {
+            "drf": [100.0, 200.0, 100.0, 100.0, 100.0],
+            "restflow-async": [90.0, 100.0, 120.0, 80.0, 95.0],
+        }
+    )
+    assert summary["best"] == {"drf": 100.0, "restflow-async": 80.0}
+    ratio = summary["ratio_to_drf"]["restflow-async"]
+    assert (ratio["median"], ratio["min"], ratio["max"]) == (0.9, 0.5, 1.2)
+    assert ratio["q1"] <= 0.9 <= ratio["q3"]
+    assert ratio["best_rounds"] == 0.8  # best against best, from different rounds
+
+
+def test_service_create_judges_its_target_on_the_median_ratio_of_each_part_and_clock() -> None:
+    def part(median: float) -> dict[str, Any]:
+        ratio = {"median": median, "q1": 0.8, "q3": 1.3, "best_rounds": median}
+        return {clock: {"ratio_to_drf": {"restflow-async": ratio}} for clock in ("wall", "cpu")}
+
+    checks = service_create.targets({"direct": part(1.2), "asgi": part(0.95)})
+    assert [(c["name"], c["ok"]) for c in checks] == [
+        ("direct, wall: restflow-async / drf", False),
+        ("direct, cpu: restflow-async / drf", False),
+        ("asgi, wall: restflow-async / drf", True),
+        ("asgi, cpu: restflow-async / drf", True),
+    ]
