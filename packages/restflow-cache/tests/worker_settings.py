@@ -1,9 +1,9 @@
 """Django settings the dispatcher tests' worker processes load (``DJANGO_SETTINGS_MODULE``).
 
 Redis comes from ``REDIS_URL``; the queue/cluster name from
-``RF_DISPATCH_QUEUE`` (unique per test session, so workers of other sessions
+``RF_WORKER_QUEUE`` (unique per test session, so workers of other sessions
 sharing the Redis never take these jobs); django-q2's database from
-``RF_DISPATCH_DB``. ``SECRET_KEY`` equals the test process's: django-q2 signs
+``RF_WORKER_DB``. ``SECRET_KEY`` equals the test process's: django-q2 signs
 its packages with it.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-QUEUE = os.environ.get("RF_DISPATCH_QUEUE", "restflow-dispatch")
+QUEUE = os.environ.get("RF_WORKER_QUEUE", "restflow-dispatch")
 
 SECRET_KEY = "restflow-cache-tests-not-secret"
 USE_TZ = True
@@ -26,7 +26,7 @@ INSTALLED_APPS = [
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("RF_DISPATCH_DB", ":memory:"),
+        "NAME": os.environ.get("RF_WORKER_DB", ":memory:"),
     }
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
