@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -24,21 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-try:
-    import httpx
-    import uvicorn  # noqa: F401
-except ImportError:  # pragma: no cover - depends on the environment
-    if os.environ.get("CI") == "true":
-        raise
-    pytest.skip(
-        "needs uvicorn and httpx: pip install 'uvicorn>=0.30' 'httpx>=0.27'",
-        allow_module_level=True,
-    )
-
 from uvicorn_support import uvicorn_subprocess
 
+from testsupport.ci import need_modules
 from viewtests.timeout_views import TIMEOUT, make_router
+
+need_modules("httpx", "uvicorn", install="pip install 'uvicorn>=0.30' 'httpx>=0.27'")
+import httpx  # noqa: E402
 
 pytestmark = pytest.mark.urls("viewtests.timeout_views")
 
