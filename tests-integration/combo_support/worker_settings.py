@@ -2,7 +2,7 @@
 
 The ``redis`` cache alias and ``SECRET_KEY`` equal the test process's (tests-integration/
 conftest.py), so both read and write the same entries; so does django-q2's cluster
-``name`` (its signing salt), so the cluster accepts the signed jobs. ``RF_IT_WORKER_DB`` names django-q2's SQLite file.
+``name`` (its signing salt), so the cluster accepts the signed jobs. ``RF_WORKER_DB`` names django-q2's SQLite file.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 from combo_support.session import KEY_PREFIX
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-QUEUE = os.environ.get("RF_IT_QUEUE", "restflow-it-brokers")
+QUEUE = os.environ.get("RF_WORKER_QUEUE", "restflow-it-brokers")
 
 SECRET_KEY = "restflow-integration-tests-not-secret"
 USE_TZ = True
@@ -29,7 +29,7 @@ if importlib.util.find_spec("django_q"):
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("RF_IT_WORKER_DB", ":memory:"),
+        "NAME": os.environ.get("RF_WORKER_DB", ":memory:"),
     }
 }
 _REDIS = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
