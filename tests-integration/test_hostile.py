@@ -22,28 +22,12 @@ Run by the ``it-hostile`` hatch environment; elsewhere the module is skipped, an
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from example_support.suite import served_suite
 
-NEEDED_MODULES = (
-    "uvicorn",
-    "httpx",
-    "cryptography",
-    "drf_spectacular_sidecar",
-    "restflow.views",
-    "restflow.filters",
-    "restflow.caching",
-    "restflow.authentication",
-    "restflow.spectacular",
-)
-SUITE = served_suite("it-hostile", "RESTFLOW_HOSTILE_TESTS", NEEDED_MODULES)
+SUITE = served_suite("it-hostile", "RESTFLOW_HOSTILE_TESTS", ("httpx", "cryptography"))
 MISSING = SUITE.missing
 
 if not MISSING:
