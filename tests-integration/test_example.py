@@ -36,6 +36,14 @@ SUITE = served_suite(
 )
 
 THROTTLE_LIMIT = 5
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _promised() -> None:
+    """In its own environment, a missing module fails every test (elsewhere all skip)."""
+    SUITE.require()
+
+
 CHROMIUM = os.environ.get("RESTFLOW_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # schemathesis bounds: examples per operation, the run's time budget (its --max-time, in
 # seconds) and a hard limit on the subprocess
@@ -54,7 +62,6 @@ FUZZ_CHECKS = (
 @pytest.fixture(scope="module")
 def example() -> Iterator[ExampleServer]:
     """The example on LocMem, for the functional checks (its data is only changed here)."""
-    SUITE.require()
     with serve_example(RESTFLOW_EXAMPLE_THROTTLE_RATE=f"{THROTTLE_LIMIT}/day") as server:
         yield server
 
@@ -281,7 +288,6 @@ def test_cached_stats_follow_writes(example: ExampleServer, token: str) -> None:
 
 @pytest.mark.requires("redis")
 def test_redis_cache_when_redis_url_is_set() -> None:
-    SUITE.require()
     with serve_example(REDIS_URL=os.environ["REDIS_URL"]) as server:
         token = server.login()["access"]
         assert server.request("GET", "/api/categories/").headers["x-cache-status"] == "MISS"
@@ -394,7 +400,6 @@ def _schemathesis() -> list[str]:
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation() -> None:
     """Every operation, authenticated as the demo user, on a server of its own."""
-    SUITE.require()
     with serve_example() as server, tempfile.TemporaryDirectory() as tmp:
         token = server.login()["access"]
         command = [

@@ -468,7 +468,8 @@ class TestStampede:
         assert asyncio.run(slow_body()) == [7] * 5 and fn.calls == 1
 
     def test_without_protection_each_concurrent_miss_computes(self) -> None:
-        fn = Counter(False, lambda u, s: time.sleep(0.1))
+        together = threading.Barrier(3)  # each run waits for the other two: all three compute
+        fn = Counter(False, lambda u, s: together.wait(10))
         wrapper = fn.build(ttl=60, stampede_protection=False)
         threads = [threading.Thread(target=wrapper, args=(1,)) for _ in range(3)]
         for t in threads:

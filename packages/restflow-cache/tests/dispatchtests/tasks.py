@@ -31,6 +31,7 @@ RECORDS: list[Record] = []
 ATTEMPTS: dict[str, int] = {}
 _LOCK = threading.Lock()
 RAN = threading.Event()
+GATES: dict[str, asyncio.Event] = {}
 
 
 def _on_loop() -> bool:
@@ -56,9 +57,14 @@ async def arecord(key: str, value: Any = None) -> None:
     RAN.set()
 
 
-async def arecord_later(key: str, delay: float) -> None:
-    """Record (async) after ``delay`` seconds."""
-    await asyncio.sleep(delay)
+def gate(key: str) -> asyncio.Event:
+    """What :func:`arecord_when_opened` for ``key`` waits for (:func:`reset` forgets it)."""
+    return GATES.setdefault(key, asyncio.Event())
+
+
+async def arecord_when_opened(key: str) -> None:
+    """Record (async) once the test has opened ``gate(key)``."""
+    await gate(key).wait()
     await arecord(key)
 
 
@@ -77,6 +83,7 @@ def reset() -> None:
     with _LOCK:
         RECORDS.clear()
         ATTEMPTS.clear()
+        GATES.clear()
     RAN.clear()
 
 
