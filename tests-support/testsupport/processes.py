@@ -159,7 +159,11 @@ def run_django(
 
 
 def python(
-    code: str, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120.0
+    code: str,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120.0,
 ) -> str:
     """Run ``code`` in a fresh interpreter of this environment; its stdout (fail on an error)."""
     done = subprocess.run(
@@ -169,6 +173,7 @@ def python(
         timeout=timeout,
         check=False,
         env=dict(env) if env is not None else None,
+        cwd=str(cwd) if cwd is not None else None,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout

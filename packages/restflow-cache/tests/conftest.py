@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,16 @@ def alias(request: pytest.FixtureRequest) -> str:
     if request.param == "redis":
         redis_url()
     return str(request.param)
+
+
+@pytest.fixture
+def detached_rules() -> Iterator[None]:
+    """Every invalidation rule a test declared is detached from its model's signals after it."""
+    from restflow.caching.invalidation.rule import all_rules
+
+    yield
+    for rule in all_rules():
+        rule.detach()
 
 
 @pytest.fixture

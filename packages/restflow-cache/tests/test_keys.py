@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,6 +31,7 @@ from restflow.caching import (
 from restflow.caching.keys import KeyContext
 from restflow.caching.keys.encoding import digest, encode
 from restflow.caching.keys.fields import raw_host
+from testsupport.processes import python
 
 
 class UserKey(KeyConstructor):
@@ -112,15 +111,7 @@ class TestLayout:
             "print(k.key(KeyContext((1, 'é&b=2'), {})))\n"
         )
         env = {"PYTHONHASHSEED": "12345", "PATH": ""}
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-            cwd=Path(__file__).parent,
-        )
-        assert out.stdout.strip() == here
+        assert python(code, env=env, cwd=Path(__file__).parent).strip() == here
 
 
 class TestInjectivity:
