@@ -19,7 +19,7 @@ from pathlib import Path
 
 import redis
 
-from testsupport.processes import console_script, log_says, run_django, running
+from testsupport.processes import console_script, log_says, run_django, running, with_support
 
 __all__ = ["BROKERS", "WorkerProject", "broker_worker", "forget_queue"]
 
@@ -31,8 +31,6 @@ READY = {
     "celery": "ready.",
 }
 """What each worker logs once it consumes its queue."""
-
-SUPPORT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,8 @@ class WorkerProject:
 
     def env(self, queue: str, **extra: str) -> dict[str, str]:
         """The environment of a worker consuming ``queue``."""
-        env = dict(os.environ)
-        path = [str(self.path), str(SUPPORT), env.get("PYTHONPATH", "")]
+        env = with_support(os.environ, self.path)
         env.update(
-            PYTHONPATH=os.pathsep.join(p for p in path if p),
             DJANGO_SETTINGS_MODULE=self.settings,
             RF_WORKER_QUEUE=queue,
             PYTHONUNBUFFERED="1",

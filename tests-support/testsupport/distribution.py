@@ -12,7 +12,15 @@ import importlib.metadata
 import pkgutil
 from typing import Any, ClassVar
 
-__all__ = ["DistributionChecks", "assert_namespace"]
+__all__ = ["DistributionChecks", "assert_namespace", "import_every_module"]
+
+
+def import_every_module(*packages: str) -> None:
+    """Import each of ``packages`` and every module below it."""
+    for name in packages:
+        package = importlib.import_module(name)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
+            importlib.import_module(info.name)
 
 
 def assert_namespace() -> None:
@@ -39,9 +47,7 @@ class DistributionChecks:
             metafunc.parametrize("subpackage", self.subpackages)
 
     def test_subpackage_and_all_its_modules_import(self, subpackage: str) -> None:
-        package = importlib.import_module(subpackage)
-        for info in pkgutil.walk_packages(package.__path__, prefix=f"{subpackage}."):
-            importlib.import_module(info.name)
+        import_every_module(subpackage)
 
     def test_version_equals_the_installed_distribution_version(self) -> None:
         about = importlib.import_module(f"{self.subpackages[0]}.__about__")

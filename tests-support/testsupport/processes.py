@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 __all__ = [
+    "SUPPORT",
     "console_script",
     "free_port",
     "listening",
@@ -33,7 +34,20 @@ __all__ = [
     "running",
     "stop",
     "wait_until",
+    "with_support",
 ]
+
+SUPPORT = Path(__file__).resolve().parent.parent
+"""``tests-support/``: on ``sys.path`` of the pytest process (pythonpath), not of its children."""
+
+
+def with_support(env: Mapping[str, str], *paths: Path) -> dict[str, str]:
+    """``env`` with ``paths`` and :data:`SUPPORT` in front of its ``PYTHONPATH``.
+
+    For a subprocess that imports test apps (which import ``testsupport``).
+    """
+    entries = [*(str(path) for path in paths), str(SUPPORT), env.get("PYTHONPATH", "")]
+    return {**env, "PYTHONPATH": os.pathsep.join(entry for entry in entries if entry)}
 
 
 def console_script(tool: str) -> str:

@@ -16,11 +16,11 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
+from cachetests.keys import UserKey
 from restflow.caching import (
     CACHE_MISSING,
     ArgsKeyField,
     CachedWrapper,
-    ConstantKeyField,
     ContextKeyField,
     KeyConstructor,
     cache_result,
@@ -72,15 +72,6 @@ class Paths:
 @pytest.fixture(params=["sync", "async"])
 def path(request: pytest.FixtureRequest) -> Paths:
     return Paths(request.param == "async")
-
-
-class UserKey(KeyConstructor):
-    user = ArgsKeyField("user_id", partition=True)
-    environment = ConstantKeyField("v", "production", partition=True)
-    scope = ArgsKeyField("scope")
-
-    class Meta:
-        namespace = "users"
 
 
 def status(path: Paths, wrapper: CachedWrapper, *args: Any, **kwargs: Any) -> tuple[Any, str]:

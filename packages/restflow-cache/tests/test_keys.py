@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.test import RequestFactory, override_settings
 from rest_framework import serializers
 
+from cachetests.keys import UserKey
 from cachetests.models import Author
 from restflow.caching import (
     ArgsKeyField,
@@ -32,15 +33,6 @@ from restflow.caching.keys import KeyContext
 from restflow.caching.keys.encoding import digest, encode
 from restflow.caching.keys.fields import raw_host
 from testsupport.processes import python
-
-
-class UserKey(KeyConstructor):
-    user = ArgsKeyField("user_id", partition=True)
-    environment = ConstantKeyField("v", "production", partition=True)
-    scope = ArgsKeyField("scope")
-
-    class Meta:
-        namespace = "users"
 
 
 def get_user_data(user_id: int, scope: str) -> tuple[int, str]:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
+from coretests import SUBPACKAGES
 from testsupport.distribution import DistributionChecks
 
 
 class TestRestflowCore(DistributionChecks):
     distribution = "restflow-core"
-    subpackages = (
-        "restflow.core",
-        "restflow.asynccache",
-        "restflow.exceptions",
-        "restflow.parsers",
-        "restflow.permissions",
-        "restflow.settings",
-        "restflow.typemap",
-    )
+    subpackages = SUBPACKAGES

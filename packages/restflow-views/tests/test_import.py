@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from testsupport.distribution import DistributionChecks
+from viewtests import SUBPACKAGES
 
 
 class TestRestflowViews(DistributionChecks):
     distribution = "restflow-views"
-    subpackages = (
-        "restflow.views",
-        "restflow.serializers",
-        "restflow.pagination",
-        "restflow.throttling",
-        "restflow.responses",
-        "restflow.test",
-    )
+    subpackages = SUBPACKAGES

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from testsupport.processes import free_port, listening, running
+from testsupport.processes import free_port, listening, running, with_support
 
 
 @contextmanager
@@ -22,6 +22,6 @@ def uvicorn_subprocess(
     """
     port = free_port()
     argv = [sys.executable, "-c", launch, *args, str(port)]
-    environ = {**os.environ, **(env or {})}
+    environ = with_support({**os.environ, **(env or {})})
     with running("uvicorn", argv, log=log, ready=listening(port), env=environ, timeout=20):
         yield f"http://127.0.0.1:{port}"

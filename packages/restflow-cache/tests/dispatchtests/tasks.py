@@ -16,6 +16,8 @@ from typing import Any
 import redis
 import redis.asyncio
 
+from testsupport.loops import on_loop
+
 
 @dataclass(frozen=True)
 class Record:
@@ -34,18 +36,10 @@ RAN = threading.Event()
 GATES: dict[str, asyncio.Event] = {}
 
 
-def _on_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 def record(key: str, value: Any = None) -> None:
     """Record a run (sync)."""
     with _LOCK:
-        RECORDS.append(Record(key, value, threading.current_thread().name, _on_loop()))
+        RECORDS.append(Record(key, value, threading.current_thread().name, on_loop()))
     RAN.set()
 
 
@@ -53,7 +47,7 @@ async def arecord(key: str, value: Any = None) -> None:
     """Record a run (async): ``on_loop`` is true when it ran on an event loop."""
     await asyncio.sleep(0)
     with _LOCK:
-        RECORDS.append(Record(key, value, threading.current_thread().name, _on_loop()))
+        RECORDS.append(Record(key, value, threading.current_thread().name, on_loop()))
     RAN.set()
 
 
