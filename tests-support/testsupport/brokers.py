@@ -16,12 +16,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
 
 from testsupport.processes import console_script, log_says, run_django, running, with_support
 
-__all__ = ["BROKERS", "WorkerProject", "broker_worker", "forget_queue"]
+__all__ = [
+    "BROKERS",
+    "WORKER_LOGGING",
+    "WorkerProject",
+    "broker_worker",
+    "forget_queue",
+    "q_cluster",
+    "worker_database",
+    "worker_queue",
+]
 
 BROKERS = ("rq", "dramatiq", "django_q", "celery")
 READY = {
@@ -31,6 +41,51 @@ READY = {
     "celery": "ready.",
 }
 """What each worker logs once it consumes its queue."""
+
+
+# --- for the workers' settings modules ----------------------------------------------------------
+
+WORKER_LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"restflow": {"handlers": ["console"], "level": "INFO"}},
+}
+"""restflow's log records to the worker's output (its log file: giving up, retries)."""
+
+
+def worker_queue(default: str) -> tuple[str, str]:
+    """``(REDIS_URL, queue)`` of a worker: what :func:`broker_worker` put in its environment."""
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    return redis_url, os.environ.get("RF_WORKER_QUEUE", default)
+
+
+def worker_database() -> dict[str, str]:
+    """SQLite in ``RF_WORKER_DB`` (django-q2's results; migrated before the cluster starts)."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("RF_WORKER_DB", ":memory:"),
+    }
+
+
+def q_cluster(redis_url: str, **names: str) -> dict[str, Any]:
+    """django-q2's ``Q_CLUSTER`` for one worker that never retries by itself (restflow does).
+
+    ``names``: ``name`` (also the signing salt: the test process's) and ``cluster_name``.
+    """
+    return {
+        "workers": 1,
+        "recycle": 500,
+        "timeout": 30,
+        "retry": 60,
+        "max_attempts": 1,
+        "catch_up": False,
+        "redis": redis_url,
+        **names,
+    }
+
+
+# --- starting them -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
