@@ -1,4 +1,4 @@
-"""restflow-views installs its six subpackages, importable module by module, at its declared version."""
+"""restflow-views installs its seven subpackages, importable module by module, at its declared version."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ SUBPACKAGES = (
     "restflow.throttling",
     "restflow.responses",
     "restflow.test",
+    "restflow.services",
 )
 """What the distribution ships (its test_import.py checks the same)."""
 
