@@ -38,7 +38,6 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import django
 import pytest
@@ -49,12 +48,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from combo_support import SUBPACKAGES, expected
 from combo_support.session import KEY_PREFIX
+from testsupport.ci import strict
+from testsupport.services import HINT, database_from_url
+from testsupport.settings import LOCMEM, SESSIONS_AND_AUTH, SQLITE
 
 SERVICES = {
     "redis": ("REDIS_URL", "a Redis server"),
     "postgres": ("DATABASE_URL", "a PostgreSQL server"),
 }
-SERVICE_HINT = "run `python scripts/services.py start` and `source .services.env`"
 
 
 def _csv(name: str) -> list[str]:
@@ -73,9 +74,7 @@ def dist_name(short: str) -> str:
 
 EXPECT = expected()
 PROMISED_SERVICES = set(_csv("RESTFLOW_SERVICES"))
-STRICT = any(
-    os.environ.get(v, "").lower() in ("1", "true", "yes") for v in ("CI", "RESTFLOW_STRICT")
-)
+STRICT = strict()
 COMBINATION = os.environ.get("HATCH_ENV_ACTIVE", "this environment")
 
 
@@ -131,7 +130,7 @@ def missing(need: str) -> str | None:
     if need in SERVICES:
         variable, what = SERVICES[need]
         if not os.environ.get(variable):
-            return f"needs {need} ({what} in ${variable}; {SERVICE_HINT})"
+            return f"needs {need} ({what} in ${variable}; {HINT})"
         return None
     if not is_installed(need):
         return f"needs {need} (pip install {need})"
@@ -148,21 +147,12 @@ def is_promised(need: str) -> bool:
 def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")) and importlib.util.find_spec("psycopg"):
-        parts = urlsplit(url)
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "127.0.0.1",
-            "PORT": str(parts.port or 5432),
-        }
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+        return database_from_url(url)
+    return dict(SQLITE)
 
 
 def _caches() -> dict[str, Any]:
-    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    caches: dict[str, Any] = {"default": locmem, "locmem": locmem}
+    caches: dict[str, Any] = {"default": dict(LOCMEM), "locmem": dict(LOCMEM)}
     url = os.environ.get("REDIS_URL")
     if url and importlib.util.find_spec("django_redis"):
         redis = {
@@ -207,10 +197,7 @@ def pytest_configure(config: pytest.Config) -> None:
         DATABASES={"default": _database()},
         CACHES=_caches(),
         INSTALLED_APPS=_installed_apps(),
-        MIDDLEWARE=[
-            "django.contrib.sessions.middleware.SessionMiddleware",
-            "django.contrib.auth.middleware.AuthenticationMiddleware",
-        ],
+        MIDDLEWARE=SESSIONS_AND_AUTH,
         ROOT_URLCONF="combo_support.urls",
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],

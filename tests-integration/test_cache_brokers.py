@@ -8,12 +8,13 @@ and needs Redis; with ``CI=true`` a promised broker or Redis that is missing fai
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from testsupport.processes import wait_until
 
 pytestmark = [
     pytest.mark.requires("restflow-cache", "redis", "django-redis"),
@@ -28,43 +29,32 @@ BROKERS = [
 ]
 
 
-def _argv(broker: str, queue: str) -> tuple[list[str], str]:
-    """The worker's command line and the text its log shows once it consumes ``queue``."""
-    from combo_support.workers import command
-
-    if broker == "rq":
-        return [command("rq"), "worker", "--url", os.environ["REDIS_URL"], queue], "Listening on"
-    if broker == "dramatiq":
-        argv = [command("dramatiq"), "combo_support.broker_apps", "--processes", "1"]
-        return [*argv, "--threads", "1", "--queues", queue], "is ready for action"
-    if broker == "celery":
-        argv = [command("celery"), "-A", "combo_support.broker_apps", "worker", "-P", "solo"]
-        argv += ["-c", "1", "-Q", queue, "-l", "INFO", "-n", f"{queue}@%h"]
-        return [*argv, "--without-heartbeat", "--without-mingle", "--without-gossip"], "ready."
-    return [sys.executable, "-m", "django", "qcluster"], "running."
-
-
 @pytest.fixture(scope="module", params=BROKERS)
 def worker(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     """A real worker of the broker, consuming this session's queue; yields (broker, its log)."""
     from combo_support.broker_apps import QUEUE
-    from combo_support.workers import delete_matching, django_admin, running_worker, worker_env
+    from testsupport.brokers import WorkerProject, broker_worker, forget_queue
 
-    broker = str(request.param)
-    folder = tmp_path_factory.mktemp(broker)
-    env = worker_env(QUEUE, RF_IT_WORKER_DB=str(folder / "worker.sqlite3"))
-    if broker == "django_q":
-        django_admin(env, "migrate", "--verbosity", "0")  # the cluster stores its results
-    argv, ready = _argv(broker, QUEUE)
+    project = WorkerProject(
+        path=Path(__file__).resolve().parent,
+        settings="combo_support.worker_settings",
+        celery_app="combo_support.broker_apps",
+        dramatiq_broker="combo_support.broker_apps",
+    )
+    broker, url = str(request.param), os.environ["REDIS_URL"]
     try:
-        with running_worker(broker, argv, ready, folder, env) as log:
+        with broker_worker(project, broker, QUEUE, url, tmp_path_factory.mktemp(broker)) as log:
             yield broker, log
     finally:
-        url = os.environ["REDIS_URL"]
-        for pattern in (f"*{QUEUE}*", f"rq:*{QUEUE}*"):
-            delete_matching(url, pattern)
+        forget_queue(url, QUEUE)
+
+
+def _gone(wrapper: Any, book_id: int) -> Callable[[], bool]:
+    from restflow.caching import CACHE_MISSING
+
+    return lambda: wrapper.get_cache_only(book_id) is CACHE_MISSING
 
 
 def _book(broker: str) -> Any:
@@ -79,8 +69,6 @@ def _status(wrapper: Any, book_id: int) -> str:
 
 def test_a_save_is_invalidated_by_the_worker(worker: tuple[str, Path]) -> None:
     from combo_support.broker_cached import dropped
-    from combo_support.workers import wait_until
-    from restflow.caching import CACHE_MISSING
 
     broker, log = worker
     cached = dropped[broker]
@@ -88,13 +76,11 @@ def test_a_save_is_invalidated_by_the_worker(worker: tuple[str, Path]) -> None:
     assert (_status(cached, book.pk), _status(cached, book.pk)) == ("MISS", "HIT")
     book.title = "Dune Messiah"
     book.save()
-    wait_until(lambda: cached.get_cache_only(book.pk) is CACHE_MISSING, log, what=broker)
+    wait_until(_gone(cached, book.pk), timeout=60, what=broker, log=log)
 
 
 def test_a_delete_is_invalidated_by_the_worker(worker: tuple[str, Path]) -> None:
     from combo_support.broker_cached import dropped
-    from combo_support.workers import wait_until
-    from restflow.caching import CACHE_MISSING
 
     broker, log = worker
     cached = dropped[broker]
@@ -102,12 +88,11 @@ def test_a_delete_is_invalidated_by_the_worker(worker: tuple[str, Path]) -> None
     book_id = book.pk
     cached(book_id)
     book.delete()
-    wait_until(lambda: cached.get_cache_only(book_id) is CACHE_MISSING, log, what=broker)
+    wait_until(_gone(cached, book_id), timeout=60, what=broker, log=log)
 
 
 def test_a_rewarm_rule_is_recomputed_by_the_worker(worker: tuple[str, Path]) -> None:
     from combo_support.broker_cached import rewarmed
-    from combo_support.workers import wait_until
 
     broker, log = worker
     cached = rewarmed[broker]
@@ -120,5 +105,5 @@ def test_a_rewarm_rule_is_recomputed_by_the_worker(worker: tuple[str, Path]) -> 
         value = cached.get_cache_only(book.pk)
         return isinstance(value, dict) and value["pid"] != os.getpid()
 
-    wait_until(recomputed_elsewhere, log, what=f"{broker} to rewarm")
+    wait_until(recomputed_elsewhere, timeout=60, what=f"{broker} to rewarm", log=log)
     assert cached.get_cache_only(book.pk)["book_id"] == book.pk

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from combo_support import SUBPACKAGES, expected
+from testsupport.distribution import assert_namespace
 
 REPO = Path(__file__).resolve().parent.parent
 EXPECT = expected()
@@ -69,13 +70,7 @@ def test_other_subpackages_are_absent() -> None:
 
 
 def test_restflow_is_a_namespace_package() -> None:
-    import restflow
-
-    assert getattr(restflow, "__file__", None) is None, (
-        f"restflow is a regular package ({restflow.__file__}); some distribution ships "
-        "restflow/__init__.py (is drf-restflow installed?)"
-    )
-    assert not hasattr(restflow, "__version__")
+    assert_namespace()
 
 
 def test_exactly_the_expected_distributions_are_installed() -> None:

@@ -12,7 +12,7 @@ import os
 from django.apps import apps
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-QUEUE = os.environ.get("RF_IT_QUEUE") or f"rf-it-brokers-{os.getpid()}"
+QUEUE = os.environ.get("RF_WORKER_QUEUE") or f"rf-it-brokers-{os.getpid()}"
 """The queue of this session: the test process's pid, handed to its workers."""
 
 if not apps.ready:  # in a worker; the test process has Django set up already

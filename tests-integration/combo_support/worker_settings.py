@@ -2,18 +2,17 @@
 
 The ``redis`` cache alias and ``SECRET_KEY`` equal the test process's (tests-integration/
 conftest.py), so both read and write the same entries; so does django-q2's cluster
-``name`` (its signing salt), so the cluster accepts the signed jobs. ``RF_IT_WORKER_DB`` names django-q2's SQLite file.
+``name`` (its signing salt), so the cluster accepts the signed jobs. ``RF_WORKER_DB`` names django-q2's SQLite file.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 
 from combo_support.session import KEY_PREFIX
+from testsupport.brokers import WORKER_LOGGING, q_cluster, worker_database, worker_queue
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-QUEUE = os.environ.get("RF_IT_QUEUE", "restflow-it-brokers")
+REDIS_URL, QUEUE = worker_queue("restflow-it-brokers")
 
 SECRET_KEY = "restflow-integration-tests-not-secret"
 USE_TZ = True
@@ -26,31 +25,12 @@ INSTALLED_APPS = [
 ]
 if importlib.util.find_spec("django_q"):
     INSTALLED_APPS.append("django_q")
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("RF_IT_WORKER_DB", ":memory:"),
-    }
-}
+DATABASES = {"default": worker_database()}
 _REDIS = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "redis": {**_REDIS, "KEY_PREFIX": KEY_PREFIX},
 }
-Q_CLUSTER = {
-    "name": "restflow-it",  # the test process's: django-q2 signs jobs with it
-    "cluster_name": QUEUE,  # the queue this cluster consumes
-    "workers": 1,
-    "recycle": 500,
-    "timeout": 30,
-    "retry": 60,
-    "max_attempts": 1,
-    "catch_up": False,
-    "redis": REDIS_URL,
-}
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"restflow": {"handlers": ["console"], "level": "INFO"}},
-}
+# name: the test process's (django-q2 signs jobs with it); cluster_name: the queue it consumes
+Q_CLUSTER = q_cluster(REDIS_URL, name="restflow-it", cluster_name=QUEUE)
+LOGGING = WORKER_LOGGING

@@ -5,7 +5,7 @@ pytest process (which tests-integration/conftest.py configures for the package
 combinations): ``manage.py migrate`` seeds a fresh SQLite file, then uvicorn serves it on
 a free port, and the tests talk HTTP to it. ``serve_project`` does the same for any
 project directory (tests-integration/hostile_support has one). The server is stopped by
-its PID.
+its PID (with its worker processes: the server runs in a process group of its own).
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -27,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from testsupport.processes import free_port, listening, log_says, run_django, running
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "docs" / "example"
@@ -97,12 +96,6 @@ class ExampleServer:
         return self.log.read_text(errors="replace")[-size:]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def example_env(database: Path, **extra: str) -> dict[str, str]:
     """The example's environment: a throw-away database, LocMem unless ``REDIS_URL`` is given.
 
@@ -165,35 +158,21 @@ def serve_project(
     command += ["--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"]
     if workers > 1:
         command += ["--workers", str(workers)]
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
-        try:
-            _wait_listening(server, port, timeout, log)
-            _wait_workers(server, workers, timeout, log)
-            yield ExampleServer(f"http://127.0.0.1:{port}", log, env, server)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    started = log_says(log, "Started server process", workers)
+    with running(
+        "uvicorn",
+        command,
+        log=log,
+        ready=lambda: listening(port)() and started(),
+        env=env,
+        timeout=timeout,
+    ) as server:
+        yield ExampleServer(f"http://127.0.0.1:{port}", log, env, server)
 
 
 def manage(app_dir: Path, env: Mapping[str, str], *args: str) -> None:
     """Run ``manage.py <args>`` for the project in ``app_dir``; fail with its output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "django", *args],
-        cwd=app_dir,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, f"{args[0]} failed:\n{done.stdout}\n{done.stderr}"
+    run_django(args, env=env, cwd=app_dir)
 
 
 def worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
@@ -209,29 +188,3 @@ def worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
         if parent and int(parent[1]) == server.pid and b"spawn_main" in command:
             children.append(int(proc.name))
     return sorted(children)
-
-
-def _wait_workers(server: subprocess.Popen[bytes], workers: int, timeout: float, log: Path) -> None:
-    if workers <= 1:
-        return
-    deadline = time.monotonic() + timeout
-    while log.read_text(errors="replace").count("Started server process") < workers:
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"{workers} uvicorn workers did not start:\n{log.read_text()}")
-        time.sleep(0.1)
-
-
-def _wait_listening(server: subprocess.Popen[bytes], port: int, timeout: float, log: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if server.poll() is not None:
-            raise AssertionError(
-                f"uvicorn exited with code {server.returncode}:\n{log.read_text(errors='replace')}"
-            )
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"uvicorn did not listen within {timeout:.0f}s") from None
-            time.sleep(0.1)

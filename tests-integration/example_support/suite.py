@@ -31,9 +31,23 @@ class ServedSuite:
             )
 
 
+EXAMPLE_MODULES = (
+    "uvicorn",
+    "drf_spectacular_sidecar",
+    "restflow.views",
+    "restflow.filters",
+    "restflow.caching",
+    "restflow.authentication",
+    "restflow.spectacular",
+)
+"""What serving docs/example takes: every restflow package, uvicorn, the Swagger UI assets."""
+
+
 def served_suite(environment: str, flag: str, needed: Iterable[str]) -> ServedSuite:
-    """Check ``needed``; skip the calling module unless ``flag`` says ``environment`` runs it."""
-    missing = tuple(name for name in needed if importlib.util.find_spec(name) is None)
+    """Check :data:`EXAMPLE_MODULES` and ``needed``; skip the calling module unless ``flag``
+    says ``environment`` runs it."""
+    wanted = (*EXAMPLE_MODULES, *needed)
+    missing = tuple(name for name in wanted if importlib.util.find_spec(name) is None)
     if missing and os.environ.get(flag, "").lower() != "required":
         pytest.skip(
             f"these tests run in the {environment} hatch environment "

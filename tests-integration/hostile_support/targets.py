@@ -8,10 +8,11 @@ is one client of a target, from its own loopback address.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,9 @@ PROJECT = Path(__file__).resolve().parent / "project"
 PASSWORD = "hostile-password"
 EXAMPLE_KEY = b"hostile-suite-example-signing-key-0123456789"
 USERS = 60
+EXAMPLE_PATHS = {"alive": "/api/categories/", "protected": "/api/products/?page_size=1"}
+HOSTILE_PATHS = {"alive": "/alive/", "protected": "/me/"}
+"""Per project: answered 200 to anyone; answered 200 to a signed-in user only."""
 
 
 def create_users(prefix: str, count: int = USERS) -> str:
@@ -141,6 +145,17 @@ def _users(prefix: str) -> Iterator[str]:
 
 
 @contextmanager
+def _served(
+    name: str, app_dir: Path, application: str, env: dict[str, str], tmp: str, workers: int = 1
+) -> Iterator[Callable[..., Target]]:
+    """Serve the project with the suite's users; yield what makes its :class:`Target`."""
+    with serve_project(
+        app_dir, application, env, Path(tmp), workers=workers, setup=create_users("hostile")
+    ) as server:
+        yield functools.partial(Target, name, server, app_dir, users=_users("hostile"))
+
+
+@contextmanager
 def example_target(
     name: str = "example", *, workers: int = 1, settings: str = "", **env: str
 ) -> Iterator[Target]:
@@ -150,24 +165,12 @@ def example_target(
         if settings:  # the example's settings, extended by a module of hostile_project
             extra.update(DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=str(PROJECT))
         server_env = example_env(Path(tmp) / "example.sqlite3", **extra)
-        with serve_project(
-            EXAMPLE,
-            "example.asgi:application",
-            server_env,
-            Path(tmp),
-            workers=workers,
-            setup=create_users("hostile"),
-        ) as server:
-            yield Target(
-                name,
-                server,
-                EXAMPLE,
-                alive="/api/categories/",
-                protected="/api/products/?page_size=1",
+        with _served(name, EXAMPLE, "example.asgi:application", server_env, tmp, workers) as make:
+            yield make(
+                **EXAMPLE_PATHS,
                 auth="/api/auth/",
                 signer=jwtcraft.hs256(EXAMPLE_KEY),
                 algorithm="HS256",
-                users=_users("hostile"),
             )
 
 
@@ -183,25 +186,14 @@ def hostile_target(name: str = "hostile", **env: str) -> Iterator[Target]:
             "HOSTILE_JWT_PRIVATE_KEY": private.decode(),
             **env,
         }
-        with serve_project(
-            PROJECT,
-            "hostile_project.asgi:application",
-            server_env,
-            Path(tmp),
-            setup=create_users("hostile"),
-        ) as server:
-            yield Target(
-                name,
-                server,
-                PROJECT,
-                alive="/alive/",
-                protected="/me/",
+        with _served(name, PROJECT, "hostile_project.asgi:application", server_env, tmp) as make:
+            yield make(
+                **HOSTILE_PATHS,
                 auth="/auth/",
                 signer=jwtcraft.rs256(private),
                 algorithm="RS256",
                 claims={"iss": "hostile-issuer", "aud": "hostile-api"},
                 public_pem=public,
-                users=_users("hostile"),
             )
 
 

@@ -1,7 +1,4 @@
-"""Django settings for restflow-cache's own tests.
-
-One pytest session per package (DESIGN.md §5): this conftest configures
-Django before collection, so test modules may import restflow and DRF freely.
+"""Django settings for restflow-cache's own tests, and the fixtures its modules share.
 
 Caches: ``default`` is LocMem, ``files`` a file cache (no key listing: partition wipes
 use generation counters); when ``REDIS_URL`` is set (``python
@@ -18,68 +15,43 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-import django
+import pytest
 from django.conf import settings
+
+from testsupport import settings as test_settings
+from testsupport.clock import Clock
+from testsupport.services import redis_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 
 def _caches() -> dict[str, dict[str, object]]:
     caches: dict[str, dict[str, object]] = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": dict(test_settings.LOCMEM),
         # a backend that cannot list keys: partition wipes go through generation counters
         "files": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": tempfile.mkdtemp(prefix="restflow-cache-tests-"),
         },
     }
-    redis_url = os.environ.get("REDIS_URL")
-    if redis_url:
+    if os.environ.get("REDIS_URL"):
         caches["redis"] = {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
+            "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": f"rf-cache-tests-{os.getpid()}",
         }
     return caches
 
 
 def pytest_configure(config: object) -> None:
-    if settings.configured:
-        return
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="restflow-cache-tests-not-secret",
-        ALLOWED_HOSTS=["*"],
-        USE_TZ=True,
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    test_settings.configure(
+        "restflow-cache",
+        ["restflow.core", "restflow.caching", "cachetests", "dispatchtests"],
         CACHES=_caches(),
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "rest_framework",
-            "restflow.core",
-            "restflow.caching",
-            "cachetests",
-            "dispatchtests",
-        ],
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        REST_FRAMEWORK={"EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"},
     )
-    django.setup()
-
-
-# --- fixtures shared by the caching tests --------------------------------------------------
-import pytest  # noqa: E402
-
-
-def _need_redis() -> None:
-    if not os.environ.get("REDIS_URL"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("REDIS_URL is unset but CI=true: Redis must run in CI.")
-        pytest.skip("needs Redis: python scripts/services.py start && source .services.env")
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +68,7 @@ def _fresh_caches() -> None:
 
 @pytest.fixture
 def redis_alias() -> str:
-    _need_redis()
+    redis_url()
     return "redis"
 
 
@@ -104,5 +76,29 @@ def redis_alias() -> str:
 def alias(request: pytest.FixtureRequest) -> str:
     """Each kind of store: LocMem (in-process scan), a file cache (generations), Redis (SCAN)."""
     if request.param == "redis":
-        _need_redis()
+        redis_url()
     return str(request.param)
+
+
+@pytest.fixture
+def detached_rules() -> Iterator[None]:
+    """Every invalidation rule a test declared is detached from its model's signals after it."""
+    from restflow.caching.invalidation.rule import all_rules
+
+    yield
+    for rule in all_rules():
+        rule.detach()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """restflow-cache's clock (freshness, stale entries), moved only by ``advance``.
+
+    How long a store keeps an entry stays the backend's: moving this clock past ``ttl``
+    makes an entry stale while the store still holds it for its ``stale_ttl``.
+    """
+    from restflow.caching import _clock
+
+    frozen = Clock()
+    monkeypatch.setattr(_clock, "now", frozen)
+    return frozen

@@ -13,18 +13,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import override_settings
 
+from cachetests.keys import UserKey
 from restflow.caching import (
     CACHE_MISSING,
     ArgsKeyField,
     CachedWrapper,
-    ConstantKeyField,
     ContextKeyField,
     KeyConstructor,
     cache_result,
 )
 from restflow.core.fallback import call
+from testsupport.clock import Clock
 
 
 class Counter:
@@ -72,15 +74,6 @@ def path(request: pytest.FixtureRequest) -> Paths:
     return Paths(request.param == "async")
 
 
-class UserKey(KeyConstructor):
-    user = ArgsKeyField("user_id", partition=True)
-    environment = ConstantKeyField("v", "production", partition=True)
-    scope = ArgsKeyField("scope")
-
-    class Meta:
-        namespace = "users"
-
-
 def status(path: Paths, wrapper: CachedWrapper, *args: Any, **kwargs: Any) -> tuple[Any, str]:
     value, meta = path(wrapper, "get_with_metadata", *args, **kwargs)
     return value, meta["cache_status"]
@@ -122,7 +115,9 @@ class TestStatuses:
             assert status(path, wrapper, 1) == ("1:full", "BYPASS")
         assert fn.calls == 2
 
-    def test_stale_is_served_while_one_refresh_runs(self, alias: str, path: Paths) -> None:
+    def test_stale_is_served_while_one_refresh_runs(
+        self, alias: str, path: Paths, clock: Clock
+    ) -> None:
         gate = threading.Event()
         agate = asyncio.Event()
         runs: list[int] = []
@@ -146,11 +141,10 @@ class TestStatuses:
 
             wrapper = cache_result(cache_alias=alias, ttl=0.2, stale_ttl=30)(fetch_sync)
         assert status(path, wrapper, 1) == (1, "MISS")
-        time.sleep(0.25)
+        clock.advance(0.25)  # past ttl, within stale_ttl
 
         async def twice() -> list[tuple[Any, str]]:
             got = [status_async(await wrapper.aget_with_metadata(1)) for _ in range(2)]
-            await asyncio.sleep(0.05)
             agate.set()
             await asyncio.gather(*wrapper._tasks)
             return got
@@ -166,7 +160,7 @@ class TestStatuses:
         assert status(path, wrapper, 1) == (2, "HIT")
 
     def test_a_stale_refresh_that_finds_another_context_value_does_not_write(
-        self, alias: str, path: Paths
+        self, alias: str, path: Paths, clock: Clock
     ) -> None:
         # sync refreshes run on a pool thread, which has no tenant of its own; async ones
         # run as a task, and the tenant is switched before the task starts
@@ -196,7 +190,7 @@ class TestStatuses:
 
         async def visits() -> list[tuple[Any, str]]:
             first = status_async(await wrapper.aget_with_metadata(1))
-            await asyncio.sleep(0.25)
+            clock.advance(0.25)
             stale = status_async(await wrapper.aget_with_metadata(1))
             shared["tenant"] = "globex"
             await asyncio.gather(*wrapper._tasks)
@@ -208,7 +202,7 @@ class TestStatuses:
             results = asyncio.run(visits())
         else:
             results = [status(path, wrapper, 1)]
-            time.sleep(0.25)
+            clock.advance(0.25)
             results.append(status(path, wrapper, 1))
             wrapper.wait_for_refreshes()
             refreshed.extend(runs)
@@ -216,12 +210,33 @@ class TestStatuses:
         assert results == [("1@acme", "MISS"), ("1@acme", "STALE"), ("1@acme", "STALE")]
         assert refreshed == ["acme"]  # the refresh saw another tenant: no run, no write
 
-    def test_without_stale_ttl_an_expired_entry_is_a_miss(self, alias: str, path: Paths) -> None:
+    def test_without_stale_ttl_the_store_keeps_an_entry_its_ttl(
+        self, alias: str, path: Paths, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         fn = Counter(path.is_async)
         wrapper = fn.build(cache_alias=alias, ttl=1)
+        store = wrapper.runtime().store
+        real_set, real_aset = store.set, store.aset
+        written: list[tuple[str, Any, float | None]] = []
+
+        def record(key: str, entry: Any, expiry: float | None) -> None:
+            written.append((key, entry, expiry))
+            real_set(key, entry, expiry)
+
+        async def arecord(key: str, entry: Any, expiry: float | None) -> None:
+            written.append((key, entry, expiry))
+            await real_aset(key, entry, expiry)
+
+        monkeypatch.setattr(store, "set", record)
+        monkeypatch.setattr(store, "aset", arecord)
         path(wrapper, "call", 1)
-        time.sleep(1.1)
-        assert status(path, wrapper, 1)[1] == "MISS"
+        [(key, entry, expiry)] = written
+        assert expiry == 1  # the store drops the entry after ttl: then a MISS
+        assert entry[1] is None  # no stale_at: restflow's own clock never ends it
+        clock.advance(3600)
+        assert status(path, wrapper, 1)[1] == "HIT"
+        if alias == "redis":  # and Redis was told so
+            assert caches[alias].ttl(key) == 1  # type: ignore[attr-defined]
 
 
 def status_async(pair: tuple[Any, dict[str, Any]]) -> tuple[Any, str]:
@@ -444,7 +459,8 @@ class TestStampede:
         assert asyncio.run(slow_body()) == [7] * 5 and fn.calls == 1
 
     def test_without_protection_each_concurrent_miss_computes(self) -> None:
-        fn = Counter(False, lambda u, s: time.sleep(0.1))
+        together = threading.Barrier(3)  # each run waits for the other two: all three compute
+        fn = Counter(False, lambda u, s: together.wait(10))
         wrapper = fn.build(ttl=60, stampede_protection=False)
         threads = [threading.Thread(target=wrapper, args=(1,)) for _ in range(3)]
         for t in threads:

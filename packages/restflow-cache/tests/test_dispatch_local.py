@@ -196,9 +196,10 @@ async def test_asyncio_schedules_on_the_outer_loop_from_a_sync_to_async_thread()
 
     dispatcher = get_dispatcher("asyncio")
     # like a sync ORM save (and its on_commit) under an async view
-    later = Task("dispatchtests.tasks:arecord_later", {"key": "outer", "delay": 0.2})
+    later = Task("dispatchtests.tasks:arecord_when_opened", {"key": "outer"})
     await sync_to_async(dispatcher.dispatch)([later])
     assert tasks.records("outer") == []  # scheduled on the loop, not run in the thread
+    tasks.gate("outer").set()
     await _settle(lambda: bool(tasks.records("outer")))
     [run] = tasks.records("outer")
     assert run.on_loop

@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.metadata
-import pkgutil
-
-import pytest
-
-DISTRIBUTION = "restflow-cache"
-SUBPACKAGES = ["restflow.caching"]
+from testsupport.distribution import DistributionChecks
 
 
-@pytest.mark.parametrize("name", SUBPACKAGES)
-def test_subpackage_and_all_its_modules_import(name: str) -> None:
-    package = importlib.import_module(name)
-    for info in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
-        importlib.import_module(info.name)
-
-
-def test_version_equals_the_installed_distribution_version() -> None:
-    from restflow.caching.__about__ import __version__
-
-    assert __version__ == importlib.metadata.version(DISTRIBUTION)
-
-
-def test_restflow_stays_a_namespace_package() -> None:
-    import restflow
-
-    assert getattr(restflow, "__file__", None) is None
+class TestRestflowCache(DistributionChecks):
+    distribution = "restflow-cache"
+    subpackages = ("restflow.caching",)

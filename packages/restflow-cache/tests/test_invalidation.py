@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
@@ -21,16 +20,8 @@ from restflow.caching import (
     cache_result,
 )
 from restflow.caching.dispatchers import Dispatcher, run_task
-from restflow.caching.invalidation.rule import all_rules
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _detach_rules() -> Iterator[None]:
-    yield
-    for rule in all_rules():
-        rule.detach()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("detached_rules")]
 
 
 class Recording(Dispatcher):

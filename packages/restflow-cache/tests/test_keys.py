@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,6 +12,7 @@ from django.http import QueryDict
 from django.test import RequestFactory, override_settings
 from rest_framework import serializers
 
+from cachetests.keys import UserKey
 from cachetests.models import Author
 from restflow.caching import (
     ArgsKeyField,
@@ -33,15 +32,7 @@ from restflow.caching import (
 from restflow.caching.keys import KeyContext
 from restflow.caching.keys.encoding import digest, encode
 from restflow.caching.keys.fields import raw_host
-
-
-class UserKey(KeyConstructor):
-    user = ArgsKeyField("user_id", partition=True)
-    environment = ConstantKeyField("v", "production", partition=True)
-    scope = ArgsKeyField("scope")
-
-    class Meta:
-        namespace = "users"
+from testsupport.processes import python
 
 
 def get_user_data(user_id: int, scope: str) -> tuple[int, str]:
@@ -112,15 +103,7 @@ class TestLayout:
             "print(k.key(KeyContext((1, 'é&b=2'), {})))\n"
         )
         env = {"PYTHONHASHSEED": "12345", "PATH": ""}
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-            cwd=Path(__file__).parent,
-        )
-        assert out.stdout.strip() == here
+        assert python(code, env=env, cwd=Path(__file__).parent).strip() == here
 
 
 class TestInjectivity:

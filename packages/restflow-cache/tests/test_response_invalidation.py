@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,17 +22,9 @@ from restflow.caching import (
     cache_response,
     cache_result,
 )
-from restflow.caching.invalidation.rule import all_rules
 from restflow.core import AsyncAPIView
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _detach_rules() -> Iterator[None]:
-    yield
-    for rule in all_rules():
-        rule.detach()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("detached_rules")]
 
 
 class AuthorKey(DefaultResponseKeyConstructor):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -31,6 +30,7 @@ from restflow.caching import (
     cache_response,
 )
 from restflow.core import AsyncAPIView
+from testsupport.clock import Clock
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,9 @@ class TestVary:
                 {"language": "fr"},
             )
 
-    def test_a_stale_response_is_refreshed_in_its_own_language(self, kind: str, alias: str) -> None:
+    def test_a_stale_response_is_refreshed_in_its_own_language(
+        self, kind: str, alias: str, clock: Clock
+    ) -> None:
         from cachetests.vary_views import VIEWS
 
         cache = VIEWS[(alias, kind, "stale-language")].get.cache
@@ -182,7 +184,7 @@ class TestVary:
         def sync_visits() -> list[Any]:
             client = Client()
             first = client.get(url, headers=french)
-            time.sleep(0.35)  # past the view's ttl, within its stale_ttl
+            clock.advance(0.35)  # past the view's ttl, within its stale_ttl
             stale = client.get(url, headers=french)
             cache.wait_for_refreshes()
             return [first, stale, client.get(url, headers=french)]
@@ -190,7 +192,7 @@ class TestVary:
         async def async_visits() -> list[Any]:
             client = AsyncClient()  # one loop for all: the refresh is a task on it
             first = await client.get(url, headers=french)
-            await asyncio.sleep(0.35)
+            clock.advance(0.35)
             stale = await client.get(url, headers=french)
             await asyncio.gather(*cache._tasks)
             return [first, stale, await client.get(url, headers=french)]

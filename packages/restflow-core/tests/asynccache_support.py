@@ -18,7 +18,7 @@ import tempfile
 import uuid
 from typing import Any
 
-import pytest
+from testsupport.ci import skip_or_fail
 
 REDIS_URL = os.environ.get("REDIS_URL")
 REDIS_HINT = "needs Redis: python scripts/services.py start && source .services.env"
@@ -105,9 +105,7 @@ def need_redis() -> str:
         why = "needs the redis and django-redis packages (pip install redis django-redis)"
     if why is None:
         return REDIS_URL  # type: ignore[return-value]
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{why}; CI=true: Redis must run in CI")
-    pytest.skip(why)
+    skip_or_fail(why)
 
 
 def needs(alias: str) -> str:

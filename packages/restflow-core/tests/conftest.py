@@ -10,8 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import django
-from django.conf import settings
+from testsupport.settings import SESSIONS_AND_AUTH, configure
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -19,35 +18,10 @@ from asynccache_support import caches_setting  # on the path just above
 
 
 def pytest_configure(config: object) -> None:
-    if settings.configured:
-        return
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="restflow-core-tests-not-secret",
-        ALLOWED_HOSTS=["*"],
-        USE_TZ=True,
-        DATABASES={
-            "default": {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": ":memory:",
-            }
-        },
+    configure(
+        "restflow-core",
+        ["django.contrib.sessions", "restflow.core", "coretests"],
         CACHES=caches_setting(),
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "django.contrib.sessions",
-            "rest_framework",
-            "restflow.core",
-            "coretests",
-        ],
-        MIDDLEWARE=[
-            "django.contrib.sessions.middleware.SessionMiddleware",
-            "django.contrib.auth.middleware.AuthenticationMiddleware",
-        ],
+        MIDDLEWARE=SESSIONS_AND_AUTH,
         ROOT_URLCONF="coretests.urls",
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        REST_FRAMEWORK={"EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"},
     )
-    django.setup()

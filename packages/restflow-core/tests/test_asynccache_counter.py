@@ -11,6 +11,7 @@ from asynccache_support import PATHS, REDIS, both, fresh_key, need_redis, needs
 from django.core.cache import caches
 
 from restflow.asynccache import async_cache, fixed_window
+from testsupport.clock import Clock
 
 ATOMIC = ["locmem", *REDIS]  # backends whose own increment is atomic (Memcached too)
 CONCURRENT = 50
@@ -59,26 +60,16 @@ async def test_a_redis_counter_lives_its_ttl_and_later_hits_do_not_extend_it(
     assert 8_000 < ttl <= 10_000
 
 
-class FakeClock:
-    """``time.time`` for the in-process and file caches' expiry checks."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock(1_800_000_000.0)
     monkeypatch.setattr(time, "time", fake)
     return fake
 
 
 @pytest.mark.parametrize("alias", ["locmem", "file"])
 @pytest.mark.parametrize("path", PATHS)
-async def test_a_new_window_counts_from_one_again(alias: str, path: str, clock: FakeClock) -> None:
+async def test_a_new_window_counts_from_one_again(alias: str, path: str, clock: Clock) -> None:
     ident, start = fresh_key("client"), clock.now
     counts = []
     for step in (0, 30, 59, 60, 61, 125):  # seconds into the first 60 s window
@@ -91,7 +82,7 @@ async def test_a_new_window_counts_from_one_again(alias: str, path: str, clock: 
 # Not the file cache: Django's generic ``incr`` (file, database) re-stores the counter with
 # the default timeout; the window number in the key keeps the counts right there.
 @pytest.mark.parametrize("path", PATHS)
-async def test_a_counter_expires_after_its_ttl(path: str, clock: FakeClock) -> None:
+async def test_a_counter_expires_after_its_ttl(path: str, clock: Clock) -> None:
     adapter, key = async_cache("locmem"), fresh_key()
     assert [await both(adapter, path, "hit", key, 5) for _ in range(2)] == [1, 2]
     clock.now += 4.9

@@ -32,9 +32,3 @@ def test_core_sources_import_only_core_subpackages() -> None:
     assert len(files) > 10
     foreign = {str(p.relative_to(SRC)): _restflow_imports(p) - OWN for p in files}
     assert {name: subs for name, subs in foreign.items() if subs} == {}
-
-
-def test_restflow_is_a_namespace_package() -> None:
-    import restflow
-
-    assert getattr(restflow, "__file__", None) is None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 import types
 from pathlib import Path
@@ -25,6 +23,7 @@ from restflow.settings.checks import (
     check_namespace_package,
     check_settings,
 )
+from testsupport.processes import python
 
 
 def _write_distribution(site: Path, name: str, files: list[str]) -> None:
@@ -201,17 +200,7 @@ def test_a_stray_init_breaks_the_namespace_and_manage_py_check_says_so(tmp_path:
 
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    result = subprocess.run(
-        [sys.executable, "-c", _CHECK_SCRIPT],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    output = result.stdout
+    output = python(_CHECK_SCRIPT, env=env, cwd=tmp_path)
     assert f"RESTFLOW_FILE {init}" in output
     assert "restflow_core.E001" in output
     assert str(init) in output
@@ -220,15 +209,6 @@ def test_a_stray_init_breaks_the_namespace_and_manage_py_check_says_so(tmp_path:
 
 def test_without_the_stray_init_the_same_project_checks_clean(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    result = subprocess.run(
-        [sys.executable, "-c", _CHECK_SCRIPT],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "RESTFLOW_FILE None" in result.stdout
-    assert "NO ERRORS" in result.stdout
+    output = python(_CHECK_SCRIPT, env=env, cwd=tmp_path)
+    assert "RESTFLOW_FILE None" in output
+    assert "NO ERRORS" in output

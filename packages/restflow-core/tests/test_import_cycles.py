@@ -8,15 +8,15 @@ Each case runs in a new interpreter: in this one the modules are already importe
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from testsupport.processes import python_json
 
 _SCRIPT = """
 import importlib, json, sys
@@ -57,16 +57,7 @@ def _resolve(
     env = None
     if path is not None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), *sys.path])}
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, json.dumps(rest_framework), json.dumps(first)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.splitlines()[-1]))
+    return dict(python_json(_SCRIPT, rest_framework, first, env=env))
 
 
 PERMISSIONS = [

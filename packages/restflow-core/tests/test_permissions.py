@@ -48,6 +48,7 @@ from restflow.permissions import (
     OperandHolder,
     SingleOperandHolder,
 )
+from testsupport.loops import where
 
 PATHS = ("sync", "async")
 VIEW = APIView()
@@ -65,14 +66,6 @@ def _clear_records() -> Iterator[None]:
     yield
     CALLS.clear()
     perm_backend.CALLS.clear()
-
-
-def where() -> str:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return "thread"
-    return "loop"
 
 
 def make_request(method: str = "GET", user: Any = None) -> Request:

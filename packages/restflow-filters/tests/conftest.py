@@ -17,63 +17,29 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-import django
 import pytest
-from django.conf import settings
+
+from testsupport.services import postgres_pass_database
+from testsupport.settings import SQLITE, configure
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 ON_POSTGRES = os.environ.get("RESTFLOW_TEST_DB") == "postgres"
 
 
-def _postgres() -> dict[str, Any]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        how = "run `python scripts/services.py start` and `source .services.env`"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            raise pytest.UsageError(f"the PostgreSQL pass needs DATABASE_URL: {how}.")
-        pytest.exit(f"PostgreSQL pass skipped: DATABASE_URL is not set ({how}).", returncode=0)
-    parts = urlsplit(url)
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": parts.path.lstrip("/") or "postgres",
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "127.0.0.1",
-        "PORT": str(parts.port or 5432),
-        "TEST": {"NAME": f"test_restflow_filters_{os.getpid()}"},
-    }
-
-
 def pytest_configure(config: object) -> None:
-    if settings.configured:
-        return
-    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-    apps = [
-        "django.contrib.contenttypes",
-        "django.contrib.auth",
-        "rest_framework",
-        "restflow.core",
-        "filtertests",
-    ]
+    apps = ["restflow.core", "filtertests"]
     if ON_POSTGRES:
         apps += ["django.contrib.postgres", "pgfiltertests"]
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="restflow-filters-tests-not-secret",
-        ALLOWED_HOSTS=["*"],
-        USE_TZ=True,
-        DATABASES={"default": _postgres() if ON_POSTGRES else sqlite},
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-        INSTALLED_APPS=apps,
+    configure(
+        "restflow-filters",
+        apps,
+        DATABASES={
+            "default": postgres_pass_database("restflow_filters") if ON_POSTGRES else dict(SQLITE)
+        },
         ROOT_URLCONF="filtertests.urls",
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        REST_FRAMEWORK={"EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"},
     )
-    django.setup()
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,9 @@ every module is already imported.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
+
+from testsupport.processes import python_json
 
 _SCRIPT = """
 import importlib, json, sys
@@ -59,15 +57,7 @@ ORDERS = {
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_the_backend_as_the_default_filter_backend(order: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, json.dumps(ORDERS[order])],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.splitlines()[-1])
+    result = python_json(_SCRIPT, ORDERS[order])
     assert result["setting"] == result["GenericAPIView"] == [BACKEND]
     if order == "backend-first":
         assert result["generics loaded by"] == {"restflow.filters": False}

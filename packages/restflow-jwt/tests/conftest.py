@@ -6,7 +6,6 @@ Django before collection, so test modules may import restflow and DRF freely.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -16,6 +15,9 @@ from typing import Any
 import django
 import pytest
 from django.conf import settings
+
+from testsupport.clock import Clock
+from testsupport.services import redis_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -62,19 +64,6 @@ def _fresh_blacklist_and_user_cache() -> Iterator[None]:
     user_cache.clear()
 
 
-class Clock:
-    """A settable clock standing in for ``restflow.authentication._clock.now``."""
-
-    def __init__(self) -> None:
-        self.at = time.time()
-
-    def __call__(self) -> float:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """restflow-jwt's clock, starting at the real time and moved only by ``advance``."""
@@ -91,20 +80,31 @@ _REDIS_PACKAGES = {"redis": "redis", "django_redis": "django-redis"}
 def need_cache(alias: str) -> None:
     """Skip unless ``CACHES[alias]`` exists (``redis`` / ``django_redis`` need Redis).
 
-    A missing Redis *server* (no ``REDIS_URL``) fails under ``CI=true``; a missing client
+    A missing Redis *server* (no ``REDIS_URL``) fails in a CI run; a missing client
     package skips with the install command (it is an environment choice, not a service).
     """
-    from django.conf import settings
-
     if alias in settings.CACHES:
         return
-    if not os.environ.get("REDIS_URL"):
-        why = "needs Redis: `python scripts/services.py start && source .services.env`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
+    redis_url("the Redis blacklist tests")
     package = _REDIS_PACKAGES.get(alias, alias)
     pytest.skip(f"needs the {package!r} package in the jwt environment (pip install {package})")
+
+
+def seconds_left(backend: Any, jti: str) -> float:
+    """How long the cache keeps ``jti``'s revocation: LocMem's expiry, or Redis's ``PTTL``."""
+    import redis
+
+    from restflow.asynccache import async_cache
+
+    cache = backend.cache
+    key = cache.make_and_validate_key(backend.key(jti))
+    if async_cache(backend.alias).in_process:
+        return float(cache._expire_info[key]) - time.time()
+    client = redis.Redis.from_url(settings.CACHES[backend.alias]["LOCATION"])
+    try:
+        return int(client.pttl(key)) / 1000
+    finally:
+        client.close()
 
 
 @pytest.fixture

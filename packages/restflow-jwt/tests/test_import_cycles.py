@@ -8,12 +8,11 @@ this one every module is already imported.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
+
+from testsupport.processes import python_json
 
 _SCRIPT = """
 import importlib, json, sys
@@ -72,16 +71,7 @@ CLASSES = {
 
 
 def _run(apps: list[str], rest_framework: dict[str, Any], first: list[str]) -> dict[str, Any]:
-    args = [json.dumps(value) for value in (apps, rest_framework, first)]
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.splitlines()[-1]))
+    return dict(python_json(_SCRIPT, apps, rest_framework, first))
 
 
 @pytest.mark.parametrize("order", ORDERS)
@@ -135,12 +125,4 @@ print(json.dumps([before, "rest_framework.views" in sys.modules]))
 def test_the_authentication_classes_do_not_load_drf_views() -> None:
     """What keeps the cycle away: naming a class loads no module that imports DRF's views."""
     public = [f"restflow.authentication.{name}" for name in sorted(CLASSES)]
-    done = subprocess.run(
-        [sys.executable, "-c", _LOADED, json.dumps(APPS["core+jwt"]), json.dumps(public)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.splitlines()[-1]) == [False, False]
+    assert python_json(_LOADED, APPS["core+jwt"], public) == [False, False]

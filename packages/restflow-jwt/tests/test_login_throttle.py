@@ -204,7 +204,7 @@ async def _allow(path: str, throttle: Any, request: Request) -> bool:
 async def test_throttle_classes_count_in_fixed_windows_on_both_paths(
     path: str, throttle_class: Any, limit: int, clock: Clock
 ) -> None:
-    clock.at = 1_000_000 * 60 + 10  # ten seconds into a minute
+    clock.now = 1_000_000 * 60 + 10  # ten seconds into a minute
     request = _request(f"victim-{path}", f"10.9.9.{len(path)}")
     admitted = [await _allow(path, throttle_class(), request) for _ in range(limit + 2)]
     assert admitted == [True] * limit + [False, False]
@@ -228,7 +228,7 @@ async def _attempt(path: str, request: Request) -> bool:
 async def test_an_attempt_the_address_limit_refuses_does_not_count_for_the_username(
     path: str, clock: Clock
 ) -> None:
-    clock.at = 2_000_000 * 60 + 10
+    clock.now = 2_000_000 * 60 + 10
     with _rates(jwt_login_address="1/min", jwt_login_username="3/min"):
         from_one_address = [
             await _attempt(path, _request(f"carol-{path}", "10.8.0.1")) for _ in range(4)
@@ -243,7 +243,7 @@ async def test_an_attempt_the_address_limit_refuses_does_not_count_for_the_usern
 async def test_an_attempt_refused_by_another_limit_still_reports_this_one_s_wait(
     path: str, clock: Clock
 ) -> None:
-    clock.at = 3_000_000 * 3600 + 10
+    clock.now = 3_000_000 * 3600 + 10
     with _rates(jwt_login_address="1/min", jwt_login_username="1/hour"):
         assert await _attempt(path, _request(f"dave-{path}", "10.8.2.1")) is True
         request = _request(f"dave-{path}", "10.8.2.1")

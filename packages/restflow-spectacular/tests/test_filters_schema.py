@@ -5,52 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import path
-from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
 
 from spectests import generate
 
 pytest.importorskip("restflow.filters", reason="restflow-filters is not installed")
 
-from restflow.filters import (
-    FilterSet,
-    IntegerField,
-    RestflowFilterBackend,
-    StringField,
-)
+from spectests.groups import GroupFilterSet, Groups
+
+FilteredGroups = Groups  # with restflow's filter backend
 
 
-class GroupSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Group
-        fields = ["id", "name"]
-
-
-class GroupFilterSet(FilterSet):
-    name = StringField(lookups=["icontains"])
-    id = IntegerField(lookups=["comparison"])
-
-    class Meta:
-        model = Group
-        fields: list[str] = []
-
-
-class _Groups(generics.ListAPIView):
-    queryset = Group.objects.all()
-    serializer_class = GroupSerializer
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    pagination_class = None
-    filterset_class = GroupFilterSet
-
-
-class FilteredGroups(_Groups):
-    filter_backends = [RestflowFilterBackend]
-
-
-class SelfFilteredGroups(_Groups):
+class SelfFilteredGroups(Groups):
     filter_backends: list[Any] = []
 
 

@@ -6,43 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import path
-from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
 
 from spectests import generate
 
 pytest.importorskip("restflow.filters", reason="restflow-filters is not installed")
 
-from restflow.filters import FilterSet, RestflowFilterBackend, StringField
 from restflow.spectacular.settings import SCHEMA_SETTINGS
-
-
-class GroupSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Group
-        fields = ["id", "name"]
-
-
-class GroupFilterSet(FilterSet):
-    name = StringField(lookups=["icontains"])
-
-    class Meta:
-        model = Group
-        fields: list[str] = []
-
-
-class Groups(generics.ListCreateAPIView):
-    queryset = Group.objects.all()
-    serializer_class = GroupSerializer
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    pagination_class = None
-    filterset_class = GroupFilterSet
-    filter_backends = [RestflowFilterBackend]
+from spectests.groups import Groups
 
 
 class GetOnlyGroups(Groups):

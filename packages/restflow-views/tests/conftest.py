@@ -19,13 +19,13 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-import django
 import pytest
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.db import connections
+
+from testsupport.services import postgres_pass_database
+from testsupport.settings import SESSIONS_AND_AUTH, SQLITE, configure
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -33,61 +33,21 @@ sys.path.insert(0, str(Path(__file__).parent))
 ON_POSTGRES = os.environ.get("RESTFLOW_TEST_DB") == "postgres"
 
 
-def _database() -> dict[str, Any]:
-    """SQLite in memory, or the PostgreSQL server of ``DATABASE_URL`` on the PostgreSQL pass."""
-    if not ON_POSTGRES:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-    url = urlsplit(os.environ.get("DATABASE_URL", ""))
-    if not url.hostname:
-        hint = "DATABASE_URL is not set (python scripts/services.py start; source .services.env)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            raise pytest.UsageError(f"the PostgreSQL pass needs a server: {hint}.")
-        pytest.exit(f"PostgreSQL pass skipped: {hint}.", returncode=0)
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": url.path.lstrip("/") or "postgres",
-        "USER": unquote(url.username or ""),
-        "PASSWORD": unquote(url.password or ""),
-        "HOST": url.hostname,
-        "PORT": str(url.port or 5432),
-        "TEST": {"NAME": f"test_restflow_views_{os.getpid()}"},
-    }
-
-
 def pytest_configure(config: object) -> None:
-    if settings.configured:
-        return
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="restflow-views-tests-not-secret",
-        ALLOWED_HOSTS=["*"],
-        USE_TZ=True,
-        DATABASES={"default": _database()},
+    configure(
+        "restflow-views",
+        ["django.contrib.sessions", "restflow.core", "sertests", "viewtests"],
+        DATABASES={
+            "default": postgres_pass_database("restflow_views") if ON_POSTGRES else dict(SQLITE)
+        },
         # on PostgreSQL every table is made by syncdb in one go, so the test apps'
         # foreign keys to auth_user find it (checked when the table is created)
         MIGRATION_MODULES=dict.fromkeys(["auth", "contenttypes", "sessions"])
         if ON_POSTGRES
         else {},
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "django.contrib.sessions",
-            "rest_framework",
-            "restflow.core",
-            "sertests",
-            "viewtests",
-        ],
-        MIDDLEWARE=[
-            "django.contrib.sessions.middleware.SessionMiddleware",
-            "django.contrib.auth.middleware.AuthenticationMiddleware",
-        ],
+        MIDDLEWARE=SESSIONS_AND_AUTH,
         ROOT_URLCONF="viewtests.urls",
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        REST_FRAMEWORK={"EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"},
     )
-    django.setup()
 
 
 @pytest.fixture

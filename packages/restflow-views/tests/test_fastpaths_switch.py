@@ -6,10 +6,9 @@ runs in a new interpreter with the variable set (or not).
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
+
+from testsupport.processes import python_json
 
 _SCRIPT = """
 import json
@@ -30,16 +29,7 @@ print(json.dumps({
 
 def _flags(**environ: str) -> dict[str, bool]:
     env = {key: value for key, value in os.environ.items() if key != "RESTFLOW_FAST_PATHS"}
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**env, **environ},
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.splitlines()[-1]))
+    return dict(python_json(_SCRIPT, env={**env, **environ}))
 
 
 def test_the_switch_turns_every_fast_path_off() -> None:

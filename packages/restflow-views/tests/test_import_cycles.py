@@ -9,12 +9,11 @@ module is already imported.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
+
+from testsupport.processes import python_json
 
 _SCRIPT = """
 import importlib, json, sys
@@ -50,15 +49,7 @@ print(json.dumps({
 
 def run_fresh(rest_framework: dict[str, Any], first: list[str]) -> dict[str, Any]:
     """DRF configured with ``rest_framework`` in a new interpreter, after importing ``first``."""
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, json.dumps(rest_framework), json.dumps(first)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.splitlines()[-1]))
+    return dict(python_json(_SCRIPT, rest_framework, first))
 
 
 PAGINATORS = {

@@ -126,12 +126,22 @@ class TestServerSentEvent:
 
 class TestKeepAlive:
     def test_idle_source_gets_keep_alive_comments_between_events(self) -> None:
-        async def slow() -> AsyncIterator[Any]:
-            yield "a"
-            await asyncio.sleep(0.25)
-            yield "b"
+        async def stream() -> bytes:
+            kept_alive = asyncio.Event()
 
-        body = _body(SSEResponse(slow(), keepalive=0.1))
+            async def idle_until_kept_alive() -> AsyncIterator[Any]:
+                yield "a"
+                await kept_alive.wait()  # nothing to send until the stream kept itself alive
+                yield "b"
+
+            chunks = []
+            async for chunk in SSEResponse(idle_until_kept_alive(), keepalive=0.01):
+                chunks.append(chunk)
+                if chunk == b": keep-alive\n\n":
+                    kept_alive.set()
+            return b"".join(chunks)
+
+        body = async_to_sync(stream)()
         assert body.startswith(b"data: a\n\n: keep-alive\n\n")
         assert body.endswith(b": keep-alive\n\ndata: b\n\n")
 
@@ -144,9 +154,8 @@ class TestKeepAlive:
 
         async def endless() -> AsyncIterator[Any]:
             try:
-                while True:
-                    await asyncio.sleep(1)
-                    yield "never"
+                await asyncio.Event().wait()  # idle for ever
+                yield "never"
             finally:
                 closed.append(True)
 

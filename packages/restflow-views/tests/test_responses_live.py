@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,16 +11,11 @@ from pathlib import Path
 import pytest
 from uvicorn_support import uvicorn_subprocess
 
-try:
-    import httpx
-    import uvicorn  # noqa: F401
-except ImportError:  # pragma: no cover - depends on the environment
-    if os.environ.get("CI") == "true":
-        raise
-    pytest.skip(
-        "needs uvicorn and httpx: pip install 'uvicorn>=0.30' 'httpx>=0.27'",
-        allow_module_level=True,
-    )
+from testsupport.ci import need_modules
+from testsupport.processes import log_says, wait_until
+
+need_modules("httpx", "uvicorn", install="pip install 'uvicorn>=0.30' 'httpx>=0.27'")
+import httpx  # noqa: E402
 
 TESTS_DIR = Path(__file__).parent
 _LAUNCH = """
@@ -51,6 +45,13 @@ class Server:
 
     def log_since(self, offset: int) -> str:
         return self.log.read_bytes()[offset:].decode()
+
+    def log_settled(self) -> None:
+        """Serve one more request and wait for its access line: by then the server has
+        logged whatever the requests before it made it log."""
+        sentinel = _name()
+        assert httpx.get(f"{self.base}/sse/async/{sentinel}?fixed=1", timeout=10).is_success
+        wait_until(log_says(self.log, sentinel), timeout=10, what="the sentinel's access line")
 
     def log_size(self) -> int:
         return self.log.stat().st_size
@@ -116,7 +117,7 @@ def test_client_disconnect_stops_the_producer_without_error_log(
         server.release(name)
         assert b'"n":1' in first + next(chunks) + next(chunks)
     assert server.finished(name), "the producer's finally did not run after the disconnect"
-    time.sleep(0.2)
+    server.log_settled()
     log = server.log_since(offset)
     assert "ERROR" not in log and "Traceback" not in log, log
 
@@ -141,7 +142,7 @@ def test_failing_producer_ends_the_stream_and_is_logged(
     else:
         assert body == b'data: {"n":0}\n\ndata: {"n":1}\n\n'
     assert server.finished(name)
-    time.sleep(0.1)
+    server.log_settled()
     log = server.log_since(offset)
     assert "LOG ERROR restflow.responses" in log and "producer exploded" in log, log
 

@@ -16,21 +16,14 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core.cache import caches
 from django.test import override_settings
-from throttle_support import redis_url
 
 from restflow.asynccache import reset_async_caches
 from restflow.exceptions import APIException
 from restflow.services import CircuitBreaker, CircuitOpen, ServiceError, ServiceSpec, arun, run
+from testsupport.clock import Clock
+from testsupport.services import redis_url
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Remote:
@@ -71,7 +64,7 @@ def _spec(remote: Any, breaker: CircuitBreaker) -> ServiceSpec:
 
 @RUNNERS
 def test_the_breaker_opens_after_the_failures_and_refuses_without_calling(runner: Any) -> None:
-    clock, remote = Clock(), Remote()
+    clock, remote = Clock(1_000.0), Remote()
     spec = _spec(remote, CircuitBreaker("payments", failures=2, reset_after=30, clock=clock))
     for _ in range(2):
         with pytest.raises(ConnectionError):
@@ -89,7 +82,7 @@ def test_the_breaker_opens_after_the_failures_and_refuses_without_calling(runner
 
 @RUNNERS
 def test_half_open_a_success_closes_and_a_failure_reopens(runner: Any) -> None:
-    clock, remote = Clock(), Remote()
+    clock, remote = Clock(1_000.0), Remote()
     spec = _spec(remote, CircuitBreaker("mail", failures=1, reset_after=5, clock=clock))
     with pytest.raises(ConnectionError):
         runner(spec)
@@ -181,7 +174,7 @@ def test_business_errors_and_client_errors_do_not_open_it(runner: Any) -> None:
     def refuse() -> None:
         raise ServiceError("No.", code="no")
 
-    spec = _spec(refuse, CircuitBreaker("rules", failures=1, clock=Clock()))
+    spec = _spec(refuse, CircuitBreaker("rules", failures=1, clock=Clock(1_000.0)))
     for _ in range(3):
         with pytest.raises(APIException) as caught:
             runner(spec)
@@ -190,7 +183,7 @@ def test_business_errors_and_client_errors_do_not_open_it(runner: Any) -> None:
 
 @RUNNERS
 def test_two_workers_share_the_state_through_the_cache(runner: Any) -> None:
-    clock = Clock()
+    clock = Clock(1_000.0)
     first, second = Remote(), Remote()
     with pytest.raises(ConnectionError):
         runner(_spec(first, CircuitBreaker("shared", failures=1, clock=clock)))
@@ -226,7 +219,7 @@ def test_the_state_is_shared_on_a_real_redis(runner: Any) -> None:
         reset_async_caches()
         try:
             caches["shared"].clear()
-            clock = Clock()
+            clock = Clock(1_000.0)
             with pytest.raises(ConnectionError):
                 runner(
                     _spec(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 
@@ -13,18 +12,11 @@ from django.test import override_settings
 
 from restflow.test import ASGILiveServer, AsyncAPILiveServerTestCase, _compat
 from restflow.test import pytest_plugin as _plugin
+from testsupport.ci import need_modules
 from viewtests.testkit_views import STREAM_GATE
 
-try:
-    import httpx
-    import uvicorn  # noqa: F401
-except ImportError:  # pragma: no cover - depends on the environment
-    if os.environ.get("CI") == "true":
-        raise
-    pytest.skip(
-        "needs uvicorn and httpx: pip install 'uvicorn>=0.30' 'httpx>=0.27'",
-        allow_module_level=True,
-    )
+need_modules("httpx", "uvicorn", install="pip install 'uvicorn>=0.30' 'httpx>=0.27'")
+import httpx  # noqa: E402
 
 live_asgi_server = _plugin.live_asgi_server
 URLS = "viewtests.testkit_views"

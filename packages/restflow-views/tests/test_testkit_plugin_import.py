@@ -7,20 +7,11 @@ settings; importing ``restflow.test.pytest_plugin`` then must not read a setting
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
+
+from testsupport.processes import python
 
 
 def test_the_pytest_plugin_imports_without_django_settings() -> None:
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     code = "import restflow.test.pytest_plugin, restflow.test; print(restflow.test.force_authenticate.__name__)"
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.split() == ["force_authenticate"]
+    assert python(code, env=env).split() == ["force_authenticate"]

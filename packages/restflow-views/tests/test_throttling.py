@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.core.cache import caches
 from django.test import override_settings
-from throttle_support import PATHS, Clock, make_request, make_view, send, user
+from throttle_support import PATHS, START, make_request, make_view, send, user
 
 from restflow.throttling import (
     AnonRateThrottle,
@@ -18,6 +18,7 @@ from restflow.throttling import (
     SimpleRateThrottle,
     UserRateThrottle,
 )
+from testsupport.clock import Clock
 
 pytestmark = pytest.mark.parametrize("path", PATHS)
 
@@ -40,12 +41,12 @@ def _empty_caches() -> Any:
 @pytest.fixture(autouse=True)
 def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows never roll over mid-test (throttles declaring their own ``timer`` keep it)."""
-    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(Clock()))
+    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(Clock(START)))
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 def clocked(cls: type[SimpleRateThrottle], clock: Clock, **attrs: Any) -> type:

@@ -9,9 +9,10 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import override_settings
-from throttle_support import Clock, make_request, make_view, send
+from throttle_support import START, make_request, make_view, send
 
 from restflow.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
+from testsupport.clock import Clock
 
 HANDLER = "restflow.exceptions.exception_handler"
 
@@ -41,7 +42,7 @@ RECORDING = {
 @pytest.fixture(autouse=True)
 def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows never roll over mid-test (throttles declaring their own ``timer`` keep it)."""
-    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(Clock()))
+    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(Clock(START)))
 
 
 @pytest.fixture(autouse=True)

@@ -15,13 +15,14 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 from rest_framework import throttling as drf_throttling
-from throttle_support import Clock, make_request, make_view, send
+from throttle_support import START, make_request, make_view, send
 
 from restflow.throttling import AnonRateThrottle
+from testsupport.clock import Clock
 
 CONCURRENCY = 50
 LIMIT = 10
-NOW = Clock()
+NOW = Clock(START)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
-from throttle_support import PATHS, Clock, make_request, make_view, redis_url, send, user
+from throttle_support import PATHS, START, make_request, make_view, send, user
 
 from restflow.asynccache import async_cache
 from restflow.core import count_hops
@@ -28,6 +28,8 @@ from restflow.throttling import (
     SimpleRateThrottle,
     UserRateThrottle,
 )
+from testsupport.clock import Clock
+from testsupport.services import redis_url
 
 LIMIT = 10
 CONCURRENCY = 50
@@ -37,7 +39,7 @@ WORKER = Path(__file__).with_name("throttle_worker.py")
 @pytest.fixture(autouse=True)
 def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows never roll over mid-test (throttles declaring their own ``timer`` keep it)."""
-    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(Clock()))
+    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(Clock(START)))
 
 
 @pytest.fixture
@@ -134,7 +136,7 @@ async def test_a_throttle_given_the_cache_object_counts_like_one_given_the_alias
 
 @pytest.mark.usefixtures("close_async_clients")
 async def test_gathered_requests_admit_exactly_the_limit(redis_cache: Any) -> None:
-    view = make_view("async", [on_redis(AnonRateThrottle, timer=staticmethod(Clock()))])
+    view = make_view("async", [on_redis(AnonRateThrottle, timer=staticmethod(Clock(START)))])
     answers = await asyncio.gather(
         *(send("async", view, make_request("async")) for _ in range(CONCURRENCY))
     )
@@ -142,7 +144,7 @@ async def test_gathered_requests_admit_exactly_the_limit(redis_cache: Any) -> No
 
 
 def test_threads_admit_exactly_the_limit(redis_cache: Any) -> None:
-    view = make_view("sync", [on_redis(AnonRateThrottle, timer=staticmethod(Clock()))])
+    view = make_view("sync", [on_redis(AnonRateThrottle, timer=staticmethod(Clock(START)))])
 
     def one(_: int) -> int:
         return int(view(make_request("sync")).status_code == 200)
@@ -185,19 +187,3 @@ def test_two_processes_admit_exactly_the_limit(path: str) -> None:
 
 def test_drf_throttle_admits_more_across_two_processes() -> None:
     assert race_in_two_processes("drf", "sync") > LIMIT
-
-
-class TestRedisRequirement:
-    def test_missing_redis_url_skips_with_how_to_start_it(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        monkeypatch.delenv("REDIS_URL", raising=False)
-        monkeypatch.delenv("CI", raising=False)
-        with pytest.raises(pytest.skip.Exception, match=r"scripts/services.py start"):
-            redis_url()
-
-    def test_missing_redis_url_fails_under_ci(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.delenv("REDIS_URL", raising=False)
-        monkeypatch.setenv("CI", "true")
-        with pytest.raises(pytest.fail.Exception, match="CI=true"):
-            redis_url()

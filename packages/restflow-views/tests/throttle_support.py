@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 from django.test import AsyncRequestFactory, RequestFactory
 from rest_framework.response import Response
@@ -23,28 +21,8 @@ from restflow.core import AsyncAPIView
 from restflow.test import force_authenticate
 
 PATHS = ["sync", "async"]
-
-REDIS_HINT = "needs Redis: python scripts/services.py start && source .services.env"
-
-
-def redis_url() -> str:
-    """``REDIS_URL``, or skip with how to get it (fail instead when ``CI=true``)."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"REDIS_URL is not set but CI=true: Redis must run in CI ({REDIS_HINT}).")
-        pytest.skip(REDIS_HINT)
-    return url
-
-
-class Clock:
-    """A settable clock for ``timer``: windows without waiting."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+START = 1_800_000_000.0
+"""Where the tests' clocks (``testsupport.clock.Clock``) start: a whole hour, in no window yet."""
 
 
 @dataclass

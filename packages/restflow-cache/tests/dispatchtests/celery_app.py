@@ -18,7 +18,7 @@ app = Celery(
     include=["restflow.caching.dispatchers.celery"],
 )
 app.conf.update(
-    task_default_queue=os.environ.get("RF_DISPATCH_QUEUE", "restflow-dispatch"),
+    task_default_queue=os.environ.get("RF_WORKER_QUEUE", "restflow-dispatch"),
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
     task_acks_late=False,

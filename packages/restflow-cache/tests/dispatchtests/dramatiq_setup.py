@@ -9,7 +9,7 @@ from dramatiq.brokers.redis import RedisBroker
 
 from restflow.caching.dispatchers.dramatiq import declare_actor
 
-QUEUE = os.environ.get("RF_DISPATCH_QUEUE", "restflow-dispatch")
+QUEUE = os.environ.get("RF_WORKER_QUEUE", "restflow-dispatch")
 
 broker = RedisBroker(url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
 dramatiq.set_broker(broker)

@@ -16,6 +16,8 @@ from typing import Any
 import redis
 import redis.asyncio
 
+from testsupport.loops import on_loop
+
 
 @dataclass(frozen=True)
 class Record:
@@ -31,20 +33,13 @@ RECORDS: list[Record] = []
 ATTEMPTS: dict[str, int] = {}
 _LOCK = threading.Lock()
 RAN = threading.Event()
-
-
-def _on_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+GATES: dict[str, asyncio.Event] = {}
 
 
 def record(key: str, value: Any = None) -> None:
     """Record a run (sync)."""
     with _LOCK:
-        RECORDS.append(Record(key, value, threading.current_thread().name, _on_loop()))
+        RECORDS.append(Record(key, value, threading.current_thread().name, on_loop()))
     RAN.set()
 
 
@@ -52,13 +47,18 @@ async def arecord(key: str, value: Any = None) -> None:
     """Record a run (async): ``on_loop`` is true when it ran on an event loop."""
     await asyncio.sleep(0)
     with _LOCK:
-        RECORDS.append(Record(key, value, threading.current_thread().name, _on_loop()))
+        RECORDS.append(Record(key, value, threading.current_thread().name, on_loop()))
     RAN.set()
 
 
-async def arecord_later(key: str, delay: float) -> None:
-    """Record (async) after ``delay`` seconds."""
-    await asyncio.sleep(delay)
+def gate(key: str) -> asyncio.Event:
+    """What :func:`arecord_when_opened` for ``key`` waits for (:func:`reset` forgets it)."""
+    return GATES.setdefault(key, asyncio.Event())
+
+
+async def arecord_when_opened(key: str) -> None:
+    """Record (async) once the test has opened ``gate(key)``."""
+    await gate(key).wait()
     await arecord(key)
 
 
@@ -77,6 +77,7 @@ def reset() -> None:
     with _LOCK:
         RECORDS.clear()
         ATTEMPTS.clear()
+        GATES.clear()
     RAN.clear()
 
 

@@ -7,25 +7,17 @@ delete the note; anyone active may view a note whose title starts with
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
 from django.db.models import Q, QuerySet
 
 from coretests.models import Note
+from testsupport.loops import where
 
 CALLS: list[str] = []
 
 _OWNER_CODENAMES = {"view_note", "change_note", "delete_note"}
-
-
-def _where() -> str:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return "thread"
-    return "loop"
 
 
 def _granting_rows(user_obj: Any, perm: str, obj: Any) -> QuerySet[Note] | None:
@@ -44,11 +36,11 @@ class NoteOwnerBackend(BaseBackend):
     """Grants object permissions on notes to their owner (and viewing of public notes)."""
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
-        CALLS.append(f"sync@{_where()}")
+        CALLS.append(f"sync@{where()}")
         rows = _granting_rows(user_obj, perm, obj)
         return rows is not None and rows.exists()
 
     async def ahas_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
-        CALLS.append(f"async@{_where()}")
+        CALLS.append(f"async@{where()}")
         rows = _granting_rows(user_obj, perm, obj)
         return rows is not None and await rows.aexists()

@@ -13,23 +13,14 @@ from rest_framework.response import Response
 
 from coretests.models import Note
 from restflow.core import AsyncAPIView
+from testsupport.loops import where
 
 EVENTS: list[str] = []
 LAST: list[Any] = []  # weak references to the last MixedView, its request and Django's request
 
 
 def record(event: str) -> None:
-    EVENTS.append(f"{event}@{'loop' if _on_loop() else 'thread'}")
-
-
-def _on_loop() -> bool:
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+    EVENTS.append(f"{event}@{where()}")
 
 
 class SyncHeaderAuthentication(authentication.BaseAuthentication):

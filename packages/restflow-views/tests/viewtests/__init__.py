@@ -5,23 +5,17 @@ exists) imports every restflow-views module: a module that touches models or
 the database at import time breaks the whole test session here.
 """
 
-import importlib
-import pkgutil
+from testsupport.distribution import import_every_module
 
-import restflow.pagination
-import restflow.responses
-import restflow.serializers
-import restflow.test
-import restflow.throttling
-import restflow.views
+SUBPACKAGES = (
+    "restflow.views",
+    "restflow.serializers",
+    "restflow.pagination",
+    "restflow.throttling",
+    "restflow.responses",
+    "restflow.test",
+    "restflow.services",
+)
+"""What the distribution ships (its test_import.py checks the same)."""
 
-for _package in (
-    restflow.views,
-    restflow.serializers,
-    restflow.pagination,
-    restflow.throttling,
-    restflow.responses,
-    restflow.test,
-):
-    for _module in pkgutil.walk_packages(_package.__path__, _package.__name__ + "."):
-        importlib.import_module(_module.name)
+import_every_module(*SUBPACKAGES)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeGuard
 
+from restflow.caching import _clock
 from restflow.caching.keys import BoundKey, KeyContext
 from restflow.caching.keys.encoding import SEPARATOR
 from restflow.caching.runtime import Runtime, Ttl, current_epoch
@@ -44,7 +45,7 @@ Resolved = tuple[Any, CacheStatus, Entry | None]
 
 def fresh(entry: Entry | None) -> TypeGuard[Entry]:
     """Whether ``entry`` exists and is not past its ``ttl`` (stale entries are not fresh)."""
-    return entry is not None and (entry[1] is None or entry[1] > time.time())
+    return entry is not None and (entry[1] is None or entry[1] > _clock.now())
 
 
 def _stamp(ts: float | None) -> datetime.datetime | None:
@@ -107,7 +108,7 @@ class CacheCore:
         ttl = rt.ttl(value, *ctx.args, **ctx.kwargs) if callable(rt.ttl) else rt.ttl
         if ttl is not None and ttl <= 0:
             return None
-        now = time.time()
+        now = _clock.now()
         if ttl is None:
             return (value, None, now, gens), None
         stale_at = now + ttl if rt.stale_ttl else None

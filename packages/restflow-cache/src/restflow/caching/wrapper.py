@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypedDict, Unpack
 
+from restflow.caching import _clock
 from restflow.caching.core import CacheCore, Looked
 from restflow.caching.keys import DefaultKeyConstructor, KeyConstructor, KeyContext
 from restflow.caching.keys.encoding import SEPARATOR
@@ -111,7 +112,7 @@ class CachedWrapper(CacheCore):
         except Exception:
             self._fail("read", key)
             return self.func(*args, **kwargs)
-        if entry is not None and (entry[1] is None or entry[1] > time.time()):
+        if entry is not None and (entry[1] is None or entry[1] > _clock.now()):
             return entry[0]
         return drive(self._resolve(rt, ctx, key, entry))[0]
 
@@ -129,7 +130,7 @@ class CachedWrapper(CacheCore):
         except Exception:
             self._fail("read", key)
             return await acall(self.func, *args, **kwargs)
-        if entry is not None and (entry[1] is None or entry[1] > time.time()):
+        if entry is not None and (entry[1] is None or entry[1] > _clock.now()):
             return entry[0]
         return (await adrive(self._resolve(rt, ctx, key, entry)))[0]
 
