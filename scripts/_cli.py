@@ -4,6 +4,7 @@ test-all.py run before any virtualenv exists)."""
 from __future__ import annotations
 
 import argparse
+import socket
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,3 +41,10 @@ def print_columns(rows: Sequence[Sequence[str]]) -> None:
         print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
         if index == 0:
             print("  ".join("-" * width for width in widths))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

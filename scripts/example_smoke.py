@@ -47,12 +47,6 @@ DEMO = {"username": "demo", "password": "restflow-demo"}
 THROTTLE_LIMIT = 3
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def request(
     base: str,
     method: str,
@@ -387,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("REDIS_URL", None)
     if args.redis:
         env["REDIS_URL"] = args.redis
-    port = free_port()
+    port = _cli.free_port()
     # the quotes go over HTTP to the example's own stand-in carrier
     env["RESTFLOW_EXAMPLE_CARRIER_URL"] = f"http://127.0.0.1:{port}/carrier/quote/"
     migrate = subprocess.run(

@@ -34,7 +34,6 @@ import os
 import pwd
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -175,13 +174,6 @@ def env_lines(data: dict[str, dict[str, Any]]) -> list[str]:
 # --------------------------------------------------------------------------- running the tools
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def log_tail(path: Path, lines: int = 20) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -193,7 +185,7 @@ def on_free_port(launch: Callable[[int], dict[str, Any]], logfile: Path) -> dict
     """``launch(port)`` on a free port; on another one when a process took it meanwhile."""
     for attempt in range(PORT_ATTEMPTS):
         try:
-            return launch(free_port())
+            return launch(_cli.free_port())
         except ServiceError:
             if attempt == PORT_ATTEMPTS - 1 or "already in use" not in log_tail(logfile):
                 raise
