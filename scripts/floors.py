@@ -6,7 +6,7 @@ version of the sibling that provides everything the requiring package imports fr
 
 For every requirement of a distribution on a sibling (``restflow-core>=0.1.0,<0.2``):
 
-* **a floor**: the range has a ``>=`` lower bound;
+* **a floor**: the range has a lower bound (``>=``, or ``~=``);
 * **a released floor**: the floor is a version the sibling's CHANGELOG dates
   (``## [0.1.0] - 2026-12-07``): the ``release.py``/``bump.py`` heading;
 * **a cap**: the range has a ``<`` upper bound that excludes the sibling's next
@@ -42,7 +42,7 @@ DATED_RELEASE = re.compile(r"^##\s+\[(?P<version>[^\]]+)\]\s+-\s+(?P<date>\d{4}-
 
 
 def released_versions(dist: Distribution) -> dict[Version, str]:
-    """Versions the distribution's CHANGELOG gives a dated heading, with their dates."""
+    """Versions the distribution's CHANGELOG gives a dated heading, each as spelled there."""
     if not dist.changelog.exists():
         return {}
     found: dict[Version, str] = {}
@@ -50,7 +50,7 @@ def released_versions(dist: Distribution) -> dict[Version, str]:
         match = DATED_RELEASE.match(line.strip())
         if match:
             try:
-                found[Version(match["version"])] = match["date"]
+                found[Version(match["version"])] = match["version"]
             except InvalidVersion:
                 continue
     return found
@@ -62,14 +62,22 @@ def tag_name(name: str, version: str) -> str:
 
 
 def bounds(req: Requirement) -> tuple[Version | None, Version | None]:
-    """The ``>=`` floor and the ``<`` cap of a requirement (None where it has none)."""
-    floor = cap = None
+    """The floor (``>=``, ``~=`` or an exact ``==``) and the exclusive cap (``<``, or what
+    ``~=`` implies) of a requirement, None where it has none."""
+    floors: list[Version] = []
+    caps: list[Version] = []
     for clause in req.specifier:
-        if clause.operator == ">=":
-            floor = max(floor, Version(clause.version)) if floor else Version(clause.version)
-        elif clause.operator == "<":
-            cap = min(cap, Version(clause.version)) if cap else Version(clause.version)
-    return floor, cap
+        if clause.version.endswith("*"):
+            continue
+        version = Version(clause.version)
+        if clause.operator in (">=", "==", "~="):
+            floors.append(version)
+        if clause.operator == "<":
+            caps.append(version)
+        elif clause.operator == "~=":
+            kept = version.release[:-1]
+            caps.append(Version(".".join(map(str, [*kept[:-1], kept[-1] + 1]))))
+    return max(floors, default=None), min(caps, default=None)
 
 
 def next_breaking(version: str) -> Version:

@@ -4,83 +4,26 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import floors
 import pytest
-from _repo import load_distributions
+from _repo import Requirement, load_distributions
+from packaging.version import Version
+from synthetic import git, released_package
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 REPO = SCRIPTS.parent
-
-PYPROJECT = """\
-[project]
-name = "{name}"
-dynamic = ["version"]
-dependencies = {dependencies}
-
-[tool.hatch.version]
-path = "src/restflow/{sub}/__about__.py"
-
-[tool.hatch.build.targets.wheel]
-sources = ["src"]
-only-include = ["src/restflow/{sub}"]
-"""
-
-CHANGELOG = """\
-# Changelog
-
-## [Unreleased]
-
-{released}
-"""
-
-
-def _git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
-
-
-def _package(
-    root: Path,
-    name: str,
-    sub: str,
-    version: str,
-    files: dict[str, str],
-    *,
-    dependencies: tuple[str, ...] = (),
-    released: tuple[str, ...] = ("0.1.0",),
-) -> None:
-    directory = root / "packages" / name
-    package = directory / "src" / "restflow" / sub
-    package.mkdir(parents=True, exist_ok=True)
-    (directory / "pyproject.toml").write_text(
-        PYPROJECT.format(name=name, sub=sub, dependencies=list(dependencies)).replace("'", '"')
-    )
-    headings = "\n\n".join(
-        f"## [{v}] - 2026-12-0{i + 1}\n\n- A release." for i, v in enumerate(released)
-    )
-    (directory / "CHANGELOG.md").write_text(CHANGELOG.format(released=headings))
-    (package / "__about__.py").write_text(f'__version__ = "{version}"\n')
-    for relative, text in {"__init__.py": "", **files}.items():
-        (package / relative).write_text(textwrap.dedent(text))
 
 
 def _core(root: Path, version: str = "0.1.0", **files: str) -> None:
     released = ("0.1.0", "0.2.0") if version == "0.2.0" else ("0.1.0",)
     body = {"fallback.py": "def acall():\n    pass\n", **files}
-    _package(root, "restflow-core", "core", version, body, released=released)
+    released_package(root, "restflow-core", "core", version, body, released=released)
 
 
 def _views(root: Path, requirement: str, source: str) -> None:
-    _package(
+    released_package(
         root,
         "restflow-views",
         "views",
@@ -99,10 +42,10 @@ def released_core(tmp_path: Path) -> Path:
     """A repository whose restflow-core 0.1.0 is tagged as release.py tags it."""
     _core(tmp_path)
     _views(tmp_path, "restflow-core>=0.1.0,<0.2", "from restflow.core.fallback import acall\n")
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", "-A")
-    _git(tmp_path, "commit", "-qm", "release")
-    _git(tmp_path, "tag", "-a", "restflow-core-v0.1.0", "-m", "restflow-core 0.1.0")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "release")
+    git(tmp_path, "tag", "-a", "restflow-core-v0.1.0", "-m", "restflow-core 0.1.0")
     return tmp_path
 
 
@@ -210,3 +153,19 @@ def test_the_repository_floors_are_releases_that_have_what_each_package_imports(
         [sys.executable, str(SCRIPTS / "floors.py")], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("spec", "floor", "cap"),
+    [
+        (">=0.1.0,<0.2", "0.1.0", "0.2"),
+        ("~=0.1.3", "0.1.3", "0.2"),
+        ("~=1.2", "1.2", "2"),
+        ("==0.1.0", "0.1.0", None),  # the meta-package's pins: installed at the pin
+        ("<0.2", None, "0.2"),
+        ("==0.1.*", None, None),
+    ],
+)
+def test_the_floor_and_cap_of_a_requirement(spec: str, floor: str | None, cap: str | None) -> None:
+    expected = (Version(floor) if floor else None, Version(cap) if cap else None)
+    assert floors.bounds(Requirement(f"restflow-core{spec}")) == expected
