@@ -5,19 +5,21 @@
     python scripts/compat.py --check    # exit 1 when the page's tables differ from them
     python scripts/compat.py --write    # rewrite the tables in the page
 
-Per distribution: the Python, Django and DRF releases its own suite runs on (the
-hatch environments whose ``test`` runs ``packages/<distribution>/tests``, their
-matrices and the ``django``/``drf`` overrides; a suite that does not choose a DRF
-release gets the newest, the highest release any override names), beside what its
-pyproject requires (directly or through the restflow distributions it requires), its
-other requirements and its extras. Then the services and servers the suites run
-against: the client each needs (a distribution's extra, else the hatch test
-dependency) and the environments that use it (``RESTFLOW_SERVICES``,
-``RESTFLOW_TEST_DB=postgres`` in a test script, an ASGI server in the environment).
+The page holds four tables, each between ``<!-- compat:<block>:begin -->`` and
+``<!-- compat:<block>:end -->``; the rest of it is prose
+(tests: ``scripts/tests/test_compat.py``):
 
-The page holds each table between ``<!-- compat:<block>:begin -->`` and
-``<!-- compat:<block>:end -->`` (blocks ``packages`` and ``services``); the rest of it is
-prose (tests: ``scripts/tests/test_compat.py``).
+``requires``  each distribution's Python, Django and DRF requirements (its own, or
+              inherited from the restflow distributions it requires, marked ``¹``),
+              its other requirements and its extras, from the pyprojects;
+``tested``    per Django series, the Pythons and DRF releases its own suite runs on:
+              the hatch environments whose ``test`` runs ``packages/<dir>/tests``,
+              their matrices and the ``django``/``drf`` overrides (a suite that does
+              not choose a DRF release gets the newest: the highest any override names);
+``extras``    what each extra installs;
+``services``  PostgreSQL, Redis and uvicorn: the client's requirement (a
+              distribution's extra, else hatch's test dependency) and the test
+              environments that install it.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from _repo import META_NAME, Distribution, Requirement, load_distributions, requ
 from packaging.version import Version
 
 PAGE = Path("docs") / "compatibility.md"
-FRAMEWORKS = {"django": "Django", "djangorestframework": "DRF"}
+BLOCKS = ("requires", "tested", "extras", "services")
+FRAMEWORKS = ("django", "djangorestframework")  # their own columns
 SERVICES = {  # row -> the projects of its clients (or the server itself)
     "PostgreSQL": ("psycopg",),
     "Redis": ("redis", "django-redis"),
@@ -54,6 +57,7 @@ def _override(hatch: dict[str, Any], variable: str) -> dict[str, str]:
 
 
 def django_label(value: str) -> str:
+    """A matrix value as a release series: ``5.2``, or ``6.x`` for ``6``."""
     return value if "." in value else f"{value}.x"
 
 
@@ -75,57 +79,49 @@ def tested(hatch: dict[str, Any], dist: Distribution, root: Path) -> dict[str, d
     return found
 
 
+def _series(label: str) -> Version:
+    return Version(label.removesuffix(".x"))
+
+
 def _joined(values: set[str]) -> str:
     return ", ".join(sorted(values, key=Version))
 
 
 def required(dists: dict[str, Distribution], name: str, project: str) -> str:
-    """What ``name`` requires of ``project``, directly or through a restflow requirement."""
+    """What ``name`` requires of ``project``; ``¹`` marks a requirement of restflow-core's."""
     for owner in requirement_closure(name, dists):
         for req in dists[owner].dependencies if owner in dists else []:
             if req.name == project:
-                via = "" if owner == name else f" (through {owner})"
-                return f"{req.specifier}{via}"
+                return f"{req.specifier}{'' if owner == name else ' ¹'}"
     return "—"
 
 
-def distribution_row(
-    hatch: dict[str, Any], dists: dict[str, Distribution], dist: Distribution, root: Path
-) -> list[str]:
-    cells = tested(hatch, dist, root)
-    project = dist.pyproject["project"]
-    pythons = set().union(*(cell["python"] for cell in cells.values())) if cells else set()
-    django = "; ".join(
-        f"{label} (Python {_joined(cell['python'])})" for label, cell in sorted(cells.items())
-    )
-    drf_sets = {frozenset(cell["drf"]) for cell in cells.values()}
-    if len(drf_sets) == 1:
-        drf = _joined(set(next(iter(drf_sets))))
-    else:
-        drf = "; ".join(
-            f"{_joined(cell['drf'])} on Django {label}" for label, cell in sorted(cells.items())
-        )
-    others = [
-        f"`{req.raw}`"
-        for req in dist.dependencies
-        if req.name not in FRAMEWORKS and req.name != "asgiref"
-    ]
+def requires_row(dists: dict[str, Distribution], dist: Distribution) -> list[str]:
+    """Python, Django, DRF, the other requirements and the extras, from the pyproject."""
     if dist.name == META_NAME:
-        extras = "every extra of the six, passed through"
-        others = ["the six, pinned `==`"]
+        others, extras = "every other distribution, pinned `==`", "every extra above"
     else:
-        extras = "<br>".join(
-            f"`{extra}`: " + ", ".join(f"`{req.raw}`" for req in reqs)
-            for extra, reqs in dist.extras.items()
-        )
+        others = ", ".join(f"`{r.raw}`" for r in dist.dependencies if r.name not in FRAMEWORKS)
+        extras = ", ".join(f"`{extra}`" for extra in dist.extras)
     return [
         f"`{dist.name}`",
-        f"{project.get('requires-python', '')}: {_joined(pythons)}",
-        f"{required(dists, dist.name, 'django')}: {django}",
-        f"{required(dists, dist.name, 'djangorestframework')}: {drf}",
-        required(dists, dist.name, "asgiref"),
-        ", ".join(others) or "—",
+        dist.pyproject["project"].get("requires-python", "—"),
+        required(dists, dist.name, "django"),
+        required(dists, dist.name, "djangorestframework"),
+        others or "—",
         extras or "—",
+    ]
+
+
+def tested_row(
+    cells: dict[str, dict[str, set]], labels: list[str], dist: Distribution
+) -> list[str]:
+    """Per Django release: the Pythons and DRF releases the distribution's suite runs on."""
+    return [f"`{dist.name}`"] + [
+        f"Python {_joined(cells[label]['python'])}; DRF {_joined(cells[label]['drf'])}"
+        if label in cells
+        else "—"
+        for label in labels
     ]
 
 
@@ -175,21 +171,44 @@ def render(root: Path) -> dict[str, str]:
     """The tables, by block name, as they belong between the page's markers."""
     hatch = tomllib.loads((root / "hatch.toml").read_text(encoding="utf-8"))
     dists = load_distributions(root)
-    head = ["distribution", "Python", "Django", "DRF", "asgiref", "also requires", "extras"]
     order = sorted(dists.values(), key=lambda d: (d.name != "restflow-core", d.is_meta))
-    rows = [distribution_row(hatch, dists, dist, root) for dist in order]
-    packages = [_row(head), _row(["---"] * len(head)), *map(_row, rows)]
-    head = ["service", "client (requirement)", "test environments that install the client"]
-    services = [_row(head), _row(["---"] * len(head))]
+    cells = {dist.name: tested(hatch, dist, root) for dist in order}
+    labels = sorted({label for found in cells.values() for label in found}, key=_series)
+    extras = [
+        [f"`{dist.name}[{extra}]`", ", ".join(f"`{r.raw}`" for r in reqs)]
+        for dist in order
+        if not dist.is_meta
+        for extra, reqs in dist.extras.items()
+    ]
+    services = []
     for service, projects in SERVICES.items():
         envs = [
             name
             for name, env in hatch["envs"].items()
             if _suite(env) and _installs(env, dists, root) & set(projects)
         ]
-        cells = [service, client(hatch, dists, projects), ", ".join(f"`{e}`" for e in envs)]
-        services.append(_row(cells))
-    return {"packages": "\n".join(packages) + "\n", "services": "\n".join(services) + "\n"}
+        services.append(
+            [service, client(hatch, dists, projects), ", ".join(f"`{e}`" for e in envs)]
+        )
+    return {
+        "requires": _table(
+            ["distribution", "Python", "Django", "DRF", "also requires", "extras"],
+            [requires_row(dists, dist) for dist in order],
+        ),
+        "tested": _table(
+            ["distribution", *(f"Django {label}" for label in labels)],
+            [tested_row(cells[dist.name], labels, dist) for dist in order],
+        ),
+        "extras": _table(["extra", "installs"], extras),
+        "services": _table(
+            ["service", "client (requirement)", "test environments with the client"], services
+        ),
+    }
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    lines = [_row(head), _row(["---"] * len(head)), *map(_row, rows)]
+    return "\n".join(lines) + "\n"
 
 
 def _row(cells: list[str]) -> str:
@@ -203,7 +222,7 @@ def markers(block: str) -> tuple[str, str]:
 def page_tables(text: str) -> dict[str, str]:
     """What the page holds between each block's markers ("" for a block it lacks)."""
     found: dict[str, str] = {}
-    for block in ("packages", "services"):
+    for block in BLOCKS:
         begin, end = markers(block)
         if begin in text and end in text:
             found[block] = text.split(begin, 1)[1].split(end, 1)[0].strip("\n") + "\n"

@@ -37,9 +37,9 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _row(root: Path, distribution: str) -> str:
+def _row(root: Path, block: str, distribution: str) -> str:
     tables = compat.page_tables((root / "docs" / "compatibility.md").read_text())
-    return next(line for line in tables["packages"].splitlines() if f"`{distribution}`" in line)
+    return next(line for line in tables[block].splitlines() if f"`{distribution}`" in line)
 
 
 def test_the_page_tables_are_derived_from_hatch_toml_and_the_pyprojects() -> None:
@@ -57,7 +57,7 @@ def test_a_changed_requirement_fails_the_check_until_the_tables_are_rewritten(re
 
     assert _compat(repo, "--write").returncode == 0
     assert _compat(repo, "--check").returncode == 0
-    assert "| >=3.17 (through restflow-core): 3.18 |" in _row(repo, "restflow-views")
+    assert "| >=3.17 ¹ |" in _row(repo, "requires", "restflow-views")
 
 
 def test_a_changed_matrix_changes_the_releases_tested(repo: Path) -> None:
@@ -68,15 +68,18 @@ def test_a_changed_matrix_changes_the_releases_tested(repo: Path) -> None:
     hatch.write_text(narrowed)
     assert _compat(repo, "--check").returncode == 1
     assert _compat(repo, "--write").returncode == 0
-    assert ">=3.16: 3.17, 3.18 on Django 5.2; 3.18 on Django 6.x" in _row(repo, "restflow-core")
+    assert "| Python 3.11, 3.12, 3.13; DRF 3.17, 3.18 |" in _row(repo, "tested", "restflow-core")
 
 
-def test_every_distribution_and_service_has_a_row() -> None:
+def test_every_distribution_extra_and_service_has_a_row() -> None:
     tables = compat.page_tables(PAGE.read_text(encoding="utf-8"))
-    names = re.findall(r"^\| `([a-z-]+)` \|", tables["packages"], re.M)
-    assert sorted(names) == sorted(p.parent.name for p in REPO.glob("packages/*/pyproject.toml"))
-    services = re.findall(r"^\| ([^|`-][^|]*?) \|", tables["services"], re.M)
-    assert services[1:] == list(compat.SERVICES)  # after the header
+    distributions = sorted(p.parent.name for p in REPO.glob("packages/*/pyproject.toml"))
+    for block in ("requires", "tested"):
+        assert sorted(re.findall(r"^\| `([a-z-]+)` \|", tables[block], re.M)) == distributions
+    extras = re.findall(r"^\| `(restflow-[a-z]+\[[a-z-]+\])` \|", tables["extras"], re.M)
+    assert "restflow-cache[redis]" in extras and "restflow-jwt[crypto]" in extras
+    services = [line.split(" | ")[0].removeprefix("| ") for line in tables["services"].splitlines()]
+    assert services[2:] == list(compat.SERVICES)  # after the header and its rule
 
 
 def test_the_django_6_exclusion_the_page_states_is_the_matrix() -> None:
