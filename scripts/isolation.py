@@ -10,12 +10,15 @@ For each wheel in ``dist/`` (the current version of every distribution):
 
 1. create a fresh venv (``uv venv``; ``python -m venv`` with ``--installer pip``);
 2. install the wheel plus the sibling wheels it requires (read from the
-   wheel's own ``Requires-Dist``), given as files from ``dist/`` so no
+   wheel's own ``Requires-Dist``) **at their floors**: each sibling at the highest
+   ``>=`` version its requirers declare, the current wheel from ``dist/`` when the
+   floor is the sibling's current version, else the release built from its git tag
+   (``<distribution>-v<version>``) into ``dist/floors/``; given as files, so no
    ``restflow-*`` ever comes from a registry; third-party requirements come
    from the registry as usual;
 3. in that venv (``python -E -s -B``, from an empty directory) configure a minimal
-   Django (``scripts/isolation_usage/_django.py``), import every subpackage the distribution should provide (its own
-   and those of its restflow requirements), assert every other known
+   Django (``scripts/isolation_usage/_django.py``), import every subpackage the
+   installed wheels ship (its own and those of its restflow requirements), assert every other known
    ``restflow.<sub>`` is absent (``find_spec`` is None), that ``restflow``
    is a namespace (``restflow.__file__ is None``), and that the installed
    restflow distributions and versions are exactly the expected ones;
@@ -41,8 +44,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import _cli
-from _repo import Distribution, Requirement, add_selection, admits, is_restflow, select
-from wheels import wheel_name
+from _repo import (
+    NAMESPACE,
+    Distribution,
+    Requirement,
+    add_selection,
+    admits,
+    is_restflow,
+    select,
+)
+from floors import bounds, released_versions
+from packaging.version import Version
+from wheels import build_release, wheel_name
 
 # Run in each fresh venv with IN_VENV (no environment variables, no user site, no
 # bytecode written, but their own directory on sys.path, for the Django project they
@@ -78,35 +91,71 @@ def wheel_requirements(wheel: Path) -> list[Requirement]:
     return [Requirement(r) for r in metadata.get_all("Requires-Dist") or []]
 
 
+def wheel_subpackages(wheel: Path) -> list[str]:
+    """The ``restflow.<sub>`` packages a wheel ships."""
+    with zipfile.ZipFile(wheel) as archive:
+        parts = [name.split("/") for name in archive.namelist()]
+    return sorted({p[1] for p in parts if len(p) > 2 and p[0] == NAMESPACE})
+
+
+def release_wheel(
+    name: str, version: str, dists: dict[str, Distribution], dist_dir: Path, root: Path | None
+) -> tuple[Path | None, str | None]:
+    """The wheel of ``name`` at ``version``: the current one from ``dist_dir``, an older
+    release from ``dist_dir/floors`` (built from its tag when ``root`` is given)."""
+    dist = dists[name]
+    if version == dist.version:
+        path = dist_dir / wheel_name(dist, version)
+        hint = "run: python scripts/wheels.py"
+    else:
+        path = dist_dir / "floors" / wheel_name(dist, version)
+        hint = "run: python scripts/isolation.py, which builds it from its tag"
+        if not path.exists() and root is not None:
+            failure = build_release(root, dist, version, path.parent)
+            if failure:
+                return None, f"cannot build {name} {version}: {failure}"
+    if not path.exists():
+        return None, f"{path.name} is not in {path.parent} ({hint})"
+    return path, None
+
+
 def restflow_closure(
-    name: str, dists: dict[str, Distribution], dist_dir: Path
-) -> tuple[dict[str, Path], list[str]]:
-    """Wheels of ``name`` and every restflow distribution its wheels require, transitively."""
+    name: str, dists: dict[str, Distribution], dist_dir: Path, root: Path | None = None
+) -> tuple[dict[str, Path], dict[str, str], list[str]]:
+    """Wheels and versions of ``name`` (its current version) and of every restflow
+    distribution it needs, transitively, each at the highest floor (``>=``) its requirers
+    declare: a package is installed with the oldest siblings it claims to work with."""
     wheels: dict[str, Path] = {}
-    problems: list[str] = []
-    stack = [name]
+    versions: dict[str, str] = {name: dists[name].version} if name in dists else {}
+    problems: list[str] = [] if name in dists else [f"{name} is not a distribution in packages/"]
+    stack = list(versions)
     while stack:
         current = stack.pop()
-        if current in wheels:
-            continue
-        if current not in dists:
-            problems.append(f"requires {current}, which is not a distribution in packages/")
-            continue
-        path = dist_dir / wheel_name(dists[current], dists[current].version)
-        if not path.exists():
-            problems.append(f"{path.name} is not in {dist_dir} (run: python scripts/wheels.py)")
+        path, problem = release_wheel(current, versions[current], dists, dist_dir, root)
+        if path is None:
+            problems.append(str(problem))
             continue
         wheels[current] = path
         for req in wheel_requirements(path):
             if req.marker or not is_restflow(req.name):
                 continue
-            if req.name in dists and not admits(req, dists[req.name].version):
+            if req.name not in dists:
+                problems.append(f"{current} requires {req.name}, which is not in packages/")
+                continue
+            if not admits(req, dists[req.name].version):
                 problems.append(
                     f"{current} requires {req}, which excludes the current "
                     f"{req.name} {dists[req.name].version}"
                 )
-            stack.append(req.name)
-    return wheels, problems
+            floor = bounds(req)[0]
+            spelled = released_versions(dists[req.name]).get(floor) if floor else None
+            if floor is None or spelled is None:
+                problems.append(f"{current} requires {req}: its floor is not a release")
+                continue
+            if req.name not in versions or Version(versions[req.name]) < floor:
+                versions[req.name] = spelled
+                stack.append(req.name)
+    return wheels, versions, problems
 
 
 def check_one(
@@ -121,22 +170,22 @@ def check_one(
     """Build a venv for ``name``, install its wheels, and run the import checker in it."""
     started = time.monotonic()
     result = Result(distribution=name)
-    wheels, problems = restflow_closure(name, dists, dist_dir)
+    wheels, expected_dists, problems = restflow_closure(name, dists, dist_dir)
+    shipped = {sub for wheel in wheels.values() for sub in wheel_subpackages(wheel)}
     if sdist:  # same closure (read from the wheels' metadata), installed from the sdists
         wheels = {
-            dist: dist_dir / f"{dists[dist].wheel_stem}-{dists[dist].version}.tar.gz"
-            for dist in wheels
+            dist: path.with_name(f"{dists[dist].wheel_stem}-{expected_dists[dist]}.tar.gz")
+            for dist, path in wheels.items()
         }
         problems += [
-            f"{path.name} is not in {dist_dir}" for path in wheels.values() if not path.exists()
+            f"{path.name} is not in {path.parent}" for path in wheels.values() if not path.exists()
         ]
     result.problems += problems
     if problems:
         return result
-    all_subs = sorted({sub for d in dists.values() for sub in d.subpackages})
-    result.expect = sorted({sub for dist in wheels for sub in dists[dist].subpackages})
+    all_subs = sorted({sub for d in dists.values() for sub in d.subpackages} | shipped)
+    result.expect = sorted(shipped)
     result.absent = [s for s in all_subs if s not in result.expect]
-    expected_dists = {dist: dists[dist].version for dist in wheels}
 
     workdir = Path(tempfile.mkdtemp(prefix=f"isolation-{name}-"))
     venv = workdir / "venv"
@@ -291,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    _, dist_dir, dists, chosen = select(parser, args)
+    root, dist_dir, dists, chosen = select(parser, args)
     python = resolve_python(args.python)
     version = _cli.run([python, "-c", "import sys; print(sys.version.split()[0])"])
     if version.returncode != 0:
@@ -299,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     label = f"Python {version.stdout.strip()}, {args.installer}"
     label += ", from sdists" if args.sdist else ", from wheels"
 
+    for name in chosen:  # build the sibling floors older than the sources, one at a time
+        restflow_closure(name, dists, dist_dir, root)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [
             pool.submit(

@@ -14,9 +14,12 @@
   current version of ``restflow-x`` and names an extra that ``restflow-x``
   declares, and every extra of every distribution is passed through by some
   meta extra;
-* every sibling requirement between distributions (``restflow-core>=0.1,<1``)
+* every sibling requirement between distributions (``restflow-core>=0.1.0,<0.2``)
   admits the current version of the required distribution, and is a range,
-  not an exact pin (only the meta-package pins exactly).
+  not an exact pin (only the meta-package pins exactly);
+* every sibling requirement's floor is a release of the sibling that provides what
+  the requiring package imports from it, and its cap excludes the sibling's next
+  breaking release (``scripts/floors.py`` says how).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import sys
 
 import _cli
+import floors
 from _repo import (
     META_NAME,
     Distribution,
@@ -110,7 +114,7 @@ def check(dists: dict[str, Distribution]) -> list[str]:
                 continue
             if exact_pin(req) is not None:
                 problems.append(
-                    f"{label}: siblings use compatible ranges (e.g. >=x.y,<N); only the "
+                    f"{label}: siblings use ranges (e.g. >=0.1.0,<0.2); only the "
                     f"meta-package pins exactly"
                 )
             if not req.specifier:
@@ -172,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         changed = sync(dists)
         print(f"pins sync: {', '.join(changed) if changed else 'already in step'}")
         return 0
-    problems = check(dists)
+    problems = check(dists) + floors.check(args.root.resolve(), dists)
     if problems:
         for problem in problems:
             print(f"pins: {problem}")
@@ -185,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"pins check passed: the meta-package pins {len(members)} distributions "
         "at their current versions "
-        f"({', '.join(f'{n}=={dists[n].version}' for n in members)}); sibling ranges admit them"
+        f"({', '.join(f'{n}=={dists[n].version}' for n in members)}); sibling ranges admit them, "
+        "their floors are releases that provide what each package imports"
     )
     return 0
 

@@ -25,15 +25,19 @@ Builds use ``hatch build`` (falls back to ``uv build``).
 from __future__ import annotations
 
 import email.parser
+import io
 import os
 import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import _cli
-from _repo import NAMESPACE, Distribution, add_selection, select
+from _repo import NAMESPACE, Distribution, add_selection, load_distributions, select
 from packaging.utils import canonicalize_name
 
 
@@ -195,6 +199,35 @@ def build(dist: Distribution, out: Path, sdist: bool) -> None:
         raise SystemExit(
             f"error: building {dist.name} failed: {' '.join(cmd)} (in {dist.directory})"
         )
+
+
+def build_release(root: Path, dist: Distribution, version: str, out: Path) -> str | None:
+    """Build the wheel and sdist of ``dist`` as released: from its git tag
+    ``<distribution>-v<version>`` (``scripts/release.py``'s), into ``out``.
+
+    Returns None when built, else what went wrong.
+    """
+    tag = f"{dist.name}-v{version}"
+    relative = dist.directory.relative_to(root).as_posix()
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", "--format=tar", tag, "--", relative],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        return f"cannot read tag {tag} (git fetch --tags): {archive.stderr.decode().strip()}"
+    with tempfile.TemporaryDirectory(prefix=f"release-{dist.name}-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        released = load_distributions(Path(tmp)).get(dist.name)
+        if released is None or released.version != version:
+            return f"tag {tag} does not hold {dist.name} {version} under {relative}"
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            build(released, out, sdist=True)
+        except SystemExit as exc:
+            return str(exc)
+    return None
 
 
 def clean(dist: Distribution, out: Path) -> None:

@@ -44,6 +44,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "schema.md": ("restflow-spectacular", "restflow-views", "restflow-filters"),
     "migration.md": ("restflow-views", "restflow-filters"),
     "benchmarks.md": (),
+    "compatibility.md": (),
     "security.md": (),
     "settings.md": ("restflow-core",),
     "deployment.md": ("restflow-cache", "restflow-jwt", "restflow-views", "celery", "dramatiq"),

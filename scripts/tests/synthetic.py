@@ -1,14 +1,19 @@
-"""Small synthetic repositories for the tests of scripts/structure.py's rules."""
+"""Small synthetic repositories for the tests of the scripts (structure rules, floors, releases)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import textwrap
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import structure
 from structure import Source
+
+REPOSITORY = Path(__file__).resolve().parent.parent.parent
 
 PYPROJECT = """\
 [project]
@@ -77,3 +82,86 @@ def check(
     """What ``rule`` finds in restflow-things made of ``files`` (see ``things``)."""
     things(root, files, **options)
     return messages(rule(load(root)))
+
+
+RELEASED_PYPROJECT = """\
+[build-system]
+requires = ["hatchling>=1.25"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{name}"
+dynamic = ["version"]
+requires-python = ">=3.11"
+dependencies = {dependencies}
+
+[tool.hatch.version]
+path = "src/restflow/{sub}/__about__.py"
+
+[tool.hatch.build.targets.wheel]
+sources = ["src"]
+only-include = ["src/restflow/{sub}"]
+"""
+
+RELEASED_CHANGELOG = """\
+# Changelog
+
+## [Unreleased]
+
+{released}
+"""
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` as a throwaway committer; its output."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def released_package(
+    root: Path,
+    name: str,
+    sub: str,
+    version: str,
+    files: dict[str, str],
+    *,
+    dependencies: tuple[str, ...] = (),
+    released: tuple[str, ...] = ("0.1.0",),
+) -> None:
+    """packages/<name>/ shipping ``restflow.<sub>`` at ``version``, with a CHANGELOG dating
+    ``released`` (as bump.py heads a release) and ``files`` in the subpackage."""
+    directory = root / "packages" / name
+    package = directory / "src" / "restflow" / sub
+    package.mkdir(parents=True, exist_ok=True)
+    (directory / "pyproject.toml").write_text(
+        RELEASED_PYPROJECT.format(name=name, sub=sub, dependencies=list(dependencies)).replace(
+            "'", '"'
+        )
+    )
+    headings = "\n\n".join(
+        f"## [{v}] - 2026-12-0{i + 1}\n\n- A release." for i, v in enumerate(released)
+    )
+    (directory / "CHANGELOG.md").write_text(RELEASED_CHANGELOG.format(released=headings))
+    (package / "__about__.py").write_text(f'__version__ = "{version}"\n')
+    for relative, text in {"__init__.py": "", **files}.items():
+        (package / relative).write_text(textwrap.dedent(text))
+
+
+def copy_metadata(dest: Path) -> None:
+    """Copy every packages/*/pyproject.toml, its __about__.py and CHANGELOG.md into ``dest``."""
+    for pyproject in sorted((REPOSITORY / "packages").glob("*/pyproject.toml")):
+        package = pyproject.parent
+        target = dest / "packages" / package.name
+        target.mkdir(parents=True)
+        shutil.copy2(pyproject, target / "pyproject.toml")
+        shutil.copy2(package / "CHANGELOG.md", target / "CHANGELOG.md")
+        with pyproject.open("rb") as fh:
+            about = tomllib.load(fh)["tool"]["hatch"]["version"]["path"]
+        (target / about).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(package / about, target / about)

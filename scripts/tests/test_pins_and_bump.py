@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -12,24 +11,10 @@ from pathlib import Path
 import pytest
 from _repo import Requirement, admits, repin_meta
 from bump import BumpError, next_version
+from synthetic import copy_metadata
 
 SCRIPTS = Path(__file__).resolve().parent.parent
-REPO = SCRIPTS.parent
 DATE = "2030-01-31"
-
-
-def _copy_metadata(dest: Path) -> None:
-    """Copy every packages/*/pyproject.toml, its __about__.py and CHANGELOG.md into ``dest``."""
-    for pyproject in sorted((REPO / "packages").glob("*/pyproject.toml")):
-        package = pyproject.parent
-        target = dest / "packages" / package.name
-        target.mkdir(parents=True)
-        shutil.copy2(pyproject, target / "pyproject.toml")
-        shutil.copy2(package / "CHANGELOG.md", target / "CHANGELOG.md")
-        with pyproject.open("rb") as fh:
-            about = tomllib.load(fh)["tool"]["hatch"]["version"]["path"]
-        (target / about).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(package / about, target / about)
 
 
 def _snapshot(root: Path) -> dict[str, str]:
@@ -53,7 +38,7 @@ def _version(root: Path, package: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    _copy_metadata(tmp_path)
+    copy_metadata(tmp_path)
     return tmp_path
 
 

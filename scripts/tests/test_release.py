@@ -92,3 +92,36 @@ def test_release_builds_verifies_commits_and_tags_only_its_distribution(checkout
     assert log == "Release restflow-filters 0.1.1"
     changelog = (checkout / "packages" / "restflow-filters" / "CHANGELOG.md").read_text()
     assert "## [0.1.1] - " in changelog
+
+
+@pytest.mark.skipif(shutil.which("hatch") is None, reason="needs hatch (pip install hatch)")
+def test_a_minor_release_of_core_goes_with_wider_caps_released_by_each_dependent(
+    checkout: Path,
+) -> None:
+    for package in [*OTHERS, "restflow-filters", "restflow"]:  # as the repository is tagged
+        tag = f"{package}-v0.1.0"
+        assert _run("git", "tag", "-a", tag, "-m", tag, cwd=checkout).returncode == 0
+    bumped = _script("bump.py", "restflow-core", "minor", root=checkout)
+    assert bumped.returncode == 0 and "excludes 0.2.0" in bumped.stderr
+    refused = _script("release.py", "core", "--no-isolation", root=checkout)
+    assert refused.returncode != 0 and "does not admit the current restflow-core 0.2.0" in (
+        refused.stdout
+    )
+
+    dependents = ["restflow-cache", "restflow-filters", "restflow-jwt", "restflow-views"]
+    for package in [*dependents, "restflow-spectacular"]:
+        pyproject = checkout / "packages" / package / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text().replace("<0.2", "<0.3"))
+    core = _script("release.py", "core", "--tag", "--no-isolation", root=checkout)
+    assert core.returncode == 0, core.stdout + core.stderr
+    views = _script("release.py", "views", "patch", "--tag", "--no-isolation", root=checkout)
+    assert views.returncode == 0, views.stdout + views.stderr
+
+    tags = _run("git", "tag", "--list", "--contains", "HEAD~1", cwd=checkout).stdout.split()
+    assert tags == ["restflow-core-v0.2.0", "restflow-views-v0.1.1"]
+    released = _run(
+        "git", "show", "restflow-views-v0.1.1:packages/restflow-views/pyproject.toml", cwd=checkout
+    ).stdout
+    assert '"restflow-core>=0.1.0,<0.3"' in released  # the wider cap is in the release
+    again = _script("release.py", "core", "--no-isolation", root=checkout)
+    assert again.returncode != 0 and "restflow-core-v0.2.0 exists already" in again.stderr
