@@ -69,7 +69,13 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "docs/benchmarks.md": (),
     "docs/security.md": (),
     "docs/settings.md": ("restflow-core",),
-    "docs/deployment.md": ("restflow-cache", "restflow-jwt", "restflow-views", "celery", "dramatiq"),
+    "docs/deployment.md": (
+        "restflow-cache",
+        "restflow-jwt",
+        "restflow-views",
+        "celery",
+        "dramatiq",
+    ),
     "README.md": (),
     "packages/restflow/README.md": (),
     "packages/restflow-core/README.md": ("restflow-core",),
@@ -92,7 +98,11 @@ NOT_RUN: dict[str, int] = {
 
 def _markdown_files() -> list[Path]:
     """Every page of docs/ and every README of the repository."""
-    readmes = [ROOT / "README.md", *ROOT.glob("packages/*/README.md"), *ROOT.glob("scripts/**/README.md")]
+    readmes = [
+        ROOT / "README.md",
+        *ROOT.glob("packages/*/README.md"),
+        *ROOT.glob("scripts/**/README.md"),
+    ]
     return sorted([*DOCS.rglob("*.md"), *readmes])
 
 
