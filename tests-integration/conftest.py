@@ -181,7 +181,7 @@ def _installed_apps() -> list[str]:
         apps.append("drf_spectacular")
     if importlib.util.find_spec("django_q"):
         apps.append("django_q")
-    apps.append("combo_support")
+    apps += ["combo_support", "docs_support"]
     return apps
 
 

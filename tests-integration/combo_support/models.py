@@ -12,33 +12,3 @@ class Book(models.Model):
 
     class Meta:
         ordering = ["id"]
-
-
-# -- models the documentation's code samples use (tests-integration/test_docs.py) --------
-
-
-class Category(models.Model):
-    name = models.CharField(max_length=50)
-
-
-class Product(models.Model):
-    name = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
-    price = models.DecimalField(max_digits=8, decimal_places=2, default=0)
-    in_stock = models.BooleanField(default=True)
-    category = models.ForeignKey(Category, null=True, on_delete=models.SET_NULL)
-
-    class Meta:
-        ordering = ["id"]
-
-
-class Review(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE)
-    rating = models.IntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-
-class Order(models.Model):
-    owner = models.ForeignKey("auth.User", on_delete=models.CASCADE)
-    product = models.ForeignKey(Product, on_delete=models.CASCADE)
-    quantity = models.IntegerField(default=1)
