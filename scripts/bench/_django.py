@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
+import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
 def configure(
@@ -62,9 +66,12 @@ Timer = Callable[[int], float]
 """Runs ``n`` calls of one implementation; returns µs per call."""
 
 
-def interleave(timers: dict[str, Timer], rounds: int, n: int) -> dict[str, list[float]]:
-    """Run every timer once per round, round-robin, starting one further each round."""
-    results: dict[str, list[float]] = {name: [] for name in timers}
+def interleave(
+    timers: dict[str, Callable[[int], _T]], rounds: int, n: int, *, progress: bool = False
+) -> dict[str, list[_T]]:
+    """Run every timer once per round, round-robin, starting one further each round (GC off
+    while one runs); ``progress`` reports each round on stderr."""
+    results: dict[str, list[_T]] = {name: [] for name in timers}
     names = list(timers)
     for index in range(rounds):
         shift = index % len(names)
@@ -75,6 +82,8 @@ def interleave(timers: dict[str, Timer], rounds: int, n: int) -> dict[str, list[
                 results[name].append(timers[name](n))
             finally:
                 gc.enable()
+        if progress:
+            print(f"  round {index + 1}/{rounds} done", file=sys.stderr)
     return results
 
 
@@ -98,3 +107,25 @@ async def atime_view(view: Callable[[Any], Any], batch: list[Any]) -> tuple[floa
     for request in batch:
         response = _rendered(await view(request))
     return (time.perf_counter_ns() - start) / len(batch) / 1000, response
+
+
+EMPTY_BODY: dict[str, Any] = {"type": "http.request", "body": b"", "more_body": False}
+
+
+class Receive:
+    """An ASGI ``receive``: ``message`` (the request body) once, then waits as a live
+    connection does, until ``done`` is set (Django cancels it once the response is sent)."""
+
+    __slots__ = ("done", "message", "sent")
+
+    def __init__(self, done: asyncio.Event, message: dict[str, Any] = EMPTY_BODY) -> None:
+        self.done = done
+        self.message = message
+        self.sent = False
+
+    async def __call__(self) -> dict[str, Any]:
+        if not self.sent:
+            self.sent = True
+            return self.message
+        await self.done.wait()
+        return {"type": "http.disconnect"}

@@ -50,6 +50,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import _django
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -128,26 +129,6 @@ def _scope(path: str) -> dict[str, Any]:
     }
 
 
-_REQUEST_MESSAGE = {"type": "http.request", "body": b"", "more_body": False}
-
-
-class _Receive:
-    """An ASGI ``receive``: the empty body once, then waits (as a live connection does)."""
-
-    __slots__ = ("done", "sent")
-
-    def __init__(self, done: asyncio.Event) -> None:
-        self.done = done
-        self.sent = False
-
-    async def __call__(self) -> dict[str, Any]:
-        if not self.sent:
-            self.sent = True
-            return _REQUEST_MESSAGE
-        await self.done.wait()  # Django cancels this once the response is sent
-        return {"type": "http.disconnect"}
-
-
 Runner = Callable[[int], Awaitable[float]]
 
 
@@ -166,7 +147,7 @@ def make_asgi_runner(handler: Any, path: str) -> Runner:
 
         start = time.perf_counter_ns()
         for _ in range(n):
-            await handler(dict(scope), _Receive(never), send)
+            await handler(dict(scope), _django.Receive(never), send)
         elapsed = time.perf_counter_ns() - start
         if ok != n:
             raise RuntimeError(f"{path}: {n - ok} of {n} responses were not 200")

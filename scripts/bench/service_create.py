@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import platform
@@ -149,21 +148,7 @@ def _scope(key: str) -> dict[str, Any]:
     }
 
 
-class _Receive:
-    """An ASGI ``receive``: the body once, then waits (as a live connection does)."""
-
-    __slots__ = ("done", "sent")
-
-    def __init__(self, done: asyncio.Event) -> None:
-        self.done = done
-        self.sent = False
-
-    async def __call__(self) -> dict[str, Any]:
-        if not self.sent:
-            self.sent = True
-            return {"type": "http.request", "body": PAYLOAD, "more_body": False}
-        await self.done.wait()  # Django cancels this once the response is sent
-        return {"type": "http.disconnect"}
+_BODY = {"type": "http.request", "body": PAYLOAD, "more_body": False}
 
 
 def asgi_timers(loop: asyncio.AbstractEventLoop) -> dict[str, Timer]:
@@ -184,7 +169,7 @@ def asgi_timers(loop: asyncio.AbstractEventLoop) -> dict[str, Timer]:
 
             start = _clocks()
             for _ in range(n):
-                await handler(dict(scope), _Receive(never), send)
+                await handler(dict(scope), _django.Receive(never, _BODY), send)
             figures = _per_request(start, n)
             if statuses != [201] * n:
                 raise RuntimeError(f"asgi {key}: statuses {sorted(set(statuses))}, not 201")
@@ -196,25 +181,6 @@ def asgi_timers(loop: asyncio.AbstractEventLoop) -> dict[str, Timer]:
 
 
 # -- the in-process part -----------------------------------------------------------------
-
-
-def interleave(
-    timers: dict[str, Timer], rounds: int, n: int
-) -> dict[str, list[tuple[float, float]]]:
-    """Every timer once per round, round-robin, starting one further each round; GC off while timing."""
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in timers}
-    names = list(timers)
-    for index in range(rounds):
-        shift = index % len(names)
-        for name in names[shift:] + names[:shift]:
-            gc.collect()
-            gc.disable()
-            try:
-                results[name].append(timers[name](n))
-            finally:
-                gc.enable()
-        print(f"  round {index + 1}/{rounds} done", file=sys.stderr)
-    return results
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -262,7 +228,7 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
     timers = {f"{group}:{key}": run for group, runs in groups.items() for key, run in runs.items()}
     for run in timers.values():
         run(max(10, args.requests))  # warm-up: the first timed round is no outlier
-    samples = interleave(timers, args.rounds, args.requests)
+    samples = _django.interleave(timers, args.rounds, args.requests, progress=True)
     parts: dict[str, Any] = {}
     for group, runs in groups.items():
         parts[group] = {
