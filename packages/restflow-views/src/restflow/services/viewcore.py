@@ -118,17 +118,20 @@ class ServiceViewCore:
 
     # -- request time -------------------------------------------------------------
 
-    def get_spec(self) -> Spec:
-        """The spec this request runs (the action's, in a viewset)."""
+    def find_spec(self) -> Spec | None:
+        """The spec this request runs (the action's, in a viewset), ``None`` if it has none."""
         specs = type(self).check_specs()
-        if None in specs:
-            return specs[None]
-        action = getattr(self, "action", None)
-        if action not in specs:
+        return specs.get(None) or specs.get(getattr(self, "action", None))
+
+    def get_spec(self) -> Spec:
+        """The spec this request runs; ``TypeError`` when the action has none."""
+        spec = self.find_spec()
+        if spec is None:
+            action = getattr(self, "action", None)
             raise TypeError(
                 f"{type(self).__qualname__}.service_specs has no spec for action {action!r}."
             )
-        return specs[action]
+        return spec
 
     @classmethod
     def traits_for(cls, action: str | None) -> Traits:

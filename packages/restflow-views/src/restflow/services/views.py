@@ -65,8 +65,7 @@ class ServiceViewMixin(ServiceViewCore):
     def get_serializer_class(self) -> Any:
         """``serializer_class``, else the spec's input (then output) serializer (``OPTIONS``)."""
         if getattr(self, "serializer_class", None) is None:
-            specs = type(self).check_specs()
-            spec = specs.get(None, specs.get(getattr(self, "action", None)))
+            spec = self.find_spec()
             found = getattr(spec, "input_serializer", None) or getattr(
                 spec, "output_serializer", None
             )

@@ -10,7 +10,7 @@ calls to make, whose sync and async surfaces are built by ``_steps.py``.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,7 +22,7 @@ from restflow.core import acall_hook, call_hook
 from restflow.views._drf import declare_drf_loop_safe
 from restflow.views._serializer_io import ais_valid
 from restflow.views._steps import READ, ROWS, Call, Steps, async_surface, sync_surface
-from restflow.views.metadata import DefaultMetadataClass
+from restflow.views.metadata import tolerant_metadata_class
 
 __all__ = ["AsyncViewHelpers", "ViewHelpers"]
 
@@ -38,15 +38,21 @@ UNSET: Any = _Unset()
 _DIRECTIONS = (None, "request", "response")
 
 
-class _DefaultPaginationClass:
-    """Reads ``DEFAULT_PAGINATION_CLASS`` on each access, unless a class or instance sets one.
+class _DRFDefault:
+    """Reads DRF's setting ``name`` on each access (``wrap`` applied to a value that is set),
+    unless a class or instance sets the attribute.
 
-    Third-party code that reads ``view.pagination_class`` (schema generators)
-    sees the real default, and ``override_settings`` is honoured.
+    Third-party code that reads the attribute (schema generators) sees the real default,
+    and ``override_settings`` is honoured.
     """
 
+    def __init__(self, name: str, wrap: Callable[[Any], Any] | None = None) -> None:
+        self.name = name
+        self.wrap = wrap
+
     def __get__(self, obj: object, owner: type | None = None) -> Any:
-        return api_settings.DEFAULT_PAGINATION_CLASS
+        value = getattr(api_settings, self.name)
+        return value if value is None or self.wrap is None else self.wrap(value)
 
 
 class ViewHelpers:
@@ -56,9 +62,9 @@ class ViewHelpers:
     request_serializer_class: Any = None
     response_serializer_class: Any = None
     # DRF's DEFAULT_PAGINATION_CLASS, read when asked (not frozen at import)
-    pagination_class: Any = _DefaultPaginationClass()
+    pagination_class: Any = _DRFDefault("DEFAULT_PAGINATION_CLASS")
     # DRF's DEFAULT_METADATA_CLASS, answering OPTIONS without a 500 when no serializer is set
-    metadata_class: Any = DefaultMetadataClass()
+    metadata_class: Any = _DRFDefault("DEFAULT_METADATA_CLASS", tolerant_metadata_class)
 
     # these come from DRF's APIView
     request: Any

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.metadata import SimpleMetadata
-from rest_framework.settings import api_settings
 
 __all__ = ["TolerantActionsMixin", "tolerant_metadata_class"]
 
@@ -44,11 +43,3 @@ def tolerant_metadata_class(metadata_class: type) -> type:
         return metadata_class
     attrs = {"__module__": metadata_class.__module__, "__qualname__": metadata_class.__qualname__}
     return type(metadata_class.__name__, (TolerantActionsMixin, metadata_class), attrs)
-
-
-class DefaultMetadataClass:
-    """Reads ``DEFAULT_METADATA_CLASS`` on each access (see the module docstring)."""
-
-    def __get__(self, obj: object, owner: type | None = None) -> Any:
-        metadata_class = api_settings.DEFAULT_METADATA_CLASS
-        return None if metadata_class is None else tolerant_metadata_class(metadata_class)
