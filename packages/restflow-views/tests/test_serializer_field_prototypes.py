@@ -92,16 +92,13 @@ class WithAnnotations(ModelSerializer):
         fields = ["id", "name"]
 
 
-class Everything(ModelSerializer):
-    class Meta:
-        model = Edition
-        fields = "__all__"
+def _serializer(name: str, model: type, base: type = ModelSerializer, **meta: Any) -> Any:
+    """A serializer class ``name`` of ``model`` whose ``Meta`` holds ``meta``."""
+    return type(name, (base,), {"Meta": type("Meta", (), {"model": model, **meta})})
 
 
-class Excluding(ModelSerializer):
-    class Meta:
-        model = Book
-        exclude = ["published"]
+Everything = _serializer("Everything", Edition, fields="__all__")
+Excluding = _serializer("Excluding", Book, exclude=["published"])
 
 
 class WithOptions(ModelSerializer):
@@ -118,18 +115,10 @@ class WithOptions(ModelSerializer):
         }
 
 
-class Nested(ModelSerializer):
-    class Meta:
-        model = Book
-        fields = ["id", "title", "author", "tags"]
-        depth = 1
-
-
-class NoUniqueness(ModelSerializer):
-    class Meta:
-        model = Edition
-        fields = ["book", "number", "isbn", "slug", "published"]
-        validators: list[Any] = []
+Nested = _serializer("Nested", Book, fields=["id", "title", "author", "tags"], depth=1)
+NoUniqueness = _serializer(
+    "NoUniqueness", Edition, fields=["book", "number", "isbn", "slug", "published"], validators=[]
+)
 
 
 class Renamed(ModelSerializer):
@@ -139,22 +128,9 @@ class Renamed(ModelSerializer):
         extra_kwargs = {"name": {"source": "isbn"}}
 
 
-class Linked(HyperlinkedModelSerializer):
-    class Meta:
-        model = Tag
-        fields = "__all__"
-
-
-class EveryKind(ModelSerializer):
-    class Meta:
-        model = Reading
-        fields = "__all__"
-
-
-class Dated(ModelSerializer):
-    class Meta:
-        model = Book
-        fields = ["published"]
+Linked = _serializer("Linked", Tag, HyperlinkedModelSerializer, fields="__all__")
+EveryKind = _serializer("EveryKind", Reading, fields="__all__")
+Dated = _serializer("Dated", Book, fields=["published"])
 
 
 CASES = [Dated, WithAnnotations, Everything, Excluding, WithOptions, Nested, NoUniqueness, Renamed, Linked, EveryKind]  # fmt: skip
