@@ -241,6 +241,17 @@ class TestWhenPrototypesAreNotUsed:
         assert len(calls) == 2
 
 
+class TestDeclarationErrorsAreDRFs:
+    def test_a_missing_meta_or_model_is_drfs_assertion(self) -> None:
+        class NoMeta(ModelSerializer):
+            pass
+
+        NoModel = type("NoModel", (ModelSerializer,), {"Meta": type("Meta", (), {})})
+        for cls, missing in ((NoMeta, '"Meta"'), (NoModel, '"Meta.model"')):
+            with pytest.raises(AssertionError, match=f"missing {missing}"):
+                cls().fields
+
+
 class TestPrototypesFollowChanges:
     def test_a_settings_change_is_seen(self) -> None:
         assert "url" in Linked().fields

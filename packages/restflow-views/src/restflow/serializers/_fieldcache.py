@@ -106,7 +106,7 @@ def _fields(serializer: Any, build: Callable[[], Fields]) -> Fields:
     """Copies of the prototypes of ``serializer``'s class, built with ``build()`` when missing."""
     if serializer.url_field_name is None:  # what DRF's ``get_fields`` sets on the instance
         serializer.url_field_name = api_settings.URL_FIELD_NAME
-    meta = serializer.Meta
+    meta = getattr(serializer, "Meta", None)
     model = getattr(meta, "model", None)
     if model is None or model._meta.abstract:
         return build()  # DRF's error names the culprit
