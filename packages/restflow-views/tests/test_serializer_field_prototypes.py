@@ -249,7 +249,7 @@ class TestDeclarationErrorsAreDRFs:
         NoModel = type("NoModel", (ModelSerializer,), {"Meta": type("Meta", (), {})})
         for cls, missing in ((NoMeta, '"Meta"'), (NoModel, '"Meta.model"')):
             with pytest.raises(AssertionError, match=f"missing {missing}"):
-                cls().fields
+                cls().get_fields()
 
 
 class TestPrototypesFollowChanges:
