@@ -171,3 +171,13 @@ def test_restflow_fast_paths_0_takes_every_public_path_with_the_same_result(valu
         f"{on} {on} True",
         'application/json {"hello":"w\\u2028orld","n":[1,2.5,null]}',
     ]
+
+
+async def test_queue_sync_queues_only_on_the_hop_fast_path() -> None:
+    """Off, ``queue_sync`` queues nothing and callers await ``run_sync``: the same outcome."""
+    queued = hop.queue_sync(divmod, 7, 2)
+    if _fastpaths.HOP:
+        assert queued is not None and await queued == (3, 1)
+    else:
+        assert queued is None
+    assert await hop.run_sync(divmod, 7, 2) == (3, 1)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connection
+from django.db import OperationalError, connection
 
 from restflow.core import count_hops
 from restflow.exceptions import APIException
@@ -190,3 +190,62 @@ async def test_cancelling_while_the_block_opens_still_closes_it() -> None:
         await task
     assert await sync_to_async(_in_block)() is False
     assert await Product.objects.acount() == 0
+
+
+class _FailingBegin:
+    """Makes the next ``times`` ``BEGIN`` on this thread's connection fail: no block can open.
+
+    SQLite starts a transaction with ``BEGIN`` (PostgreSQL's driver does it itself).
+    """
+
+    def __init__(self, times: int = 1) -> None:
+        self.times = times
+        self.refused: list[str] = []
+        self.wrapper: Any = None
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql == "BEGIN" and len(self.refused) < self.times:
+            self.refused.append(sql)
+            raise OperationalError("BEGIN failed (test)")
+        return execute(sql, params, many, context)
+
+    def install(self) -> None:
+        self.wrapper = connection.execute_wrapper(self)
+        self.wrapper.__enter__()
+
+    def remove(self) -> None:
+        self.wrapper.__exit__(None, None, None)
+
+
+ON_SQLITE = pytest.mark.skipif(connection.vendor != "sqlite", reason="fails SQLite's BEGIN")
+
+
+@ON_SQLITE
+def test_sync_view_a_block_that_cannot_open_runs_no_query_of_the_service() -> None:
+    failing = _FailingBegin()
+    failing.install()
+    try:
+        with pytest.raises(OperationalError, match="BEGIN failed"):
+            run(ServiceSpec(service=write), {"data": {"name": "ink"}})
+    finally:
+        failing.remove()
+    assert failing.refused == ["BEGIN"]
+    assert Product.objects.count() == 0
+
+
+@ON_SQLITE
+async def test_async_view_a_block_that_cannot_open_runs_no_query_of_the_service() -> None:
+    """The body starts while the block opens; its queries queued behind a failed opening are refused."""
+    failing = _FailingBegin(times=2)
+    await sync_to_async(failing.install)()
+    try:
+        with pytest.raises(OperationalError, match="BEGIN failed"):
+            await arun(ServiceSpec(service=awrite), {"data": {"name": "ink"}})
+        with pytest.raises(OperationalError, match="BEGIN failed"):
+            await arun(ServiceSpec(service=ano_database), {"data": {"name": "ink"}})
+    finally:
+        await sync_to_async(failing.remove)()
+    assert failing.refused == ["BEGIN", "BEGIN"]
+    assert await Product.objects.acount() == 0
+    assert await sync_to_async(_in_block)() is False
+    assert await arun(ServiceSpec(service=awrite), {"data": {"name": "ink"}})  # queries run again

@@ -55,3 +55,44 @@ class Reading(models.Model):
 
     class Meta:
         app_label = "sertests"
+
+
+class Edition(models.Model):
+    """Uniqueness of every kind DRF turns into field options and validators."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="editions")
+    number = models.PositiveIntegerField()
+    isbn = models.CharField(max_length=13, unique=True)
+    slug = models.SlugField(unique_for_date="published")
+    published = models.DateField()
+    printed_at = models.DateTimeField(auto_now_add=True)
+    copies = models.IntegerField(default=100, help_text="How many were printed.")
+    format = models.CharField(max_length=5, choices=[("hb", "Hardback"), ("pb", "Paperback")])
+
+    class Meta:
+        app_label = "sertests"
+        unique_together = [("book", "number")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["book", "format"], condition=models.Q(copies__gt=0), name="one_live_format"
+            )
+        ]
+
+
+LIMIT_CALLS: list[int] = []
+
+
+def authors_starting_with_a() -> models.Q:
+    """A callable ``limit_choices_to``: DRF calls it whenever it builds the field."""
+    LIMIT_CALLS.append(1)
+    return models.Q(name__startswith="A")
+
+
+class Quote(models.Model):
+    author = models.ForeignKey(
+        Author, on_delete=models.CASCADE, limit_choices_to=authors_starting_with_a
+    )
+    text = models.TextField()
+
+    class Meta:
+        app_label = "sertests"

@@ -34,7 +34,7 @@ from restflow.core.fallback import (
 if TYPE_CHECKING:
     from restflow.core.cycles import release_on_close
     from restflow.core.dispatch import AsyncAPIView, BaseAsyncAPIView
-    from restflow.core.hop import run_sync
+    from restflow.core.hop import queue_sync, run_sync
     from restflow.core.testing import count_hops
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "is_async_callable",
     "is_loop_safe",
     "mark_loop_safe",
+    "queue_sync",
     "reaches_async",
     "register_async_twin",
     "release_on_close",
@@ -65,6 +66,7 @@ _LAZY = {
     "AsyncAPIView": "restflow.core.dispatch",
     "BaseAsyncAPIView": "restflow.core.dispatch",
     "count_hops": "restflow.core.testing",
+    "queue_sync": "restflow.core.hop",
     "release_on_close": "restflow.core.cycles",
     "run_sync": "restflow.core.hop",
 }

@@ -162,10 +162,22 @@ async def run_sync(func: Callable[..., _R], /, *args: Any, **kwargs: Any) -> _R:
 
     Only call it when :data:`HOP` is true.
     """
+    future = start_sync(func, *args, **kwargs)
+    if future is None:
+        return await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
+    return await future
+
+
+def start_sync(func: Callable[..., _R], /, *args: Any, **kwargs: Any) -> asyncio.Future[_R] | None:
+    """Queue ``func(*args, **kwargs)`` on that thread now; its outcome as a future.
+
+    ``None`` (nothing queued) where asgiref has to take over. Only call it when
+    :data:`HOP` is true, from a coroutine on the running loop.
+    """
     loop = asyncio.get_running_loop()
     executor, shared = _executor(loop)
     if executor is None:
-        return await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
+        return None
     future: asyncio.Future[_R] = loop.create_future()
     if shared:  # as asgiref does: a nested bridge in that thread must not queue behind us
         _DEADLOCK.set(True)
@@ -191,4 +203,4 @@ async def run_sync(func: Callable[..., _R], /, *args: Any, **kwargs: Any) -> _R:
     finally:
         if shared:
             _DEADLOCK.set(False)
-    return await future
+    return future

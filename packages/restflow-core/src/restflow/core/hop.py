@@ -11,10 +11,12 @@ token names, one page of rows) that bookkeeping is most of the hop's Python
 cost. :func:`run_sync` picks the same thread by the same rules and only runs
 the call there, in a copy of the caller's context (a fast path:
 ``restflow.core._fastpaths``; where it is off, it is ``sync_to_async``).
+:func:`queue_sync` queues such a call without waiting for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,7 +24,7 @@ from asgiref.sync import sync_to_async
 
 from restflow.core import _fastpaths
 
-__all__ = ["run_sync"]
+__all__ = ["queue_sync", "run_sync"]
 
 _R = TypeVar("_R")
 
@@ -38,3 +40,18 @@ async def run_sync(func: Callable[..., _R], /, *args: Any, **kwargs: Any) -> _R:
     if _fastpaths.HOP:
         return await _fastpaths.run_sync(func, *args, **kwargs)
     return await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
+
+
+def queue_sync(func: Callable[..., _R], /, *args: Any, **kwargs: Any) -> asyncio.Future[_R] | None:
+    """Queue ``func(*args, **kwargs)`` on :func:`run_sync`'s thread now; a future of its outcome.
+
+    The call is in that thread's queue when this returns, ahead of any hop the
+    caller makes after it (that thread runs its calls in order), so the caller
+    may go on and await the future later. ``None`` when the call cannot be
+    queued at once (the fast path is off, or asgiref has yet to make the
+    thread): nothing was queued, use :func:`run_sync`. Call it from a coroutine
+    on the running loop.
+    """
+    if _fastpaths.HOP:
+        return _fastpaths.start_sync(func, *args, **kwargs)
+    return None

@@ -7,6 +7,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from rest_framework import serializers
 
+from restflow.serializers._fieldcache import FieldPrototypes
 from restflow.serializers.declare import TypedSerializerMetaclass
 from restflow.serializers.serializer import Serializer
 
@@ -36,8 +37,14 @@ class _ModelSerializerMetaclass(TypedSerializerMetaclass):
             cls.Meta = type("Meta", (meta,), {"fields": merged, "__module__": cls.__module__})
 
 
-class ModelSerializer(Serializer, serializers.ModelSerializer, metaclass=_ModelSerializerMetaclass):
+class ModelSerializer(
+    FieldPrototypes, Serializer, serializers.ModelSerializer, metaclass=_ModelSerializerMetaclass
+):
     """DRF's ``ModelSerializer``; annotated names join ``Meta.fields`` automatically.
+
+    The fields DRF builds from the model for each instance are built once per
+    class and copied for each instance (``_fieldcache.py``), unless the class
+    overrides one of DRF's field builders.
 
     ``acreate``/``aupdate`` save the row and its many-to-many relations in a
     single thread hop (Django's async ORM would take one hop per query). A

@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 
 from restflow.core import acall_hook, is_async_callable
 from restflow.serializers._classify import read_needs_thread, validators_are_safe, write_mode
+from restflow.serializers._fieldcache import FieldPrototypes
 from restflow.serializers._methods import field_method_mode
 from restflow.serializers._plan import NO_PLAN, row_plan
 from restflow.serializers._steps import Mode, Step, run_sync
@@ -99,7 +100,11 @@ def _refuse_async_method_fields(serializer: Any, readable: list[tuple[Any, Any]]
                 )
 
 
-_DRF_GET_FIELDS = (serializers.Serializer.get_fields, serializers.ModelSerializer.get_fields)
+_DRF_GET_FIELDS = (
+    serializers.Serializer.get_fields,
+    serializers.ModelSerializer.get_fields,
+    FieldPrototypes.get_fields,  # DRF's, served from prototypes
+)
 
 
 def _plannable(cls: type) -> bool:

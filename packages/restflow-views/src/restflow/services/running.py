@@ -14,6 +14,15 @@ async         async          the block is opened and closed on the request's dat
                              thread (two hops); the body's ORM calls go to that thread
 ============  =============  ============================================================
 
+The hop opening the block is queued (``restflow.core.queue_sync``) and the
+body starts without waiting for it: that thread runs its calls in order, so
+the body's first ORM call runs once the block is open. Should the opening
+fail, that connection refuses every query until the failure is handled, so
+nothing the body queued runs outside the block; the service then fails with
+the opening's error. Where the hop cannot be queued at once (the request's
+thread not made yet, ``RESTFLOW_FAST_PATHS=0``), the block is open before the
+body starts.
+
 An exception (a cancellation included: a client gone, a timeout) rolls the
 block back before it propagates. A spec's ``breaker`` is asked before the
 call and told its outcome after (:mod:`restflow.services.breaker`).
@@ -27,9 +36,10 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.transaction import TransactionManagementError
 
-from restflow.core import acall, call, run_sync
+from restflow.core import acall, call, queue_sync, run_sync
 from restflow.exceptions import APIException
 from restflow.services.errors import ServiceError
 from restflow.services.spec import SelectorSpec, ServiceSpec
@@ -97,30 +107,77 @@ def run(spec: Spec, available: Mapping[str, Any]) -> Any:
     return result
 
 
+def _refuse(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    raise TransactionManagementError(
+        "The service's transaction could not be opened: no query runs outside it."
+    )
+
+
+class _Opening:
+    """Opens ``block`` on the database thread; if that fails, refuses the connection's queries.
+
+    The refusal stays until :meth:`lift` (the rollback path's hop): a body whose
+    queries were queued behind a failed opening cannot run them outside the block.
+    """
+
+    __slots__ = ("block", "refusal", "using")
+
+    def __init__(self, block: Any, using: str | None) -> None:
+        self.block = block
+        self.using = using or DEFAULT_DB_ALIAS
+        self.refusal: Any = None
+
+    def __enter__(self) -> None:
+        try:
+            self.block.__enter__()
+        except BaseException:
+            self.refusal = connections[self.using].execute_wrapper(_refuse)
+            self.refusal.__enter__()
+            raise
+
+    def lift(self) -> None:
+        if self.refusal is not None:
+            self.refusal.__exit__(None, None, None)
+
+
 async def _aatomic(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
     """An async service in one transaction opened on the request's database thread."""
     block = transaction.atomic(using=spec.using)
-    # A task, so that a cancellation while the hop opening the block is under way
-    # can still wait for the block to be open, and close it.
-    opening = asyncio.ensure_future(run_sync(block.__enter__))
+    opening = _Opening(block, spec.using)
+    # Queued now, ahead of every ORM call of the body on that thread: the body starts
+    # while the block opens. Where the hop cannot be queued at once, the block is open
+    # before the body starts (a task, so that a cancellation while the hop is under way
+    # can still wait for the block to be open, and close it).
+    opened = queue_sync(opening.__enter__)
     try:
-        await asyncio.shield(opening)
+        if opened is None:
+            opened = asyncio.ensure_future(run_sync(opening.__enter__))
+            await asyncio.shield(opened)
         result = await _abounded(spec, kwargs)
+        await opened  # done once the body has queried; else the open's outcome
     except BaseException as exc:
         # Shielded: a second cancellation must not leave the block open.
-        await asyncio.shield(_aroll_back(opening, block, exc))
+        failed = await asyncio.shield(_aroll_back(opened, opening, exc))
+        if failed is not None and failed is not exc:
+            raise failed from exc
         raise
     await run_sync(block.__exit__, None, None, None)
     return result
 
 
-async def _aroll_back(opening: asyncio.Future[Any], block: Any, exc: BaseException) -> None:
-    """Close ``block`` with ``exc`` (a rollback) once it is open; nothing if it never opened."""
+async def _aroll_back(
+    opened: asyncio.Future[Any] | None, opening: _Opening, exc: BaseException
+) -> BaseException | None:
+    """Close the block with ``exc`` (a rollback) once open; the opening's error if it failed."""
+    if opened is None:
+        return None
     try:
-        await opening
-    except BaseException:
-        return
-    await run_sync(block.__exit__, type(exc), exc, exc.__traceback__)
+        await opened
+    except BaseException as failed:
+        await run_sync(opening.lift)
+        return failed
+    await run_sync(opening.block.__exit__, type(exc), exc, exc.__traceback__)
+    return None
 
 
 async def _arun(spec: Spec, kwargs: dict[str, Any]) -> Any:
