@@ -161,6 +161,83 @@ class TestPrototypesGiveDRFsFields:
         assert second.fields["number"].parent is second
         assert first.fields["number"] is not second.fields["number"]
 
+    def test_a_copy_made_from_state_shares_no_container(self) -> None:
+        first, second = Everything(), Everything()
+        first.fields["isbn"].error_messages["max_length"] = "changed"
+        first.fields["isbn"].style["input_type"] = "changed"
+        first.fields["format"].choices = {"x": "X"}
+        assert second.fields["isbn"].error_messages == Everything().fields["isbn"].error_messages
+        assert second.fields["isbn"].style == {}
+        assert list(second.fields["format"].choices) == ["hb", "pb"]
+        assert first.fields["isbn"]._kwargs is not second.fields["isbn"]._kwargs
+
+
+def _choices() -> list[tuple[str, str]]:
+    return list(CHOICES)
+
+
+CHOICES = [("a", "A")]
+
+
+class TestFieldsCopiedDRFsWay:
+    """Fields whose constructor may give another field each time are constructed again."""
+
+    @isolate_apps("sertests")
+    def test_choices_from_a_callable_are_asked_for_each_instance(self) -> None:
+        class Pick(models.Model):
+            choice = models.CharField(max_length=2, choices=_choices)
+
+            class Meta:
+                app_label = "sertests"
+
+        PickSerializer = _serializer("PickSerializer", Pick, fields=["choice"])
+        assert list(PickSerializer().fields["choice"].choices) == ["a"]
+        CHOICES.append(("b", "B"))
+        try:
+            assert list(PickSerializer().fields["choice"].choices) == ["a", "b"]
+            assert _describe(PickSerializer()) == _describe(_uncached(PickSerializer)())
+        finally:
+            CHOICES.pop()
+
+    @isolate_apps("sertests")
+    def test_a_file_path_field_lists_its_directory_for_each_instance(self, tmp_path: Any) -> None:
+        class Stored(models.Model):
+            path = models.FilePathField(path=str(tmp_path))
+
+            class Meta:
+                app_label = "sertests"
+
+        StoredSerializer = _serializer("StoredSerializer", Stored, fields=["path"])
+        listed = list(StoredSerializer().fields["path"].choices)
+        (tmp_path / "new.txt").write_text("x")
+        assert list(StoredSerializer().fields["path"].choices) == [
+            *listed,
+            str(tmp_path / "new.txt"),
+        ]
+
+    def test_a_user_field_class_is_copied_drfs_way(self) -> None:
+        made: list[int] = []
+
+        class Counted(drf.CharField):
+            def __init__(self, **kwargs: Any) -> None:
+                made.append(1)
+                super().__init__(**kwargs)
+
+        class WithOwnField(ModelSerializer):
+            serializer_field_mapping = {
+                **ModelSerializer.serializer_field_mapping,
+                models.CharField: Counted,
+            }
+
+            class Meta:
+                model = Author
+                fields = ["id", "name"]
+
+        WithOwnField().fields  # noqa: B018 -- builds the prototypes
+        before = len(made)
+        assert isinstance(WithOwnField().fields["name"], Counted)
+        assert len(made) == before + 1
+
 
 def _edition(**overrides: Any) -> dict[str, Any]:
     data = {"book": overrides.pop("book"), "number": 1, "isbn": "123", "slug": "s"}

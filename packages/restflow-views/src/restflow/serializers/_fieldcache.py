@@ -17,17 +17,31 @@ request) and while its model has no relation with a callable
 rebuilt when the model's fields change (Django's model metadata gives a new
 field list then: a field added, the app registry reloaded). Settings need no
 watching: the one a build reads, ``URL_FIELD_NAME``, is part of the key, and
-the fields read theirs (formats, coercion) when they run, or in their
-constructor, which each copy runs again.
+the fields read theirs (formats, coercion) when they run.
+
+DRF's copy constructs a field again from its arguments. For the plain value
+fields of ``rest_framework.fields`` (exactly those classes: no child field, no
+queryset, no file system, no user subclass) built from constant arguments
+(strings, numbers, lazy texts, classes and containers of them -- not a
+callable's choices), the constructor's outcome is the prototype's own state,
+so restflow copies that state instead (:func:`_copy_field`): a new
+field object whose lists, dicts and sets are new containers holding the same
+items, validators included (DRF's copy shares the validators it was given and
+makes again the ones its constructor adds; either way they hold no state).
+Every other field is copied the DRF way.
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
 import weakref
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+from rest_framework import fields as drf_fields
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -51,9 +65,51 @@ _BUILDERS = (
 )
 _DRF_CLASSES = (serializers.ModelSerializer, serializers.HyperlinkedModelSerializer)
 
+# fields holding other fields, a model field or a value DRF would copy deeply: copied DRF's way
+_DEEP = (
+    drf_fields.ListField,
+    drf_fields.DictField,
+    drf_fields.HiddenField,
+    drf_fields.ModelField,
+    drf_fields.FilePathField,
+    drf_fields.SerializerMethodField,
+)
+_PLAIN: frozenset[type] = frozenset(
+    klass
+    for _, klass in inspect.getmembers(drf_fields, inspect.isclass)
+    if issubclass(klass, drf_fields.Field)
+    and klass.__module__ == drf_fields.__name__
+    and not issubclass(klass, _DEEP)
+    and not klass.__name__.startswith("_")
+)
+"""The field classes copied from their state: DRF's value fields, exactly these classes."""
+_CONTAINERS = (list, dict, set)
+_CONSTANTS = (str, int, float, Decimal, bool, type(None), type, Promise)
+
+
+def _constant(value: Any) -> bool:
+    """Whether a field argument gives the same field whenever the constructor is run with it."""
+    if isinstance(value, _CONSTANTS):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(_constant(item) for item in value)
+    if isinstance(value, dict):
+        return all(_constant(key) and _constant(item) for key, item in value.items())
+    return False
+
+
+def _from_state(field: Any) -> bool:
+    """Whether ``field`` may be copied from its state (the module says when)."""
+    if type(field) not in _PLAIN or not _constant(field._args):
+        return False
+    return all(key == "validators" or _constant(value) for key, value in field._kwargs.items())
+
+
 Fields = dict[str, Any]
+# each prototype: its name, the field, whether it is copied from its state
+_Prototypes = tuple[tuple[str, Any, bool], ...]
 # (the model's field list when built, the prototypes or None when the model forbids them)
-_Entry = tuple[object, Fields | None]
+_Entry = tuple[object, _Prototypes | None]
 
 # per serializer class: {(Meta, url_field_name): entry}; a class that goes away takes its own
 _CACHE: weakref.WeakKeyDictionary[type, dict[tuple[Any, Any], _Entry]] = weakref.WeakKeyDictionary()
@@ -118,14 +174,26 @@ def _fields(serializer: Any, build: Callable[[], Fields]) -> Fields:
     entry = entries.get(key)
     if entry is None or entry[0] is not token:
         fields = build()
-        prototypes = fields if _model_allows(model) else None
-        entries[key] = (token, prototypes)
-        if prototypes is None:
+        if not _model_allows(model):
+            entries[key] = (token, None)
             return fields
         # ``fields`` stays unbound as the prototypes; the caller binds copies
+        prototypes = tuple((name, field, _from_state(field)) for name, field in fields.items())
+        entries[key] = (token, prototypes)
     elif entry[1] is None:
         return build()
     else:
         prototypes = entry[1]
-    copies: Fields = copy.deepcopy(prototypes)
-    return copies
+    return {
+        name: _copy_state(field) if from_state else copy.deepcopy(field)
+        for name, field, from_state in prototypes
+    }
+
+
+def _copy_state(field: Any) -> Any:
+    """A copy of the unbound ``field`` equal to DRF's ``copy.deepcopy`` of it (see the module)."""
+    clone = object.__new__(type(field))
+    state = vars(clone)
+    for key, value in vars(field).items():
+        state[key] = value.copy() if type(value) in _CONTAINERS else value
+    return clone
