@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ __all__ = [
     "SUPPORT",
     "console_script",
     "free_port",
+    "fresh_django",
     "listening",
     "log_says",
     "python",
@@ -197,3 +199,60 @@ def python_json(code: str, *args: Any, env: Mapping[str, str] | None = None) -> 
     """:func:`python` with each of ``args`` as JSON; the JSON value of its last output line."""
     out = python(code, *(json.dumps(arg) for arg in args), env=env)
     return json.loads(out.splitlines()[-1])
+
+
+BASE_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"]
+"""The apps DRF needs (it builds ``AnonymousUser``)."""
+
+_FRESH_DJANGO = """
+import importlib, json, sys
+import django
+from django.conf import settings
+
+config = json.loads(sys.argv[1])
+settings.configure(
+    SECRET_KEY="fresh-interpreter-test",
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    INSTALLED_APPS=config["apps"],
+    REST_FRAMEWORK=config["rest_framework"],
+    **config["settings"],
+)
+django.setup()
+rest_framework_settings = config["rest_framework"]
+drf_loaded_by = {}
+for module in config["first"]:
+    importlib.import_module(module)
+    drf_loaded_by[module] = [
+        name for name in ("rest_framework.views", "rest_framework.generics") if name in sys.modules
+    ]
+
+def name(value):
+    return None if value is None else f"{value.__module__}.{value.__qualname__}"
+"""
+
+
+def fresh_django(
+    body: str,
+    *args: Any,
+    rest_framework: Mapping[str, Any] | None = None,
+    first: Sequence[str] = (),
+    apps: Sequence[str] = (*BASE_APPS, "restflow.core"),
+    settings: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Any:
+    """Run ``body`` in a new interpreter with Django set up; the JSON of its last line.
+
+    Django is configured with ``apps``, DRF's ``rest_framework`` settings (also
+    readable as ``rest_framework_settings``) and any other ``settings``; the
+    modules ``first`` are imported in order before ``body`` runs, and
+    ``drf_loaded_by`` maps each to DRF's view modules loaded by then. ``name(x)``
+    gives a class's dotted path; ``args`` reach ``body`` as JSON in ``sys.argv[2:]``.
+    For import-order checks: in the test process every module is already imported.
+    """
+    config = {
+        "apps": list(apps),
+        "rest_framework": dict(rest_framework or {}),
+        "settings": dict(settings or {}),
+        "first": list(first),
+    }
+    return python_json(_FRESH_DJANGO + textwrap.dedent(body), config, *args, env=env)

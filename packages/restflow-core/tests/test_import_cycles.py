@@ -16,30 +16,11 @@ from typing import Any
 
 import pytest
 
-from testsupport.processes import python_json
+from testsupport.processes import fresh_django
 
-_SCRIPT = """
-import importlib, json, sys
-import django
-from django.conf import settings
-
-rest_framework_settings = json.loads(sys.argv[1])
-settings.configure(
-    SECRET_KEY="import-cycle-test",
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    INSTALLED_APPS=[
-        "django.contrib.contenttypes", "django.contrib.auth", "rest_framework", "restflow.core"
-    ],
-    REST_FRAMEWORK=rest_framework_settings,
-)
-django.setup()
-for module in json.loads(sys.argv[2]):
-    importlib.import_module(module)
+_BODY = """
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
-
-def name(value):
-    return f"{value.__module__}.{value.__qualname__}"
 
 resolved = {}
 for key in rest_framework_settings:
@@ -57,7 +38,7 @@ def _resolve(
     env = None
     if path is not None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), *sys.path])}
-    return dict(python_json(_SCRIPT, rest_framework, first, env=env))
+    return dict(fresh_django(_BODY, rest_framework=rest_framework, first=first, env=env))
 
 
 PERMISSIONS = [

@@ -12,31 +12,13 @@ from typing import Any
 
 import pytest
 
-from testsupport.processes import python_json
+from testsupport.processes import BASE_APPS, fresh_django
 
-_SCRIPT = """
-import importlib, json, sys
-import django
-from django.conf import settings
-
-apps, rest_framework_settings, first = (json.loads(arg) for arg in sys.argv[1:4])
-settings.configure(
-    SECRET_KEY="import-cycle-test",
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    INSTALLED_APPS=apps,
-    REST_FRAMEWORK=rest_framework_settings,
-    RESTFLOW_SETTINGS={"JWT": {"SIGNING_KEY": "import-cycle-test-signing-key-0123456789abcdef"}},
-)
-django.setup()
-for module in first:
-    importlib.import_module(module)
+_BODY = """
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
-
-def name(value):
-    return f"{value.__module__}.{value.__qualname__}"
 
 class Private(APIView):
     def get(self, request):
@@ -51,7 +33,9 @@ print(json.dumps({
 }))
 """
 
-BASE_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"]
+JWT = {
+    "RESTFLOW_SETTINGS": {"JWT": {"SIGNING_KEY": "import-cycle-test-signing-key-0123456789abcdef"}}
+}
 APPS = {
     "core": [*BASE_APPS, "restflow.core"],
     "core+jwt": [*BASE_APPS, "restflow.core", "restflow.authentication"],
@@ -71,7 +55,9 @@ CLASSES = {
 
 
 def _run(apps: list[str], rest_framework: dict[str, Any], first: list[str]) -> dict[str, Any]:
-    return dict(python_json(_SCRIPT, apps, rest_framework, first))
+    return dict(
+        fresh_django(_BODY, rest_framework=rest_framework, first=first, apps=apps, settings=JWT)
+    )
 
 
 @pytest.mark.parametrize("order", ORDERS)
@@ -105,16 +91,7 @@ def test_each_authentication_class_as_the_default(public: str) -> None:
 
 
 _LOADED = """
-import importlib, json, sys
-import django
-from django.conf import settings
-
-settings.configure(
-    SECRET_KEY="import-cycle-test",
-    INSTALLED_APPS=json.loads(sys.argv[1]),
-)
-django.setup()
-before = "rest_framework.views" in sys.modules
+before = "rest_framework.views" in sys.modules  # after set-up, before the classes
 for path in json.loads(sys.argv[2]):
     module, _, attr = path.rpartition(".")
     getattr(importlib.import_module(module), attr)
@@ -125,4 +102,4 @@ print(json.dumps([before, "rest_framework.views" in sys.modules]))
 def test_the_authentication_classes_do_not_load_drf_views() -> None:
     """What keeps the cycle away: naming a class loads no module that imports DRF's views."""
     public = [f"restflow.authentication.{name}" for name in sorted(CLASSES)]
-    assert python_json(_LOADED, APPS["core+jwt"], public) == [False, False]
+    assert fresh_django(_LOADED, public, apps=APPS["core+jwt"], settings=JWT) == [False, False]

@@ -13,31 +13,12 @@ from typing import Any
 
 import pytest
 
-from testsupport.processes import python_json
+from testsupport.processes import fresh_django
 
-_SCRIPT = """
-import importlib, json, sys
-import django
-from django.conf import settings
-
-rest_framework_settings, first = (json.loads(arg) for arg in sys.argv[1:3])
-settings.configure(
-    SECRET_KEY="import-cycle-test",
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    INSTALLED_APPS=[
-        "django.contrib.contenttypes", "django.contrib.auth", "rest_framework", "restflow.core"
-    ],
-    REST_FRAMEWORK=rest_framework_settings,
-)
-django.setup()
-for module in first:
-    importlib.import_module(module)
+_BODY = """
 from rest_framework.generics import GenericAPIView
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
-
-def name(value):
-    return None if value is None else f"{value.__module__}.{value.__qualname__}"
 
 print(json.dumps({
     "setting": name(api_settings.DEFAULT_PAGINATION_CLASS),
@@ -49,7 +30,7 @@ print(json.dumps({
 
 def run_fresh(rest_framework: dict[str, Any], first: list[str]) -> dict[str, Any]:
     """DRF configured with ``rest_framework`` in a new interpreter, after importing ``first``."""
-    return dict(python_json(_SCRIPT, rest_framework, first))
+    return dict(fresh_django(_BODY, rest_framework=rest_framework, first=first))
 
 
 PAGINATORS = {
