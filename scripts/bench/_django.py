@@ -1,13 +1,15 @@
-"""Django set-up, thread-hop counting and interleaved timing shared by the in-process benches."""
+"""Django set-up, thread-hop counting, view timing, ASGI scopes and the results file shared
+by the in-process benches (the timing rounds themselves: ``_perf``)."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
+import inspect
+import json
 import os
-import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -53,6 +55,14 @@ def configure(
     django.setup()
 
 
+def cache_aliases() -> list[str]:
+    """``default`` (LocMem), and ``redis`` when ``REDIS_URL`` is set (else say how to add it)."""
+    if os.environ.get("REDIS_URL"):
+        return ["default", "redis"]
+    print("(REDIS_URL unset: the Redis part is skipped; source .services.env to add it)\n")
+    return ["default"]
+
+
 def count_hops(run: Callable[[], Any]) -> int:
     """How many thread hops ``run()`` makes (never used while timing)."""
     from restflow.core.testing import count_hops as counting
@@ -62,29 +72,11 @@ def count_hops(run: Callable[[], Any]) -> int:
     return len(hops)
 
 
-Timer = Callable[[int], float]
-"""Runs ``n`` calls of one implementation; returns µs per call."""
-
-
-def interleave(
-    timers: dict[str, Callable[[int], _T]], rounds: int, n: int, *, progress: bool = False
-) -> dict[str, list[_T]]:
-    """Run every timer once per round, round-robin, starting one further each round (GC off
-    while one runs); ``progress`` reports each round on stderr."""
-    results: dict[str, list[_T]] = {name: [] for name in timers}
-    names = list(timers)
-    for index in range(rounds):
-        shift = index % len(names)
-        for name in names[shift:] + names[:shift]:
-            gc.collect()
-            gc.disable()
-            try:
-                results[name].append(timers[name](n))
-            finally:
-                gc.enable()
-        if progress:
-            print(f"  round {index + 1}/{rounds} done", file=sys.stderr)
-    return results
+def on_loop(
+    loop: asyncio.AbstractEventLoop, run: Callable[[int], Awaitable[_T]]
+) -> Callable[[int], _T]:
+    """A sync timer running the async timer ``run`` to completion on ``loop``."""
+    return lambda n: loop.run_until_complete(run(n))
 
 
 def _rendered(response: Any) -> Any:
@@ -107,6 +99,45 @@ async def atime_view(view: Callable[[Any], Any], batch: list[Any]) -> tuple[floa
     for request in batch:
         response = _rendered(await view(request))
     return (time.perf_counter_ns() - start) / len(batch) / 1000, response
+
+
+async def aresponse(returned: Any) -> Any:
+    """What a view returned (awaited when it is a coroutine), rendered (awaited when its
+    ``render`` is a coroutine function), as Django's handler would."""
+    response = await returned if inspect.isawaitable(returned) else returned
+    render = getattr(response, "render", None)
+    if callable(render) and not getattr(response, "is_rendered", False):
+        rendered = render()
+        response = await rendered if inspect.isawaitable(rendered) else rendered
+    return response
+
+
+def scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
+    """An ASGI HTTP scope for ``method path`` on 127.0.0.1 with ``headers`` after ``host``."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+def write_results(path: Path, results: dict[str, Any], quick: bool) -> None:
+    """Write ``results`` as JSON to ``path``, unless this is a ``--quick`` smoke run."""
+    if quick:
+        print("\n(--quick: no results written)")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwrote {path}")
 
 
 EMPTY_BODY: dict[str, Any] = {"type": "http.request", "body": b"", "more_body": False}

@@ -1,7 +1,11 @@
 """HTTP helpers shared by the bench scripts: servers, a load generator, a slow upstream.
 
-* ``free_port``, ``wait_ready`` and ``servers`` start server processes on loopback
-  ports, wait until they answer and always stop them (in a ``finally``).
+* ``uvicorn``, ``wait_ready`` and ``servers`` start server processes on loopback ports
+  (``free_port``, the one of ``scripts/_cli.py``), wait until they answer and always stop
+  them (in a ``finally``); ``pin`` and ``pinned_self`` keep processes on one CPU.
+* ``measured_load`` is ``run_load`` plus the server's CPU per request, and ``summary``
+  turns runs into best and median rounds: the one HTTP driver of every bench (no wrk:
+  it is not installable on these machines, and one driver keeps the figures comparable).
 * ``run_load`` runs the load generator of this module in its own process: raw asyncio
   sockets (a ``Protocol`` per connection, HTTP/1.1 keep-alive, one request in flight per
   connection), ``connections`` split evenly between the target ports, a warm-up, then a
@@ -24,7 +28,7 @@ import http.client
 import importlib.metadata
 import json
 import os
-import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -33,15 +37,46 @@ from pathlib import Path
 from typing import Any, cast
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:
+    sys.path.append(str(HERE.parent))  # scripts/: _cli, standard library only
+
+from _cli import free_port as free_port  # noqa: E402  (re-exported: the one free_port)
 
 # -- server processes ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1 (free now; the caller binds it soon after)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def uvicorn(app: str, port: int, http: str = "httptools", loop: str = "asyncio") -> list[str]:
+    """The command of one quiet uvicorn worker serving ``app`` on ``127.0.0.1:port``."""
+    return [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+            "--workers", "1", "--no-access-log", "--log-level", "warning", "--lifespan", "off",
+            "--loop", loop, "--http", http]  # fmt: skip
+
+
+def cpu_pair(pin: bool) -> tuple[int | None, int | None]:
+    """(server CPU, load generator CPU): 1 and 0 when pinning on 2+ CPUs, else no pinning."""
+    if pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
+        return 1, 0
+    return None, None
+
+
+def pin(pid: int, cpu: int | None) -> None:
+    """Keep process ``pid`` on ``cpu`` (nothing when ``cpu`` is None)."""
+    if cpu is not None:
+        os.sched_setaffinity(pid, {cpu})
+
+
+@contextlib.contextmanager
+def pinned_self(cpu: int | None) -> Iterator[None]:
+    """Run this process (its loop and sync_to_async threads) on ``cpu`` for the block."""
+    if cpu is None:
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
 
 
 def wait_ready(
@@ -330,8 +365,10 @@ def run_load(
     method: str = "GET",
     body: bytes = b"",
     expect: int = 200,
+    cpu: int | None = None,
 ) -> dict[str, Any]:
-    """``load`` in a separate process (so it does not share this one's core or GIL)."""
+    """``load`` in a separate process (so it does not share this one's core or GIL),
+    pinned to ``cpu`` when given."""
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -355,11 +392,95 @@ def run_load(
         "--expect",
         str(expect),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=warmup + seconds + 60)
+    done = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=warmup + seconds + 60,
+        preexec_fn=None if cpu is None else functools.partial(pin, 0, cpu),
+    )
     if done.returncode:
         raise RuntimeError(f"load generator failed ({done.returncode}):\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def measured_load(
+    pids: Sequence[int], ports: Sequence[int], path: str, *load_args: Any, **load_kwargs: Any
+) -> dict[str, Any]:
+    """``run_load`` against ``ports``, with the CPU the servers ``pids`` used per request and
+    as a share of one core (to set against the load generator's own); raises on any error."""
+    cpu = tree_cpu_seconds(pids)
+    run = run_load(ports, path, *load_args, **load_kwargs)
+    cpu = tree_cpu_seconds(pids) - cpu
+    if run["non_200"] or run["socket_errors"] or not run["requests"]:
+        raise RuntimeError(f"load on {path}: {run}")
+    run["server_cpu_per_request_us"] = round(cpu / run["total_requests"] * 1e6, 1)
+    run["server_cpu_share_of_one_core"] = round(cpu * run["rps"] / run["total_requests"], 3)
+    return run
+
+
+def summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Requests/second of every round, the best and median round per key, the best round's
+    figures, and the median CPU of server and load generator per request."""
+
+    def median(key: str, field: str) -> float:
+        return round(statistics.median(r[field] for r in runs[key]), 3)
+
+    return {
+        "rounds": {key: [r["rps"] for r in values] for key, values in runs.items()},
+        "best": {key: max(r["rps"] for r in values) for key, values in runs.items()},
+        "median": {key: median(key, "rps") for key in runs},
+        "best_round": {key: max(values, key=lambda r: r["rps"]) for key, values in runs.items()},
+        "cpu_per_request_us": {
+            key: {
+                "server": median(key, "server_cpu_per_request_us"),
+                "load_generator": median(key, "load_cpu_per_request_us"),
+            }
+            for key in runs
+        },
+    }
+
+
+def add_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    rounds: int,
+    seconds: float,
+    warmup: float,
+    connections: int,
+) -> None:
+    """The HTTP part's options every bench shares."""
+    group = parser.add_argument_group("over HTTP (_http.py load)")
+    group.add_argument("--http-rounds", type=int, default=rounds, help=f"rounds ({rounds})")
+    group.add_argument(
+        "--duration",
+        type=float,
+        default=seconds,
+        help=f"measured seconds per load run ({seconds:g})",
+    )
+    group.add_argument(
+        "--warmup", type=float, default=warmup, help=f"warm-up seconds per load run ({warmup:g})"
+    )
+    group.add_argument(
+        "--connections",
+        type=int,
+        default=connections,
+        help=f"keep-alive connections ({connections})",
+    )
+    group.add_argument(
+        "--http",
+        default="httptools",
+        choices=["httptools", "h11"],
+        help="uvicorn --http (httptools)",
+    )
+    group.add_argument("--skip-http", action="store_true", help="no HTTP part")
+    group.add_argument("--skip-in-process", action="store_true", help="no in-process part")
+
+
+def quick(args: argparse.Namespace) -> None:
+    """A smoke run's HTTP part: one round of 1 s runs after 0.3 s of warm-up."""
+    args.http_rounds, args.duration, args.warmup = 1, 1.0, 0.3
 
 
 # -- the slow upstream -------------------------------------------------------------------
