@@ -7,6 +7,7 @@ import asyncio
 import inspect
 import json
 import os
+import platform
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -15,13 +16,20 @@ from typing import Any, TypeVar
 _T = TypeVar("_T")
 
 
+APPS = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework", "restflow.core"]
+"""What every bench project installs (``contrib.auth``: DRF builds ``AnonymousUser``)."""
+
+_LEAN_DRF = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+
+
 def configure(
     name: str, *, redis_backend: str, apps: tuple[str, ...] = (), **rest_framework: Any
 ) -> None:
     """A DB-less project: LocMem ``default``, ``redis`` (``redis_backend``) when ``REDIS_URL``."""
-    import django
-    from django.conf import settings
-
     caches: dict[str, Any] = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
@@ -31,28 +39,56 @@ def configure(
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": f"rf-{name}-bench-{os.getpid()}",
         }
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="bench",
-        ALLOWED_HOSTS=["*"],
-        CACHES=caches,
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "rest_framework",
-            "restflow.core",
-            *apps,
-        ],
-        DATABASES={},
-        REST_FRAMEWORK={
-            "DEFAULT_AUTHENTICATION_CLASSES": [],
-            "DEFAULT_PERMISSION_CLASSES": [],
-            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-            "UNAUTHENTICATED_USER": None,
-            **rest_framework,
-        },
-    )
+    _setup(CACHES=caches, INSTALLED_APPS=[*APPS, *apps], DATABASES={},
+           REST_FRAMEWORK={**_LEAN_DRF, "DEFAULT_PERMISSION_CLASSES": [], **rest_framework})  # fmt: skip
+
+
+def configure_database(databases: dict[str, Any], urlconf: str, apps: tuple[str, ...] = ()) -> None:
+    """A project on ``databases`` whose ``ROOT_URLCONF`` is ``urlconf``: no middleware, DRF
+    with no authentication, ``AllowAny`` and JSON only."""
+    _setup(USE_TZ=True, DATABASES=databases, INSTALLED_APPS=[*APPS, *apps], MIDDLEWARE=[],
+           ROOT_URLCONF=urlconf, DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+           REST_FRAMEWORK={**_LEAN_DRF, "DEFAULT_PERMISSION_CLASSES": [
+               "rest_framework.permissions.AllowAny"]})  # fmt: skip
+
+
+def _setup(**options: Any) -> None:
+    import django
+    from django.conf import settings
+
+    settings.configure(DEBUG=False, SECRET_KEY="bench-not-a-secret", ALLOWED_HOSTS=["*"], **options)
     django.setup()
+
+
+def module_getattr(
+    namespace: dict[str, Any], app: Callable[[], dict[str, Any]], setup: Callable[[], None]
+) -> Callable[[str], Any]:
+    """The ``__getattr__`` of a bench module that is its own ``ROOT_URLCONF`` and ASGI app:
+    ``urlpatterns`` from ``app()``; ``application`` (what uvicorn serves), after ``setup()``
+    when Django is not configured yet, kept in ``namespace``."""
+
+    def module_attribute(name: str) -> Any:
+        if name == "urlpatterns":
+            return app()["urlpatterns"]
+        if name != "application":
+            raise AttributeError(name)
+        from django.conf import settings
+
+        if not settings.configured:
+            setup()
+        from django.core.asgi import get_asgi_application
+
+        namespace["application"] = application = get_asgi_application()
+        app()
+        return application
+
+    return module_attribute
+
+
+def print_header(versions: dict[str, Any]) -> None:
+    """The interpreter, machine and the versions measured, before a bench's tables."""
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + "\n")
 
 
 def cache_aliases() -> list[str]:

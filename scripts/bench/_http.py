@@ -26,6 +26,7 @@ import contextlib
 import functools
 import http.client
 import importlib.metadata
+import inspect
 import json
 import os
 import statistics
@@ -356,47 +357,21 @@ async def load(
 
 
 def run_load(
-    ports: Sequence[int],
-    path: str,
-    connections: int,
-    warmup: float,
-    seconds: float,
-    headers: dict[str, str] | None = None,
-    method: str = "GET",
-    body: bytes = b"",
-    expect: int = 200,
-    cpu: int | None = None,
+    ports: Sequence[int], *args: Any, cpu: int | None = None, **kwargs: Any
 ) -> dict[str, Any]:
-    """``load`` in a separate process (so it does not share this one's core or GIL),
-    pinned to ``cpu`` when given."""
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "load",
-        "--ports",
-        ",".join(str(p) for p in ports),
-        "--path",
-        path,
-        "--connections",
-        str(connections),
-        "--warmup",
-        str(warmup),
-        "--seconds",
-        str(seconds),
-        "--headers",
-        json.dumps(headers or {}),
-        "--method",
-        method,
-        "--body",
-        body.decode(),
-        "--expect",
-        str(expect),
-    ]
+    """:func:`load` on ``127.0.0.1:ports`` (its other arguments as given) in a separate
+    process, so it does not share this one's core or GIL; pinned to ``cpu`` when given."""
+    spec = inspect.signature(load).bind(None, *args, **kwargs)
+    spec.apply_defaults()
+    options = {**spec.arguments, "body": spec.arguments["body"].decode()}
+    del options["targets"]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "load",
+           "--ports", ",".join(str(p) for p in ports), "--spec", json.dumps(options)]  # fmt: skip
     done = subprocess.run(
         cmd,
         capture_output=True,
         text=True,
-        timeout=warmup + seconds + 60,
+        timeout=options["warmup"] + options["seconds"] + 60,
         preexec_fn=None if cpu is None else functools.partial(pin, 0, cpu),
     )
     if done.returncode:
@@ -442,6 +417,18 @@ def summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     }
 
 
+def print_summary(part: dict[str, Any]) -> None:
+    """A :func:`summary` as a table: req/s of the best and median round, the best round's
+    latency, CPU per request of the servers and of the load generator, every round."""
+    print(f"  {'':20} {'best':>7} {'median':>7} {'p50 ms':>7} {'p99 ms':>7} {'server':>7} "
+          f"{'load':>5}   req/s of every round (CPU: µs per request)")  # fmt: skip
+    for key, best in part["best"].items():
+        top, cpu = part["best_round"][key], part["cpu_per_request_us"][key]
+        rounds = " ".join(f"{x:.0f}" for x in part["rounds"][key])
+        print(f"  {key:20} {best:7.0f} {part['median'][key]:7.0f} {top['p50_ms']:7.2f} "
+              f"{top['p99_ms']:7.2f} {cpu['server']:7.0f} {cpu['load_generator']:5.0f}   {rounds}")  # fmt: skip
+
+
 def add_arguments(
     parser: argparse.ArgumentParser,
     *,
@@ -476,11 +463,6 @@ def add_arguments(
     )
     group.add_argument("--skip-http", action="store_true", help="no HTTP part")
     group.add_argument("--skip-in-process", action="store_true", help="no in-process part")
-
-
-def quick(args: argparse.Namespace) -> None:
-    """A smoke run's HTTP part: one round of 1 s runs after 0.3 s of warm-up."""
-    args.http_rounds, args.duration, args.warmup = 1, 1.0, 0.3
 
 
 # -- the slow upstream -------------------------------------------------------------------
@@ -545,33 +527,15 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--delay", type=float, default=0.05, help="seconds before each answer")
     ld = sub.add_parser("load", help="hold N keep-alive connections, print JSON figures")
     ld.add_argument("--ports", required=True, help="comma-separated 127.0.0.1 ports")
-    ld.add_argument("--path", required=True)
-    ld.add_argument("--connections", type=int, default=100)
-    ld.add_argument("--warmup", type=float, default=2.0)
-    ld.add_argument("--seconds", type=float, default=10.0)
-    ld.add_argument("--headers", default="{}", help="extra request headers, a JSON object")
-    ld.add_argument("--method", default="GET")
-    ld.add_argument("--body", default="", help="the request body (UTF-8 text)")
-    ld.add_argument("--expect", type=int, default=200, help="the status of a good answer")
+    ld.add_argument("--spec", required=True, help="load()'s other arguments, a JSON object")
     args = parser.parse_args(argv)
     if args.command == "upstream":
         with contextlib.suppress(KeyboardInterrupt):
             _run(serve_upstream(args.port, args.delay))
         return 0
     targets = [("127.0.0.1", int(p)) for p in args.ports.split(",")]
-    result = _run(
-        load(
-            targets,
-            args.path,
-            args.connections,
-            args.warmup,
-            args.seconds,
-            json.loads(args.headers),
-            args.method,
-            args.body.encode(),
-            args.expect,
-        )
-    )
+    spec = json.loads(args.spec)
+    result = _run(load(targets, **{**spec, "body": spec["body"].encode()}))
     print(json.dumps(result))
     return 0
 

@@ -39,11 +39,19 @@ Timer = Callable[[int], Any]
 _RUNNER: list[pyperf.Runner] = []  # pyperf allows one Runner per process
 
 
-def add_arguments(
-    parser: argparse.ArgumentParser, *, rounds: int, values: int = 3, min_time: float = 0.1
-) -> None:
-    """The timing options every in-process bench shares (``--quick`` shrinks them)."""
-    group = parser.add_argument_group("in-process timing (pyperf)")
+def parser(
+    doc: str | None,
+    output: Path,
+    *,
+    rounds: int,
+    values: int = 3,
+    min_time: float = 0.1,
+    pin: bool = True,
+) -> argparse.ArgumentParser:
+    """A bench's command line: the timing options, ``--quick``, ``--output`` (also
+    ``--json``), ``--strict``, and ``--no-pin`` unless ``pin`` is false."""
+    made = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    group = made.add_argument_group("in-process timing (pyperf)")
     group.add_argument("--rounds", type=int, default=rounds, help=f"rounds (default {rounds})")
     group.add_argument(
         "--values", type=int, default=values, help=f"values per round (default {values})"
@@ -55,11 +63,27 @@ def add_arguments(
         default=min_time,
         help=f"seconds one value lasts at least: sets the loops (default {min_time})",
     )
+    made.add_argument("--quick", action="store_true", help="smoke run: short rounds, no file")
+    made.add_argument("--output", "--json", type=Path, default=output, help="the results file")
+    made.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    if pin:
+        made.add_argument(
+            "--no-pin", dest="pin", action="store_false", help="do not pin to one CPU"
+        )
+    return made
 
 
-def quick(args: argparse.Namespace, rounds: int = 2) -> None:
-    """A smoke run's timing: ``rounds`` rounds of one short value, no warm-up value."""
-    args.rounds, args.values, args.warmups, args.min_time = rounds, 1, 0, 0.002
+def parse(
+    made: argparse.ArgumentParser, argv: list[str] | None = None, quick_rounds: int = 2
+) -> argparse.Namespace:
+    """Parse; a ``--quick`` smoke run gets ``quick_rounds`` rounds of one short value, no
+    warm-up value, and (with an HTTP part) one round of 1 s load runs."""
+    args = made.parse_args(argv)
+    if args.quick:
+        args.rounds, args.values, args.warmups, args.min_time = quick_rounds, 1, 0, 0.002
+        if "http_rounds" in vars(args):
+            args.http_rounds, args.duration, args.warmup = 1, 1.0, 0.3
+    return args
 
 
 def _clocks(figure: Any) -> tuple[float, ...]:

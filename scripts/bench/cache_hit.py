@@ -27,10 +27,7 @@ protection); against drf-extensions' default key the ratio is reported, not targ
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -230,21 +227,11 @@ def _versions() -> dict[str, str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    _perf.add_arguments(parser, rounds=9)
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 short rounds")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
-    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = parser.parse_args()
-    if args.quick:
-        _perf.quick(args, rounds=3)
-    _http.pin(0, _http.cpu_pair(not args.no_pin)[0])
+    args = _perf.parse(_perf.parser(__doc__, DEFAULT_OUTPUT, rounds=9), quick_rounds=3)
+    _http.pin(0, _http.cpu_pair(args.pin)[0])
     _ensure_bench_python()
     _setup_django()
-
-    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()))
+    _django.print_header(_versions())
     print(f"{args.rounds} rounds, interleaved; figures are µs per call\n")
 
     report: dict[str, Any] = {"versions": _versions(), "parts": {}, "targets": []}
@@ -276,7 +263,7 @@ def main() -> int:
     for text, ratio, limit, ok in targets:
         print(f"{'PASS' if ok else 'FAIL'}  {text}: {ratio:.2f} (limit {limit})")
         report["targets"].append({"target": text, "ratio": ratio, "limit": limit, "pass": ok})
-    _django.write_results(args.json, report, args.quick)
+    _django.write_results(args.output, report, args.quick)
     return 1 if args.strict and not all(ok for *_, ok in targets) else 0
 
 

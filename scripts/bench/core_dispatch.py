@@ -371,18 +371,7 @@ def print_report(results: dict[str, Any]) -> None:
         print(f"\nover HTTP — requests/sec, higher is better ({n_rounds} rounds, interleaved)")
         print(f"  server: {http_part['server']}")
         print(f"  load:   {http_part['load']}; pinned {http_part['pinned']}")
-        print(
-            f"  {'implementation':20} {'best':>9} {'median':>9} {'p50 ms':>8} {'p99 ms':>8}"
-            f"   rounds"
-        )
-        for key in ALL:
-            lat = http_part["best_round"][key]
-            rounds = " ".join(f"{x:.0f}" for x in http_part["rounds"][key])
-            print(
-                f"  {key:20} {http_part['best'][key]:9.0f} {http_part['median'][key]:9.0f} "
-                f"{lat.get('p50_ms', float('nan')):8.2f} {lat.get('p99_ms', float('nan')):8.2f}"
-                f"   {rounds}"
-            )
+        _http.print_summary(http_part)
     print(
         "\nratios of best rounds (time ratios: < 1 means restflow is faster; "
         "req/s ratios: > 1 means restflow is faster)"
@@ -399,8 +388,7 @@ def print_report(results: dict[str, Any]) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    _perf.add_arguments(parser, rounds=5)
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=5)
     _http.add_arguments(parser, rounds=3, seconds=3, warmup=1, connections=32)
     parser.add_argument(
         "--loop",
@@ -408,23 +396,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=["asyncio", "uvloop"],
         help="uvicorn --loop (default asyncio)",
     )
-    parser.add_argument(
-        "--no-pin",
-        dest="pin",
-        action="store_false",
-        help="do not pin (by default the in-process part and uvicorn run on CPU 1, "
-        "the load generator on CPU 0)",
-    )
-    parser.add_argument(
-        "--quick", action="store_true", help="smoke run: 2 short rounds, 1 s HTTP runs"
-    )
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a primary target fails")
-    args = parser.parse_args(argv)
-    if args.quick:
-        _perf.quick(args)
-        _http.quick(args)
-    return args
+    return _perf.parse(parser, argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -448,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.skip_in_process:
         print("in-process part…", file=sys.stderr)
-        cpu = 1 if args.pin and (os.cpu_count() or 1) >= 2 else None
+        cpu = _http.cpu_pair(args.pin)[0]
         with _http.pinned_self(cpu):
             results["in_process"] = run_in_process(args)
         results["in_process"]["pinned_cpu"] = cpu

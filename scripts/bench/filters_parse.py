@@ -17,7 +17,6 @@ Target (issue 3): restflow within 2.5x of hand-written.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import functools
 import importlib.metadata
@@ -148,15 +147,9 @@ def _time(fn: Callable[[Any], Any], data: Any, calls: int, compile_sql: bool) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    _perf.add_arguments(parser, rounds=15, values=2)
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=15, values=2, pin=False)
     parser.add_argument("--compile", action="store_true", help="also compile the SQL")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 short rounds")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 if the target is missed")
-    args = parser.parse_args(argv)
-    if args.quick:
-        _perf.quick(args, rounds=3)
+    args = _perf.parse(parser, argv, quick_rounds=3)
 
     _ensure_bench_python()
     implementations = _setup()

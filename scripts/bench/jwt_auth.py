@@ -263,20 +263,14 @@ def _versions() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    _perf.add_arguments(parser, rounds=7)
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 short rounds")
-    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT, help="result file")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=7, pin=False)
     parser.add_argument(
         "--no-pin",
         action="store_true",
         help="do not pin the process to one CPU (a hop to a thread on the other CPU of a "
         "virtual machine costs about twice as much)",
     )
-    args = parser.parse_args(argv)
-    if args.quick:
-        _perf.quick(args, rounds=3)
+    args = _perf.parse(parser, argv, quick_rounds=3)
 
     _ensure_bench_python()
     pinned = (
@@ -351,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratios": ratios,
         "targets": targets,
     }
-    _django.write_results(args.json, report, args.quick)
+    _django.write_results(args.output, report, args.quick)
     return 1 if args.strict and not all(targets.values()) else 0
 
 

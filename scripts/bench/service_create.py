@@ -205,7 +205,7 @@ def run_http(args: argparse.Namespace, db: Path, synchronous: str) -> dict[str, 
     runs: dict[str, list[dict[str, Any]]] = {key: [] for key in KEYS}
     with _http.servers([_http.uvicorn("_service_app:application", port)], env=env) as (server,):
         _http.wait_ready(port, "/ready/", server)
-        _http.pin(server.pid, _http.cpu_pair(not args.no_pin)[0])
+        _http.pin(server.pid, _http.cpu_pair(args.pin)[0])
         for index in range(args.http_rounds):
             shift = index % len(KEYS)
             for key in KEYS[shift:] + KEYS[:shift]:
@@ -296,20 +296,12 @@ def _versions() -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    _perf.add_arguments(parser, rounds=15, values=1, min_time=0.05)
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=15, values=1, min_time=0.05)
     _http.add_arguments(parser, rounds=5, seconds=2, warmup=0.5, connections=1)
     parser.add_argument("--durable", action="store_true", help="SQLite synchronous=FULL")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
-    parser.add_argument("--quick", action="store_true", help="smoke run: tiny rounds, no file")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = parser.parse_args()
-    if args.quick:
-        _perf.quick(args, rounds=3)
-        _http.quick(args)
+    args = _perf.parse(parser, quick_rounds=3)
     _ensure_bench_python()
-    pin = not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1
+    pin = _http.cpu_pair(args.pin)[0] is not None
     cpus = os.sched_getaffinity(0) if pin else set()
     synchronous = "FULL" if args.durable else "NORMAL"
     sys.modules.setdefault("_service_app", _service_app)

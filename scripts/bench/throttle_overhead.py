@@ -30,7 +30,6 @@ Target (issue 7): restflow's overhead <= DRF's, on the sync and the async path.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import platform
@@ -175,24 +174,15 @@ BASELINES = {
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    _perf.add_arguments(parser, rounds=9)
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=9)
     parser.add_argument(
         "--clients", type=int, default=100, help="distinct client addresses (LocMem keeps 300 keys)"
     )
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 short rounds")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
-    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = parser.parse_args()
-    if args.quick:
-        _perf.quick(args, rounds=3)
-    _http.pin(0, _http.cpu_pair(not args.no_pin)[0])
+    args = _perf.parse(parser, quick_rounds=3)
+    _http.pin(0, _http.cpu_pair(args.pin)[0])
     _ensure_bench_python()
     _setup_django()
-
-    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()))
+    _django.print_header(_versions())
     print(
         f"{args.rounds} rounds, interleaved, {args.clients} clients; µs per request, "
         "overhead = throttled - unthrottled (best rounds)\n"
@@ -230,7 +220,7 @@ def main() -> int:
     for text, ratio, ok in targets:
         print(f"{'PASS' if ok else 'FAIL'}  {text}: x{ratio:.2f} (limit 1.0)")
         report["targets"].append({"target": text, "ratio": ratio, "limit": 1.0, "pass": ok})
-    _django.write_results(args.json, report, args.quick)
+    _django.write_results(args.output, report, args.quick)
     return 1 if args.strict and not all(ok for *_, ok in targets) else 0
 
 

@@ -129,36 +129,10 @@ def build_db(rows: int) -> Path:
 
 def setup_django(db: Path, big_db: Path | None = None) -> None:
     """Configure Django in this process (no settings module: the bench is one file)."""
-    import django
-    from django.conf import settings
-
     databases: dict[str, Any] = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": db}}
     if big_db is not None:
         databases["big"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": big_db}
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="restflow-views-bench-not-secret",
-        ALLOWED_HOSTS=["*"],
-        USE_TZ=True,
-        DATABASES=databases,
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "rest_framework",
-            "django_filters",
-            "restflow.core",
-        ],
-        MIDDLEWARE=[],
-        ROOT_URLCONF="views_list",
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        REST_FRAMEWORK={
-            "DEFAULT_AUTHENTICATION_CLASSES": [],
-            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-            "UNAUTHENTICATED_USER": None,
-        },
-    )
-    django.setup()
+    _django.configure_database(databases, "views_list", apps=("django_filters",))
 
 
 _APP: dict[str, Any] = {}
@@ -311,20 +285,9 @@ def app() -> dict[str, Any]:
     return _APP
 
 
-def __getattr__(name: str) -> Any:
-    # ROOT_URLCONF is this module: Django reads ``urlpatterns`` after setup.
-    if name == "urlpatterns":
-        return app()["urlpatterns"]
-    if name == "application":  # uvicorn views_list:application (the HTTP part's server)
-        if not _APP:
-            setup_django(Path(os.environ[DB_ENV]))
-        from django.core.asgi import get_asgi_application
-
-        application = get_asgi_application()
-        app()
-        globals()["application"] = application
-        return application
-    raise AttributeError(name)
+# ROOT_URLCONF is this module (Django reads ``urlpatterns`` after set-up), and it is the
+# HTTP part's server: uvicorn views_list:application.
+__getattr__ = _django.module_getattr(globals(), app, lambda: setup_django(Path(os.environ[DB_ENV])))
 
 
 # -- in-process runners ----------------------------------------------------------------
@@ -576,13 +539,7 @@ def print_report(result: dict[str, Any]) -> None:
     http_part = result.get("http")
     if http_part:
         print(f"\nhttp ({http_part['server']}; {http_part['load']}), best rounds")
-        for key, best in http_part["best_round"].items():
-            cpu = http_part["cpu_per_request_us"][key]
-            print(
-                f"  {key:16} {best['rps']:9.1f} req/s  p50 {best['p50_ms']:.2f} ms  "
-                f"p99 {best['p99_ms']:.2f} ms  CPU µs/req: servers {cpu['server']:.0f}, "
-                f"load generator {cpu['load_generator']:.0f}"
-            )
+        _http.print_summary(http_part)
         medians = http_part["median"]
         ratio = medians["restflow-fast"] / medians["hand-written"]
         print(f"  (median rounds: restflow-fast / hand-written {ratio:.2f})")
@@ -594,19 +551,12 @@ def print_report(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    _perf.add_arguments(parser, rounds=7)
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=7, pin=False)
     _http.add_arguments(parser, rounds=5, seconds=5, warmup=2, connections=64)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--big-rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn processes (2)")
-    parser.add_argument("--quick", action="store_true", help="smoke run: tiny rounds, 1 s HTTP")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = parser.parse_args()
-    if args.quick:
-        _perf.quick(args)
-        _http.quick(args)
+    args = _perf.parse(parser)
 
     _ensure_bench_python()
     sys.modules.setdefault("views_list", sys.modules[__name__])  # ROOT_URLCONF is this file
