@@ -15,8 +15,8 @@ so every implementation here is measured in the same process, round by round:
   (two implementations measured moments apart), its median, quartiles and extremes.
 
 A timer is ``timer(n) -> µs per call`` (or a tuple of clocks, wall first: µs per call
-each). ``write_suite`` dumps the benchmarks as a pyperf JSON file, which pyperf's own
-commands read (``python -m pyperf stats|hist|compare_to``).
+each). With ``--pyperf FILE`` the benchmarks are also written as a pyperf suite, which
+pyperf's own commands read (``python -m pyperf stats|hist|compare_to``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ Timer = Callable[[int], Any]
 """Runs ``n`` calls of one implementation: µs per call, or a tuple of clocks (wall first)."""
 
 _RUNNER: list[pyperf.Runner] = []  # pyperf allows one Runner per process
+_SUITE: dict[str, pyperf.Benchmark] = {}  # what --pyperf writes, every part measured so far
 
 
 def parser(
@@ -66,6 +67,13 @@ def parser(
     made.add_argument("--quick", action="store_true", help="smoke run: short rounds, no file")
     made.add_argument("--output", "--json", type=Path, default=output, help="the results file")
     made.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    made.add_argument(
+        "--pyperf",
+        type=Path,
+        metavar="FILE",
+        help="also write every in-process benchmark (wall clock) as a pyperf suite, for "
+        "python -m pyperf stats|hist|compare_to",
+    )
     if pin:
         made.add_argument(
             "--no-pin", dest="pin", action="store_false", help="do not pin to one CPU"
@@ -146,10 +154,14 @@ def measure(
             ]
             runs[key].append(clocks)
         print(f"  round {index + 1}/{args.rounds} done", file=sys.stderr)
-    return {
+    benches = {
         key: [pyperf.Benchmark([r[i] for r in rounds]) for i in range(len(rounds[0]))]
         for key, rounds in runs.items()
     }
+    if getattr(args, "pyperf", None):
+        _SUITE.update({key: clocks[0] for key, clocks in benches.items()})
+        write_suite(args.pyperf, _SUITE)
+    return benches
 
 
 def rounds_us(bench: pyperf.Benchmark) -> list[float]:

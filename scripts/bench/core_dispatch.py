@@ -19,7 +19,7 @@ Parts, each with the implementations interleaved round-robin in every round:
   in-process / direct  ``await view(request)`` (or a plain call for the sync
                        view) on AsyncRequestFactory requests, then the
                        deferred render inline: the views' own overhead
-  http                 uvicorn, one worker, loaded by ``_http.py load`` on 127.0.0.1
+  http                 uvicorn, one worker, loaded by ``_loadgen.py load`` on 127.0.0.1
 
 Run it with the bench venv (``bash scripts/bench/setup.sh`` creates it):
 
@@ -159,7 +159,7 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
         name: {key: _django.on_loop(loop, make(key)) for key in ALL}
         for name, make in makers.items()
     }
-    result: dict[str, Any] = _perf.timed(groups, args)
+    result: dict[str, Any] = _perf.timed(groups, args, "drf-sync")
     for name, timers in groups.items():
         result[name]["sync_to_async_per_request"] = {
             key: _django.count_hops(lambda run=run: run(50)) / 50 for key, run in timers.items()
@@ -173,7 +173,7 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_http(args: argparse.Namespace) -> dict[str, Any]:
-    """One uvicorn worker (CPU 1), loaded by ``_http.py load`` (CPU 0), endpoints in turn."""
+    """One uvicorn worker (CPU 1), loaded by ``_loadgen.py load`` (CPU 0), endpoints in turn."""
     from benchproject.urls import ENDPOINTS
 
     server_cpu, load_cpu = _http.cpu_pair(args.pin)
@@ -197,10 +197,13 @@ def run_http(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "unit": "requests/sec (higher is better)",
         "server": " ".join(cmd[1:]).replace(sys.executable, "python"),
-        "load": f"_http.py load, {args.connections} keep-alive connections, "
+        "load": f"_loadgen.py load, {args.connections} keep-alive connections, "
         f"{args.warmup:g} s warm-up + {args.duration:g} s per run, 'Accept: {ACCEPT}'",
         "pinned": {"uvicorn_cpu": server_cpu, "load_cpu": load_cpu},
         **_http.summary(samples),
+        "ratio_to_django-async": _perf.summary(
+            {key: [run["rps"] for run in runs] for key, runs in samples.items()}, "django-async"
+        )["ratio_to_django-async"],
     }
 
 
@@ -350,13 +353,15 @@ def print_report(results: dict[str, Any]) -> None:
             f"\n{labels[path]} — µs/request, lower is better ({n_rounds} rounds, interleaved, "
             f"pyperf-calibrated loops; pinned to CPU: {results['in_process'].get('pinned_cpu')})"
         )
-        print(f"  {'implementation':20} {'best':>9} {'median':>9} {'s2a hops/req':>13}   rounds")
+        print(f"  {'implementation':20} {'best':>9} {'median':>9} {'s2a hops/req':>13}"
+              f"  / drf-sync, per round [quartiles]   rounds")  # fmt: skip
         for key in ALL:
             rounds = " ".join(f"{x:.1f}" for x in part["rounds"][key])
             hops = part["sync_to_async_per_request"].get(key, 0)
+            r = part["ratio_to_drf-sync"][key]
             print(
                 f"  {key:20} {part['best'][key]:9.1f} {part['median'][key]:9.1f} "
-                f"{hops:13g}   {rounds}"
+                f"{hops:13g}  {r['median']:5.2f} [{r['q1']:.2f}–{r['q3']:.2f}]{'':17}{rounds}"
             )
     hop = results.get("in_process", {}).get("hop_cost")
     if hop:

@@ -19,7 +19,7 @@ Two in-process paths, all sixteen timers interleaved round-robin in every round
           hop for a sync view, the request signals, a new connection per request)
 
 and over HTTP (``--skip-http`` to leave it out): one uvicorn worker loaded by
-``_http.py``'s generator with one keep-alive connection (SQLite takes one writer at a
+``_loadgen.py``'s generator with one keep-alive connection (SQLite takes one writer at a
 time), the endpoints in turn. Every figure is wall time and CPU time (this process's
 threads in-process, the server's over HTTP).
 
@@ -215,7 +215,7 @@ def run_http(args: argparse.Namespace, db: Path, synchronous: str) -> dict[str, 
             print(f"  http round {index + 1}/{args.http_rounds} done", file=sys.stderr)
     return {
         "server": "uvicorn --workers 1 --loop asyncio --http httptools",
-        "load": f"_http.py load, {args.connections} keep-alive connection(s), "
+        "load": f"_loadgen.py load, {args.connections} keep-alive connection(s), "
         f"{args.warmup} s warm-up + {args.duration} s per run",
         "runs": runs,
         # time per request (1 / throughput) and the server's CPU per request

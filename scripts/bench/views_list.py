@@ -20,7 +20,7 @@ restflow's ``ModelSerializer`` and adrf's; and the row-count part:
 ``restflow-fast`` and ``restflow-page`` on 10,000 and on 1,000,000 rows.
 
 Over HTTP: two uvicorn workers (one process and port each) loaded at once by
-``_http.py load`` (64 connections split between them) against
+``_loadgen.py load`` (64 connections split between them) against
 ``restflow-fast`` and a hand-written ``async def`` view doing the same ORM
 work (filter, fetch 51 rows, build dicts, ``JsonResponse``).
 
@@ -39,10 +39,8 @@ import asyncio
 import json
 import os
 import platform
-import random
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -52,242 +50,16 @@ import _django
 import _http
 import _perf
 import _venv
+from _views_app import DB_ENV, PAGE_SIZE, QUERY, QUERY_STRING, app, build_db, setup_django
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "results" / "views_list.json"
-DB_ENV = "RESTFLOW_VIEWS_BENCH_DB"
-BIG_DB_ENV = "RESTFLOW_VIEWS_BENCH_BIG_DB"
-
-QUERY = {"category": "c3", "in_stock": "true", "price__gte": "100"}
-QUERY_STRING = "category=c3&in_stock=true&price__gte=100"
-PAGE_SIZE = 50
-CATEGORIES = [f"c{i}" for i in range(5)]
-LIST_KEYS = ["drf-sync", "adrf", "restflow-page", "restflow-fast", "floor-async", "floor-sync"]
-SERIALIZER_KEYS = ["ser-drf-sync", "ser-restflow", "ser-adrf"]
-SCALE_KEYS = ["fast@10k", "fast@1M", "page@10k", "page@1M"]
 
 
 def _ensure_bench_python() -> None:
     _venv.ensure_bench_python(
         __file__, "adrf", "django_filters", "restflow.views", "restflow.filters"
     )
-
-
-# -- the database -------------------------------------------------------------------
-
-_TABLE = "views_bench_product"
-
-
-def build_db(rows: int) -> Path:
-    """A SQLite file with ``rows`` products (built once, reused by later runs)."""
-    path = Path(tempfile.gettempdir()) / f"restflow_views_bench_{rows}.sqlite3"
-    if path.exists():
-        return path
-    tmp = path.with_suffix(".building")
-    tmp.unlink(missing_ok=True)
-    rng = random.Random(rows)
-    conn = sqlite3.connect(tmp)
-    conn.execute(
-        f"CREATE TABLE {_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(100) NOT NULL,"
-        " category VARCHAR(20) NOT NULL, price INTEGER NOT NULL, in_stock BOOL NOT NULL,"
-        " rating REAL NOT NULL, description TEXT NOT NULL)"
-    )
-    conn.execute(f"CREATE INDEX {_TABLE}_category ON {_TABLE} (category)")
-    batch = []
-    for i in range(rows):
-        batch.append(
-            (
-                f"product {i}",
-                rng.choice(CATEGORIES),
-                rng.randrange(0, 1000),
-                rng.random() < 0.5,
-                round(rng.random() * 5, 2),
-                f"description of product {i}",
-            )
-        )
-        if len(batch) == 50_000:
-            conn.executemany(
-                f"INSERT INTO {_TABLE} (name, category, price, in_stock, rating, description)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                batch,
-            )
-            batch.clear()
-    if batch:
-        conn.executemany(
-            f"INSERT INTO {_TABLE} (name, category, price, in_stock, rating, description)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            batch,
-        )
-    conn.commit()
-    conn.close()
-    tmp.rename(path)
-    return path
-
-
-# -- Django, the model and the views ----------------------------------------------
-
-
-def setup_django(db: Path, big_db: Path | None = None) -> None:
-    """Configure Django in this process (no settings module: the bench is one file)."""
-    databases: dict[str, Any] = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": db}}
-    if big_db is not None:
-        databases["big"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": big_db}
-    _django.configure_database(databases, "views_list", apps=("django_filters",))
-
-
-_APP: dict[str, Any] = {}
-
-
-def app() -> dict[str, Any]:
-    """Build (once) the model, serializers and views; Django must be set up."""
-    if _APP:
-        return _APP
-    import adrf.generics
-    import adrf.serializers
-    from django.db import models
-    from django.http import JsonResponse
-    from django.urls import path
-    from django_filters import rest_framework as dfilters
-    from rest_framework import generics, pagination, serializers
-
-    import restflow.serializers
-    from restflow.filters import FilterSet, IntegerField, RestflowFilterBackend
-    from restflow.pagination import FastPageNumberPagination, PageNumberPagination
-    from restflow.views import AsyncListAPIView
-
-    class Product(models.Model):
-        name = models.CharField(max_length=100)
-        category = models.CharField(max_length=20)
-        price = models.IntegerField()
-        in_stock = models.BooleanField()
-        rating = models.FloatField()
-        description = models.TextField()
-
-        class Meta:
-            app_label = "views_bench"
-            db_table = _TABLE
-            ordering = ["id"]
-
-        def __str__(self) -> str:
-            return self.name
-
-    fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
-
-    class DRFProductSerializer(serializers.ModelSerializer):
-        class Meta:
-            model = Product
-            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
-
-    class AdrfProductSerializer(adrf.serializers.ModelSerializer):
-        class Meta:
-            model = Product
-            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
-
-    class RestflowProductSerializer(restflow.serializers.ModelSerializer):
-        class Meta:
-            model = Product
-            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
-
-    class DjangoFilterSet(dfilters.FilterSet):
-        class Meta:
-            model = Product
-            fields = {"category": ["exact"], "in_stock": ["exact"], "price": ["gte"]}
-
-    class ProductFilterSet(FilterSet):
-        category: str
-        in_stock: bool
-        price = IntegerField(lookups=["gte"])
-
-        class Meta:
-            model = Product
-
-    class DRFPages(pagination.PageNumberPagination):
-        page_size = PAGE_SIZE
-
-    class Pages(PageNumberPagination):
-        page_size = PAGE_SIZE
-
-    class FastPages(FastPageNumberPagination):
-        page_size = PAGE_SIZE
-
-    class DRFList(generics.ListAPIView):
-        queryset = Product.objects.all()
-        serializer_class = DRFProductSerializer
-        filter_backends = [dfilters.DjangoFilterBackend]
-        filterset_class = DjangoFilterSet
-        pagination_class = DRFPages
-
-    class AdrfList(adrf.generics.ListAPIView):
-        queryset = Product.objects.all()
-        serializer_class = AdrfProductSerializer
-        filter_backends = [dfilters.DjangoFilterBackend]
-        filterset_class = DjangoFilterSet
-        pagination_class = DRFPages
-
-    class RestflowPageList(AsyncListAPIView):
-        queryset = Product.objects.all()
-        serializer_class = RestflowProductSerializer
-        filter_backends = [RestflowFilterBackend]
-        filterset_class = ProductFilterSet
-        pagination_class = Pages
-
-    class RestflowFastList(RestflowPageList):
-        pagination_class = FastPages
-
-    class BigPageList(RestflowPageList):
-        queryset = Product.objects.using("big").all()
-
-    class BigFastList(RestflowFastList):
-        queryset = Product.objects.using("big").all()
-
-    async def hand_written(request: Any) -> JsonResponse:
-        """The same ORM work with no framework: filter, 51 rows, dicts, JSON."""
-        params = request.GET
-        try:
-            number = int(params.get("page", 1))
-            min_price = int(params["price__gte"])
-        except (KeyError, ValueError):
-            return JsonResponse({"error": "bad query"}, status=400)
-        queryset = Product.objects.filter(
-            category=params["category"],
-            in_stock=params["in_stock"] == "true",
-            price__gte=min_price,
-        )
-        start = (number - 1) * PAGE_SIZE
-        rows = [
-            {name: getattr(row, name) for name in fields}
-            async for row in queryset[start : start + PAGE_SIZE + 1]
-        ]
-        more = len(rows) > PAGE_SIZE
-        return JsonResponse({"next": number + 1 if more else None, "results": rows[:PAGE_SIZE]})
-
-    endpoints = {
-        "drf-sync": DRFList.as_view(),
-        "adrf": AdrfList.as_view(),
-        "restflow-page": RestflowPageList.as_view(),
-        "restflow-fast": RestflowFastList.as_view(),
-        "page@1M": BigPageList.as_view(),
-        "fast@1M": BigFastList.as_view(),
-    }
-    _APP.update(
-        Product=Product,
-        serializers={
-            "ser-drf-sync": DRFProductSerializer,
-            "ser-restflow": RestflowProductSerializer,
-            "ser-adrf": AdrfProductSerializer,
-        },
-        endpoints=endpoints,
-        urlpatterns=[
-            path("fast/", endpoints["restflow-fast"]),
-            path("hand/", hand_written),
-        ],
-    )
-    return _APP
-
-
-# ROOT_URLCONF is this module (Django reads ``urlpatterns`` after set-up), and it is the
-# HTTP part's server: uvicorn views_list:application.
-__getattr__ = _django.module_getattr(globals(), app, lambda: setup_django(Path(os.environ[DB_ENV])))
 
 
 # -- in-process runners ----------------------------------------------------------------
@@ -301,14 +73,6 @@ def _check(response: Any, key: str) -> None:
     body = json.loads(response.content)
     if len(body["results"]) != PAGE_SIZE:
         raise RuntimeError(f"{key}: {len(body['results'])} rows, not {PAGE_SIZE}")
-
-
-def _render(response: Any) -> Any:
-    render = getattr(response, "render", None)
-    if render is None:
-        return response
-    result = render()
-    return result
 
 
 class Bench:
@@ -441,7 +205,7 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_http(args: argparse.Namespace, db: Path) -> dict[str, Any]:
     """``args.workers`` uvicorn processes (one worker and port each) loaded at once by one
-    ``_http.py load`` (the connections split evenly), the two endpoints in turn.
+    ``_loadgen.py load`` (the connections split evenly), the two endpoints in turn.
 
     One port per worker, because two uvicorn workers behind one socket do not share
     connections opened at once: asyncio accepts them in a loop, so one worker usually takes
@@ -451,7 +215,7 @@ def run_http(args: argparse.Namespace, db: Path) -> dict[str, Any]:
     ports = [_http.free_port() for _ in range(args.workers)]
     endpoints = {"restflow-fast": "/fast/", "hand-written": "/hand/"}
     samples: dict[str, list[dict[str, Any]]] = {key: [] for key in endpoints}
-    cmds = [_http.uvicorn("views_list:application", port, args.http) for port in ports]
+    cmds = [_http.uvicorn("_views_app:application", port, args.http) for port in ports]
     with _http.servers(cmds, env=env) as procs:
         for port, proc in zip(ports, procs, strict=True):
             for path in endpoints.values():
@@ -467,7 +231,7 @@ def run_http(args: argparse.Namespace, db: Path) -> dict[str, Any]:
     return {
         "unit": "requests/second (higher is better)",
         "server": f"{args.workers} x uvicorn --workers 1 --loop asyncio --http {args.http}",
-        "load": f"_http.py load, {args.connections} keep-alive connections split between the "
+        "load": f"_loadgen.py load, {args.connections} keep-alive connections split between the "
         f"{args.workers} ports, {args.warmup:g} s warm-up + {args.duration:g} s per run",
         **_http.summary(samples),
     }
@@ -559,7 +323,6 @@ def main() -> int:
     args = _perf.parse(parser)
 
     _ensure_bench_python()
-    sys.modules.setdefault("views_list", sys.modules[__name__])  # ROOT_URLCONF is this file
     print(
         f"building/reusing SQLite databases ({args.rows} and {args.big_rows} rows)", file=sys.stderr
     )

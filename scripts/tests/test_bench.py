@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import _http
+import _loadgen
 import _perf
 import pytest
 import service_create
@@ -95,7 +95,7 @@ def test_each_benchmark_is_documented_in_the_bench_readme_and_the_benchmarks_pag
     assert f"{name}.py" in (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
 
 
-# -- the load generator (_http.py) -------------------------------------------------------
+# -- the load generator (_loadgen.py) ----------------------------------------------------
 
 
 async def _serve_and_load(expect: int) -> tuple[dict[str, Any], list[tuple[bytes, bytes]]]:
@@ -119,7 +119,7 @@ async def _serve_and_load(expect: int) -> tuple[dict[str, Any], list[tuple[bytes
     server = await asyncio.start_server(answer, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     async with server:
-        figures = await _http.load(
+        figures = await _loadgen.load(
             [("127.0.0.1", port)], "/authors/", 2, 0.05, 0.2,
             headers={"Content-Type": "application/json"},
             method="POST", body=b'{"name": "Ada"}', expect=expect,
