@@ -8,11 +8,12 @@ so every implementation here is measured in the same process, round by round:
   per implementation, the loop count whose value lasts at least ``--min-time``.
 * ``measure`` — in every round each implementation (the order rotating by one per round)
   runs ``--warmups`` warm-up values and ``--values`` values of its calibrated loop count,
-  GC collected before and off during it; each round becomes one ``pyperf.Run`` (what a worker
+  GC collected before each (and off during it where the bench says ``gc_off``); each round becomes one ``pyperf.Run`` (what a worker
   process is to pyperf), so an implementation's rounds make one ``pyperf.Benchmark``.
-* ``summary`` — pyperf's median, standard deviation and median absolute deviation of
-  every value; the best and median round; the ratio to a baseline taken round by round
-  (two implementations measured moments apart), its median, quartiles and extremes.
+* ``timed`` — ``measure``, then per group ``summary`` (the best and median round; the ratio
+  to a baseline taken round by round, two implementations measured moments apart, its
+  median, quartiles and extremes) and ``statistics_us`` (pyperf's mean, standard
+  deviation, median and median absolute deviation of every value, and the loops).
 
 A timer is ``timer(n) -> µs per call`` (or a tuple of clocks, wall first: µs per call
 each). With ``--pyperf FILE`` the benchmarks are also written as a pyperf suite, which
@@ -48,9 +49,11 @@ def parser(
     values: int = 3,
     min_time: float = 0.1,
     pin: bool = True,
+    gc_off: bool = False,
 ) -> argparse.ArgumentParser:
     """A bench's command line: the timing options, ``--quick``, ``--output`` (also
-    ``--json``), ``--strict``, and ``--no-pin`` unless ``pin`` is false."""
+    ``--json``), ``--strict``, and ``--no-pin`` unless ``pin`` is false. ``gc_off``: the
+    garbage collector is off while a value is timed (it is always collected before)."""
     made = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     group = made.add_argument_group("in-process timing (pyperf)")
     group.add_argument("--rounds", type=int, default=rounds, help=f"rounds (default {rounds})")
@@ -78,6 +81,7 @@ def parser(
         made.add_argument(
             "--no-pin", dest="pin", action="store_false", help="do not pin to one CPU"
         )
+    made.set_defaults(gc_off=gc_off)
     return made
 
 
@@ -121,9 +125,10 @@ def calibrate(name: str, timer: Timer, args: argparse.Namespace) -> int:
     return int(bench.get_runs()[-1].get_loops())
 
 
-def _value(timer: Timer, loops: int) -> tuple[float, ...]:
+def _value(timer: Timer, loops: int, gc_off: bool) -> tuple[float, ...]:
     gc.collect()
-    gc.disable()
+    if gc_off:
+        gc.disable()
     try:
         return tuple(v / 1e6 for v in _clocks(timer(loops)))
     finally:
@@ -141,8 +146,8 @@ def measure(
         shift = index % len(names)
         for key in names[shift:] + names[:shift]:
             for _ in range(args.warmups):
-                _value(timers[key], loops[key])
-            values = [_value(timers[key], loops[key]) for _ in range(args.values)]
+                _value(timers[key], loops[key], args.gc_off)
+            values = [_value(timers[key], loops[key], args.gc_off) for _ in range(args.values)]
             meta = {"name": key, "loops": loops[key]}
             clocks = [
                 pyperf.Run(

@@ -227,7 +227,7 @@ def _versions() -> dict[str, str]:
 
 
 def main() -> int:
-    args = _perf.parse(_perf.parser(__doc__, DEFAULT_OUTPUT, rounds=9), quick_rounds=3)
+    args = _perf.parse(_perf.parser(__doc__, DEFAULT_OUTPUT, rounds=9, gc_off=True), quick_rounds=3)
     _http.pin(0, _http.cpu_pair(args.pin)[0])
     _ensure_bench_python()
     _setup_django()

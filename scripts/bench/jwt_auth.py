@@ -263,7 +263,7 @@ def _versions() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=7, pin=False)
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=7, pin=False, gc_off=True)
     parser.add_argument(
         "--no-pin",
         action="store_true",

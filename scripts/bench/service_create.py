@@ -296,7 +296,7 @@ def _versions() -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=15, values=1, min_time=0.05)
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=15, values=1, min_time=0.05, gc_off=True)
     _http.add_arguments(parser, rounds=5, seconds=2, warmup=0.5, connections=1)
     parser.add_argument("--durable", action="store_true", help="SQLite synchronous=FULL")
     args = _perf.parse(parser, quick_rounds=3)

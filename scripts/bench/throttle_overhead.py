@@ -174,7 +174,7 @@ BASELINES = {
 
 
 def main() -> int:
-    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=9)
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=9, gc_off=True)
     parser.add_argument(
         "--clients", type=int, default=100, help="distinct client addresses (LocMem keeps 300 keys)"
     )
