@@ -34,6 +34,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import _django
+
 DB_ENV = "RESTFLOW_SERVICE_BENCH_DB"
 SYNC_ENV = "RESTFLOW_SERVICE_BENCH_SYNCHRONOUS"
 BODY = {"name": "Ada Lovelace", "email": "ada@example.com", "age": 36, "bio": "Wrote the notes."}
@@ -53,38 +55,9 @@ TABLE = "service_bench_author"
 
 def setup(db: Path, synchronous: str = "NORMAL") -> None:
     """Configure Django for the bench (``ROOT_URLCONF`` is this module) and create the table."""
-    import django
-    from django.conf import settings
-
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="restflow-service-bench-not-secret",
-        ALLOWED_HOSTS=["*"],
-        USE_TZ=True,
-        DATABASES={
-            "default": {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": db,
-                "OPTIONS": {"init_command": f"PRAGMA synchronous={synchronous}"},
-            }
-        },
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "rest_framework",
-            "restflow.core",
-        ],
-        MIDDLEWARE=[],
-        ROOT_URLCONF="_service_app",
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        REST_FRAMEWORK={
-            "DEFAULT_AUTHENTICATION_CLASSES": [],
-            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-            "UNAUTHENTICATED_USER": None,
-        },
-    )
-    django.setup()
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": db,
+              "OPTIONS": {"init_command": f"PRAGMA synchronous={synchronous}"}}  # fmt: skip
+    _django.configure_database({"default": sqlite}, "_service_app")
     model = app()["Author"]
     from django.db import connection
 
@@ -201,16 +174,8 @@ def app() -> dict[str, Any]:
     return _APP
 
 
-def __getattr__(name: str) -> Any:
-    # ROOT_URLCONF is this module: Django reads ``urlpatterns`` after set-up.
-    if name == "urlpatterns":
-        return app()["urlpatterns"]
-    if name == "application":  # uvicorn _service_app:application (the HTTP part's server)
-        if not _APP:
-            setup(Path(os.environ[DB_ENV]), os.environ.get(SYNC_ENV, "NORMAL"))
-        from django.core.asgi import get_asgi_application
-
-        application = get_asgi_application()
-        globals()["application"] = application
-        return application
-    raise AttributeError(name)
+# ROOT_URLCONF is this module (Django reads ``urlpatterns`` after set-up), and it is the
+# HTTP part's server: uvicorn _service_app:application.
+__getattr__ = _django.module_getattr(
+    globals(), app, lambda: setup(Path(os.environ[DB_ENV]), os.environ.get(SYNC_ENV, "NORMAL"))
+)

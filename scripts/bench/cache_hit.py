@@ -27,11 +27,7 @@ protection); against drf-extensions' default key the ratio is reported, not targ
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -39,6 +35,7 @@ from typing import Any
 
 import _django
 import _http
+import _perf
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +57,7 @@ def _setup_django() -> None:
 
 # -- function hits ----------------------------------------------------------------------
 
-Timer = _django.Timer
+Timer = _perf.Timer
 
 
 def function_part(alias: str) -> tuple[dict[str, Timer], dict[str, int]]:
@@ -230,77 +227,44 @@ def _versions() -> dict[str, str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--calls", type=int, default=20000, help="function calls per round")
-    parser.add_argument("--requests", type=int, default=2000, help="view requests per round")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 rounds, few calls")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
-    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = parser.parse_args()
-    if args.quick:
-        args.rounds, args.calls, args.requests = 3, 2000, 200
-    if not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
-        os.sched_setaffinity(0, {1})
+    args = _perf.parse(_perf.parser(__doc__, DEFAULT_OUTPUT, rounds=9, gc_off=True), quick_rounds=3)
+    _http.pin(0, _http.cpu_pair(args.pin)[0])
     _ensure_bench_python()
     _setup_django()
-
-    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()))
-    print(f"{args.rounds} rounds, interleaved; figures are µs per call (best / median)\n")
+    _django.print_header(_versions())
+    print(f"{args.rounds} rounds, interleaved; figures are µs per call\n")
 
     report: dict[str, Any] = {"versions": _versions(), "parts": {}, "targets": []}
-    aliases = ["default"] + (["redis"] if os.environ.get("REDIS_URL") else [])
-    if "redis" not in aliases:
-        print("(REDIS_URL unset: the Redis part is skipped; source .services.env to add it)\n")
     targets: list[tuple[str, float, float, bool]] = []
-    for alias in aliases:
+    for alias in _django.cache_aliases():
         label = "LocMem" if alias == "default" else "Redis (django-redis)"
         timers, hops = function_part(alias)
-        results = _django.interleave(timers, args.rounds, args.calls)
-        best = {k: min(v) for k, v in results.items()}
-        med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
-        print(f"function hit, {label}")
-        for name in timers:
-            ratio = best[name] / best["hand-get"]
-            hop = f"  hops/call {hops[name]}" if name in hops else ""
-            print(
-                f"  {name:16} {best[name]:8.2f} / {med[name]:8.2f}   x{ratio:5.2f} of hand-get{hop}"
-            )
-        print()
+        part = _perf.timed({f"function-{alias}": timers}, args, "hand-get")[f"function-{alias}"]
+        cells = {name: f"  hops/call {count}" for name, count in hops.items()}
+        _perf.print_part(f"function hit, {label}", part, "hand-get", cells)
+        best = part["best"]
         sync_ratio = best["restflow-sync"] / best["hand-get"]
         async_ratio = best["restflow-async"] / best["hand-get"]
         targets.append((f"{label}: sync hit <= 1.3x hand-get", sync_ratio, 1.3, sync_ratio <= 1.3))
         ok = async_ratio <= 2.0 and hops["restflow-async"] == 0
         targets.append((f"{label}: async hit <= 2x hand-get, 0 hops", async_ratio, 2.0, ok))
-        report["parts"][f"function-{alias}"] = {"rounds": results, "hops": hops}
+        report["parts"][f"function-{alias}"] = {**part, "hops": hops}
 
-    timers = response_part()
-    results = _django.interleave(timers, args.rounds, args.requests)
-    best = {k: min(v) for k, v in results.items()}
-    med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
-    print("response hit, LocMem (DRF APIView, 10-item JSON body)")
-    for name in timers:
-        ratio = best[name] / best["drf-extensions-keyed"]
-        print(
-            f"  {name:20} {best[name]:8.2f} / {med[name]:8.2f}   x{ratio:5.2f} of drf-extensions-keyed"
-        )
-    print()
+    part = _perf.timed({"response": response_part()}, args, "drf-extensions-keyed")["response"]
+    _perf.print_part("response hit, LocMem (DRF APIView, 10-item JSON body)", part,
+                     "drf-extensions-keyed")  # fmt: skip
+    best = part["best"]
     default_ratio = best["restflow"] / best["drf-extensions"]
     print(f"restflow / drf-extensions with its default (unsafe) key: {default_ratio:.2f}\n")
     resp_ratio = best["restflow"] / best["drf-extensions-keyed"]
     targets.append(("cache_response <= drf-extensions-keyed", resp_ratio, 1.0, resp_ratio <= 1.0))
-    report["parts"]["response"] = {"rounds": results, "restflow/drf-extensions": default_ratio}
+    report["parts"]["response"] = {**part, "restflow/drf-extensions": default_ratio}
 
-    failed = False
     for text, ratio, limit, ok in targets:
-        failed |= not ok
         print(f"{'PASS' if ok else 'FAIL'}  {text}: {ratio:.2f} (limit {limit})")
         report["targets"].append({"target": text, "ratio": ratio, "limit": limit, "pass": ok})
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2))
-    return 1 if failed and args.strict else 0
+    _django.write_results(args.output, report, args.quick)
+    return 1 if args.strict and not all(ok for *_, ok in targets) else 0
 
 
 if __name__ == "__main__":

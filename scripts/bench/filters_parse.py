@@ -17,11 +17,9 @@ Target (issue 3): restflow within 2.5x of hand-written.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import gc
+import functools
 import importlib.metadata
-import json
 import platform
 import sys
 import time
@@ -30,6 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import _django
+import _perf
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -136,7 +136,6 @@ def _check_same_sql(implementations: dict[str, Callable[[Any], Any]], data: Any)
 
 
 def _time(fn: Callable[[Any], Any], data: Any, calls: int, compile_sql: bool) -> float:
-    gc.collect()
     started = time.perf_counter()
     if compile_sql:
         for _ in range(calls):
@@ -148,16 +147,9 @@ def _time(fn: Callable[[Any], Any], data: Any, calls: int, compile_sql: bool) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
-    parser.add_argument("--calls", type=int, default=2000, help="calls per round (default 2000)")
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=15, values=2, pin=False)
     parser.add_argument("--compile", action="store_true", help="also compile the SQL")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 rounds of 200 calls")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 if the target is missed")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.rounds, args.calls = 3, 200
+    args = _perf.parse(parser, argv, quick_rounds=3)
 
     _ensure_bench_python()
     implementations = _setup()
@@ -165,16 +157,10 @@ def main(argv: list[str] | None = None) -> int:
 
     data = QueryDict(QUERY)
     where = _check_same_sql(implementations, data)
-    for fn in implementations.values():  # warm-up
-        _time(fn, data, max(args.calls // 10, 10), args.compile)
-
-    rounds: dict[str, list[float]] = {name: [] for name in implementations}
-    for index in range(args.rounds):
-        order = list(implementations.items())
-        order = order[index % len(order) :] + order[: index % len(order)]
-        for name, fn in order:
-            rounds[name].append(_time(fn, data, args.calls, args.compile))
-    best = {name: min(values) for name, values in rounds.items()}
+    timers = {name: functools.partial(_time, fn, data, compile_sql=args.compile)
+              for name, fn in implementations.items()}  # fmt: skip
+    part = _perf.timed({"filters": timers}, args, "hand-written")["filters"]
+    rounds, best = part["rounds"], part["best"]
     ratios = {
         "restflow / hand-written": best["restflow"] / best["hand-written"],
         "django-filter / hand-written": best["django-filter"] / best["hand-written"],
@@ -187,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         for dist in ("Django", "djangorestframework", "django-filter", "restflow-filters")
     }
     print(f"six query parameters -> filtered queryset{' + SQL' if args.compile else ''}")
-    print(f"  {args.rounds} interleaved rounds x {args.calls} calls; best round, µs per call")
+    print(f"  {args.rounds} interleaved rounds (pyperf-calibrated loops); best round, µs per call")
     print("  versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     for name, value in best.items():
         print(f"  {name:<16} {value:8.1f} µs")
@@ -202,8 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         "where": where["restflow"],
         "compile_sql": args.compile,
         "rounds": args.rounds,
-        "calls": args.calls,
         "us_per_call": rounds,
+        "statistics": part,
         "best_us": best,
         "ratios": {k: round(v, 3) for k, v in ratios.items()},
         "target": {"restflow / hand-written <=": TARGET, "passed": passed},
@@ -211,9 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    if not args.quick:
-        args.output.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"results written to {args.output}")
+    _django.write_results(args.output, report, args.quick)
     return 1 if args.strict and not passed else 0
 
 

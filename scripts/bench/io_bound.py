@@ -9,9 +9,9 @@ Servers, each two worker processes, all started once and loaded in turn:
   django-async  a bare Django ``async def`` view under uvicorn (the same uvicorn
                 processes as restflow), the same aiohttp session
 
-The outbound service is ``_http.py upstream``: an asyncio server in its own process
+The outbound service is ``_loadgen.py upstream``: an asyncio server in its own process
 that answers every request after 50 ms with a tiny JSON body. The load generator
-(``_http.py load``, raw asyncio sockets, its own process) holds 100 keep-alive
+(``_loadgen.py load``, raw asyncio sockets, its own process) holds 100 keep-alive
 connections, split evenly between a server's two workers, for a warm-up and then a
 measured window; the servers are interleaved in every round.
 
@@ -94,7 +94,7 @@ def run_rounds(args: argparse.Namespace) -> dict[str, Any]:
     }
     uvicorn_ports = [_http.free_port() for _ in range(args.workers)]
     gunicorn_ports = [_http.free_port() for _ in range(args.workers)]
-    upstream = [sys.executable, str(HERE / "_http.py"), "upstream", "--port", str(upstream_port),
+    upstream = [sys.executable, str(HERE / "_loadgen.py"), "upstream", "--port", str(upstream_port),
                 "--delay", str(args.delay_ms / 1000)]  # fmt: skip
     cmds = [upstream]
     cmds += [uvicorn_cmd(args, port) for port in uvicorn_ports]
@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
                 "drf-sync": f"{args.workers} × gunicorn {gunicorn}",
             },
             "ports": "one process and port per worker (port 0 above stands for each one's)",
-            "load": f"_http.py load: raw asyncio sockets, {args.connections} keep-alive "
+            "load": f"_loadgen.py load: raw asyncio sockets, {args.connections} keep-alive "
             f"connections split evenly between the {args.workers} workers",
         },
         "rounds": samples,

@@ -32,8 +32,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
-import json
 import os
 import platform
 import sys
@@ -44,7 +42,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import _django
 import _http
+import _perf
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -186,38 +186,25 @@ def _time_async(loop: asyncio.AbstractEventLoop, auth: Any, requests: list[Any])
 # -- running ------------------------------------------------------------------------------
 
 
-def _best(samples: dict[str, list[float]]) -> dict[str, float]:
-    return {name: min(values) for name, values in samples.items()}
+def _per_call(once: Callable[[], None]) -> _perf.Timer:
+    def timer(n: int) -> float:
+        start = time.perf_counter()
+        for _ in range(n):
+            once()
+        return (time.perf_counter() - start) / n * 1e6
+
+    return timer
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
-
-
-def run_tokens(user: Any, rounds: int, count: int) -> dict[str, list[float]]:
+def run_tokens(user: Any, args: argparse.Namespace) -> dict[str, Any]:
     runners = _token_runners(user)
-    samples: dict[str, list[float]] = {name: [] for name in TOKENS}
-    for name in TOKENS:  # warm-up
-        for _ in range(50):
-            runners[name]()
-    for round_ in range(rounds):
-        order = TOKENS[round_ % len(TOKENS) :] + TOKENS[: round_ % len(TOKENS)]
-        for name in order:
-            runner = runners[name]
-            gc.disable()
-            start = time.perf_counter()
-            for _ in range(count):
-                runner()
-            elapsed = time.perf_counter() - start
-            gc.enable()
-            samples[name].append(elapsed / count * 1e6)
-    return samples
+    return _perf.timed({"tokens": {name: _per_call(runners[name]) for name in TOKENS}}, args,
+                       "pyjwt")["tokens"]  # fmt: skip
 
 
 def run_auth(
-    user: Any, rounds: int, count: int, loop: asyncio.AbstractEventLoop
-) -> tuple[dict[str, list[float]], dict[str, float]]:
+    user: Any, args: argparse.Namespace, loop: asyncio.AbstractEventLoop
+) -> tuple[dict[str, Any], dict[str, float]]:
     from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuth
     from rest_framework_simplejwt.tokens import AccessToken as SimpleAccessToken
 
@@ -256,17 +243,11 @@ def run_auth(
             measure(name, requests_for(name, 20))
         hops[name] = len(seen) / 20 if name.startswith("restflow-async") else 0.0
 
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for round_ in range(rounds):
-        order = names[round_ % len(names) :] + names[: round_ % len(names)]
-        for name in order:
-            requests = requests_for(name, count)
-            gc.collect()
-            gc.disable()
-            elapsed = measure(name, requests)
-            gc.enable()
-            samples[name].append(elapsed / count * 1e6)
-    return samples, hops
+    def timer(name: str) -> _perf.Timer:
+        return lambda n: measure(name, requests_for(name, n)) / n * 1e6
+
+    timers = {name: timer(name) for name in names}
+    return _perf.timed({"auth": timers}, args, "simplejwt")["auth"], hops
 
 
 def _django_caches() -> dict[str, Any]:
@@ -282,22 +263,14 @@ def _versions() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=7, help="rounds of each part (default 7)")
-    parser.add_argument("--tokens", type=int, default=3000, help="tokens per impl per round")
-    parser.add_argument("--requests", type=int, default=1500, help="requests per impl per round")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 5 short rounds")
-    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT, help="result file")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=7, pin=False, gc_off=True)
     parser.add_argument(
         "--no-pin",
         action="store_true",
         help="do not pin the process to one CPU (a hop to a thread on the other CPU of a "
         "virtual machine costs about twice as much)",
     )
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.rounds, args.tokens, args.requests = 5, 300, 200
+    args = _perf.parse(parser, argv, quick_rounds=3)
 
     _ensure_bench_python()
     pinned = (
@@ -314,12 +287,12 @@ def main(argv: list[str] | None = None) -> int:
         user = get_user_model().objects.create_user("bench", password="bench")
         loop = asyncio.new_event_loop()
         try:
-            token_samples = run_tokens(user, args.rounds, args.tokens)
-            auth_samples, hops = run_auth(user, args.rounds, args.requests, loop)
+            tokens = run_tokens(user, args)
+            auth, hops = run_auth(user, args, loop)
         finally:
             loop.close()
 
-    tokens_best, auth_best = _best(token_samples), _best(auth_samples)
+    tokens_best, auth_best = tokens["best"], auth["best"]
     ratios = {
         "tokens restflow / pyjwt": tokens_best["restflow"] / tokens_best["pyjwt"],
         "tokens simplejwt / pyjwt": tokens_best["simplejwt"] / tokens_best["pyjwt"],
@@ -347,13 +320,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
     print("pinned to CPU " + str(pinned) if pinned is not None else "not pinned")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()))
-    print(f"\nencode + decode, µs per token (best / median of {args.rounds} rounds)")
-    for name in TOKENS:
-        print(f"  {name:<34} {tokens_best[name]:8.2f} {_median(token_samples[name]):8.2f}")
-    print("\nauthenticate header -> user, µs per request (best / median), hops per request")
-    for name in auth_samples:
-        best, median = auth_best[name], _median(auth_samples[name])
-        print(f"  {name:<34} {best:8.2f} {median:8.2f}   hops {hops[name]:.0f}")
+    print()
+    _perf.print_part(f"encode + decode, µs per token ({args.rounds} rounds)", tokens, "pyjwt")
+    _perf.print_part("authenticate header -> user, µs per request, hops per request", auth,
+                     "simplejwt", {name: f"   hops {count:.0f}" for name, count in hops.items()})  # fmt: skip
     print("\nratios of best rounds")
     for name, value in ratios.items():
         print(f"  {name:<50} {value:6.2f}")
@@ -361,24 +331,21 @@ def main(argv: list[str] | None = None) -> int:
     for name, ok in targets.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name}")
 
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(
-        json.dumps(
-            {
-                "python": platform.python_version(),
-                "cpus": os.cpu_count(),
-                "versions": _versions(),
-                "rounds": args.rounds,
-                "pinned_cpu": pinned,
-                "tokens_us": token_samples,
-                "auth_us": auth_samples,
-                "hops_per_request": hops,
-                "ratios": ratios,
-                "targets": targets,
-            },
-            indent=2,
-        )
-    )
+    report = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "versions": _versions(),
+        "rounds": args.rounds,
+        "pinned_cpu": pinned,
+        "tokens_us": tokens["rounds"],
+        "auth_us": auth["rounds"],
+        "tokens": tokens,
+        "auth": auth,
+        "hops_per_request": hops,
+        "ratios": ratios,
+        "targets": targets,
+    }
+    _django.write_results(args.output, report, args.quick)
     return 1 if args.strict and not all(targets.values()) else 0
 
 

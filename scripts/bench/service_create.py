@@ -19,7 +19,7 @@ Two in-process paths, all sixteen timers interleaved round-robin in every round
           hop for a sync view, the request signals, a new connection per request)
 
 and over HTTP (``--skip-http`` to leave it out): one uvicorn worker loaded by
-``_http.py``'s generator with one keep-alive connection (SQLite takes one writer at a
+``_loadgen.py``'s generator with one keep-alive connection (SQLite takes one writer at a
 time), the endpoints in turn. Every figure is wall time and CPU time (this process's
 threads in-process, the server's over HTTP).
 
@@ -49,6 +49,7 @@ from typing import Any
 
 import _django
 import _http
+import _perf
 import _service_app
 import _venv
 
@@ -126,26 +127,9 @@ def direct_timers(loop: asyncio.AbstractEventLoop) -> dict[str, Timer]:
 
 
 def _scope(key: str) -> dict[str, Any]:
-    path = f"/{key}/"
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"accept", b"application/json"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(PAYLOAD)).encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    return _django.scope("POST", f"/{key}/", [
+        (b"accept", b"application/json"), (b"content-type", b"application/json"),
+        (b"content-length", str(len(PAYLOAD)).encode())])  # fmt: skip
 
 
 _BODY = {"type": "http.request", "body": PAYLOAD, "more_body": False}
@@ -183,37 +167,13 @@ def asgi_timers(loop: asyncio.AbstractEventLoop) -> dict[str, Timer]:
 # -- the in-process part -----------------------------------------------------------------
 
 
-def _spread(values: list[float]) -> dict[str, float]:
-    """Median, quartiles and extremes of ``values``."""
-    q1, median, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
-    return {
-        "median": round(median, 3),
-        "q1": round(q1, 3),
-        "q3": round(q3, 3),
-        "min": round(min(values), 3),
-        "max": round(max(values), 3),
-    }
-
-
 def _summary(rounds: dict[str, list[float]]) -> dict[str, Any]:
-    """µs per key (best, median); ratios to the baseline taken round by round, then summarised.
+    """µs per key (best, median); ratios to drf taken round by round, then summarised.
 
     A round's ratio compares two timers run moments apart in the same round; with many short
     rounds, the median of those ratios is what the machine's neighbours disturb least.
     """
-    base = rounds[BASELINE]
-    return {
-        "rounds": {key: [round(v, 1) for v in values] for key, values in rounds.items()},
-        "best": {key: round(min(values), 1) for key, values in rounds.items()},
-        "median": {key: round(statistics.median(values), 1) for key, values in rounds.items()},
-        "ratio_to_drf": {
-            key: {
-                **_spread([v / b for v, b in zip(values, base, strict=True)]),
-                "best_rounds": round(min(values) / min(base), 3),
-            }
-            for key, values in rounds.items()
-        },
-    }
+    return _perf.summary(rounds, BASELINE)
 
 
 def count_hops(timers: dict[str, Timer], n: int = 20) -> dict[str, float]:
@@ -225,17 +185,8 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
     """The direct and ASGI parts, their sixteen timers interleaved in every round."""
     loop = asyncio.new_event_loop()
     groups = {"direct": direct_timers(loop), "asgi": asgi_timers(loop)}
-    timers = {f"{group}:{key}": run for group, runs in groups.items() for key, run in runs.items()}
-    for run in timers.values():
-        run(max(10, args.requests))  # warm-up: the first timed round is no outlier
-    samples = _django.interleave(timers, args.rounds, args.requests, progress=True)
-    parts: dict[str, Any] = {}
+    parts = _perf.timed(groups, args, BASELINE, clocks=("wall", "cpu"))
     for group, runs in groups.items():
-        parts[group] = {
-            clock: _summary({key: [s[index] for s in samples[f"{group}:{key}"]] for key in runs})
-            for index, clock in enumerate(("wall", "cpu"))
-        }
-        parts[group]["requests_per_round"] = args.requests
         parts[group]["hops_per_request"] = count_hops(runs)
     loop.close()
     return parts
@@ -246,47 +197,26 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
 _HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
-def _uvicorn(port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "_service_app:application", "--host", "127.0.0.1",
-            "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning",
-            "--loop", "asyncio", "--http", "httptools", "--lifespan", "off"]  # fmt: skip
-
-
-def _load(args: argparse.Namespace, port: int, pid: int, key: str) -> dict[str, Any]:
-    """One load run against ``key``; its figures and the server's CPU per request."""
-    cpu = _http.tree_cpu_seconds([pid])
-    run = _http.run_load(
-        [port], f"/{key}/", args.connections, args.warmup, args.seconds,
-        headers=_HEADERS, method="POST", body=PAYLOAD, expect=201,
-    )  # fmt: skip
-    cpu = _http.tree_cpu_seconds([pid]) - cpu
-    if run["non_200"] or run["socket_errors"] or not run["requests"]:
-        raise RuntimeError(f"http {key}: {run}")
-    run["server_cpu_per_request_us"] = round(cpu / run["total_requests"] * 1e6, 1)
-    return run
-
-
 def run_http(args: argparse.Namespace, db: Path, synchronous: str) -> dict[str, Any]:
     """One uvicorn worker (pinned to CPU 1 unless ``--no-pin``), the endpoints loaded in turn."""
     port = _http.free_port()
     env = {**os.environ, "PYTHONPATH": str(HERE), _service_app.DB_ENV: str(db),
            _service_app.SYNC_ENV: synchronous}  # fmt: skip
     runs: dict[str, list[dict[str, Any]]] = {key: [] for key in KEYS}
-    with _http.servers([_uvicorn(port)], env=env) as (server,):
+    with _http.servers([_http.uvicorn("_service_app:application", port)], env=env) as (server,):
         _http.wait_ready(port, "/ready/", server)
-        if not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
-            os.sched_setaffinity(server.pid, {1})
+        _http.pin(server.pid, _http.cpu_pair(args.pin)[0])
         for index in range(args.http_rounds):
             shift = index % len(KEYS)
             for key in KEYS[shift:] + KEYS[:shift]:
-                runs[key].append(_load(args, port, server.pid, key))
+                runs[key].append(_http.measured_load(
+                    [server.pid], [port], f"/{key}/", args.connections, args.warmup,
+                    args.duration, headers=_HEADERS, method="POST", body=PAYLOAD, expect=201))  # fmt: skip
             print(f"  http round {index + 1}/{args.http_rounds} done", file=sys.stderr)
-        if server.poll() is not None:
-            raise RuntimeError(f"uvicorn died during the run ({server.returncode})")
     return {
         "server": "uvicorn --workers 1 --loop asyncio --http httptools",
-        "load": f"_http.py load, {args.connections} keep-alive connection(s), "
-        f"{args.warmup} s warm-up + {args.seconds} s per run",
+        "load": f"_loadgen.py load, {args.connections} keep-alive connection(s), "
+        f"{args.warmup} s warm-up + {args.duration} s per run",
         "runs": runs,
         # time per request (1 / throughput) and the server's CPU per request
         "wall": _summary({k: [1e6 / r["rps"] for r in v] for k, v in runs.items()}),
@@ -366,25 +296,12 @@ def _versions() -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=31)
-    parser.add_argument("--requests", type=int, default=60, help="per implementation per round")
-    parser.add_argument("--http-rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=float, default=2, help="measured seconds per HTTP run")
-    parser.add_argument("--warmup", type=float, default=0.5, help="warm-up seconds per HTTP run")
-    parser.add_argument("--connections", type=int, default=1, help="HTTP keep-alive connections")
-    parser.add_argument("--skip-http", action="store_true")
-    parser.add_argument("--skip-in-process", action="store_true")
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=15, values=1, min_time=0.05, gc_off=True)
+    _http.add_arguments(parser, rounds=5, seconds=2, warmup=0.5, connections=1)
     parser.add_argument("--durable", action="store_true", help="SQLite synchronous=FULL")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
-    parser.add_argument("--quick", action="store_true", help="smoke run: tiny rounds, no file")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = parser.parse_args()
-    if args.quick:
-        args.rounds, args.requests, args.http_rounds, args.seconds, args.warmup = 3, 10, 1, 0.5, 0.2
+    args = _perf.parse(parser, quick_rounds=3)
     _ensure_bench_python()
-    pin = not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1
+    pin = _http.cpu_pair(args.pin)[0] is not None
     cpus = os.sched_getaffinity(0) if pin else set()
     synchronous = "FULL" if args.durable else "NORMAL"
     sys.modules.setdefault("_service_app", _service_app)
@@ -412,10 +329,7 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_report(result)
-    if not args.quick:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-        print(f"\nwrote {args.output}")
+    _django.write_results(args.output, result, args.quick)
     return 1 if args.strict and not all(check["ok"] for check in result["targets"]) else 0
 
 

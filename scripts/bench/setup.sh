@@ -24,10 +24,7 @@ fi
 "$venv/bin/python" - <<'PY'
 import importlib.metadata as md
 for dist in ("Django", "djangorestframework", "adrf", "djangorestframework-services", "uvicorn",
-             "httptools", "restflow-core"):
+             "httptools", "pyperf", "restflow-core"):
     print(f"  {dist:29} {md.version(dist)}")
 PY
-if ! command -v wrk >/dev/null 2>&1; then
-    echo "note: 'wrk' is not on PATH; the HTTP part needs it (apt-get install wrk)." >&2
-fi
 echo "bench venv ready: $venv"

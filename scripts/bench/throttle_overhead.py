@@ -30,9 +30,7 @@ Target (issue 7): restflow's overhead <= DRF's, on the sync and the async path.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import os
 import platform
 import sys
@@ -42,6 +40,7 @@ from typing import Any
 
 import _django
 import _http
+import _perf
 import _venv
 
 HERE = Path(__file__).resolve().parent
@@ -49,7 +48,7 @@ ROOT = HERE.parent.parent
 DEFAULT_OUTPUT = HERE / "results" / "throttle_overhead.json"
 RATE = "100000000/hour"
 
-Timer = _django.Timer
+Timer = _perf.Timer
 
 
 def _ensure_bench_python() -> None:
@@ -166,30 +165,27 @@ def _versions() -> dict[str, str]:
     return {name: version or "-" for name, version in _http.versions(names).items()}
 
 
+BASELINES = {
+    "drf": "sync/unthrottled",
+    "restflow-sync": "sync/unthrottled",
+    "restflow-async": "async/unthrottled",
+    "drf-on-async": "async/unthrottled",
+}
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--requests", type=int, default=2000, help="requests per timer per round")
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=9, gc_off=True)
     parser.add_argument(
         "--clients", type=int, default=100, help="distinct client addresses (LocMem keeps 300 keys)"
     )
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 rounds, 200 requests")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
-    parser.add_argument("--json", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = parser.parse_args()
-    if args.quick:
-        args.rounds, args.requests = 3, 200
-    if not args.no_pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
-        os.sched_setaffinity(0, {1})
+    args = _perf.parse(parser, quick_rounds=3)
+    _http.pin(0, _http.cpu_pair(args.pin)[0])
     _ensure_bench_python()
     _setup_django()
-
-    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()))
+    _django.print_header(_versions())
     print(
-        f"{args.rounds} rounds x {args.requests} requests, interleaved, {args.clients} clients; "
-        "µs per request (best / median), overhead = throttled - unthrottled (best rounds)\n"
+        f"{args.rounds} rounds, interleaved, {args.clients} clients; µs per request, "
+        "overhead = throttled - unthrottled (best rounds)\n"
     )
     report: dict[str, Any] = {
         "machine": {
@@ -198,58 +194,34 @@ def main() -> int:
             "cpus": os.cpu_count(),
         },
         "versions": _versions(),
-        "settings": {"rounds": args.rounds, "requests": args.requests, "clients": args.clients},
+        "settings": {"rounds": args.rounds, "values": args.values, "clients": args.clients},
         "parts": {},
         "targets": [],
     }
-    aliases = ["default"] + (["redis"] if os.environ.get("REDIS_URL") else [])
-    if "redis" not in aliases:
-        print("(REDIS_URL unset: the Redis part is skipped; source .services.env to add it)\n")
     targets: list[tuple[str, float, bool]] = []
-    for alias in aliases:
+    for alias in _django.cache_aliases():
         label = "LocMem" if alias == "default" else "Redis (django.core.cache RedisCache)"
         timers, count_hops = timers_for(alias, args.clients)
-        results = _django.interleave(timers, args.rounds, args.requests)
-        best = {k: min(v) for k, v in results.items()}
-        med = {k: sorted(v)[len(v) // 2] for k, v in results.items()}
-        baseline = {
-            "drf": "sync/unthrottled",
-            "restflow-sync": "sync/unthrottled",
-            "restflow-async": "async/unthrottled",
-            "drf-on-async": "async/unthrottled",
-        }
-        overhead = {name: best[name] - best[base] for name, base in baseline.items()}
+        part = _perf.timed({alias: timers}, args, "drf")[alias]
+        best = part["best"]
+        overhead = {name: best[name] - best[base] for name, base in BASELINES.items()}
         hops = count_hops()
-        print(f"{label}")
-        print(f"  {'':20} {'best':>8} / {'median':>8}   overhead  x of drf's")
-        for name in timers:
-            line = f"  {name:20} {best[name]:8.2f} / {med[name]:8.2f}"
-            if name in overhead:
-                line += f"   {overhead[name]:8.2f}  x{overhead[name] / overhead['drf']:5.2f}"
-            print(line)
+        cells = {name: f"   overhead {value:8.2f}  x{value / overhead['drf']:5.2f} of drf's"
+                 for name, value in overhead.items()}  # fmt: skip
+        _perf.print_part(label, part, "drf", cells)
         print(f"  thread hops per request, restflow-async throttled view: {hops}\n")
         for name in ("restflow-sync", "restflow-async"):
             ratio = overhead[name] / overhead["drf"]
             ok = ratio <= 1.0 and (name != "restflow-async" or hops == 0)
             extra = ", 0 thread hops" if name == "restflow-async" else ""
             targets.append((f"{label}: {name} overhead <= drf's{extra}", ratio, ok))
-        report["parts"][alias] = {
-            "rounds": results,
-            "best": best,
-            "median": med,
-            "overhead_us": overhead,
-            "restflow_async_hops": hops,
-        }
+        report["parts"][alias] = {**part, "overhead_us": overhead, "restflow_async_hops": hops}
 
-    failed = False
     for text, ratio, ok in targets:
-        failed |= not ok
         print(f"{'PASS' if ok else 'FAIL'}  {text}: x{ratio:.2f} (limit 1.0)")
         report["targets"].append({"target": text, "ratio": ratio, "limit": 1.0, "pass": ok})
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2))
-    print(f"\nwrote {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")
-    return 1 if failed and args.strict else 0
+    _django.write_results(args.output, report, args.quick)
+    return 1 if args.strict and not all(ok for *_, ok in targets) else 0
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ restflow's ``ModelSerializer`` and adrf's; and the row-count part:
 ``restflow-fast`` and ``restflow-page`` on 10,000 and on 1,000,000 rows.
 
 Over HTTP: two uvicorn workers (one process and port each) loaded at once by
-wrk (64 connections split between them) against
+``_loadgen.py load`` (64 connections split between them) against
 ``restflow-fast`` and a hand-written ``async def`` view doing the same ORM
 work (filter, fetch 51 rows, build dicts, ``JsonResponse``).
 
@@ -36,299 +36,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import gc
 import json
 import os
 import platform
-import random
-import re
-import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _django
 import _http
+import _perf
 import _venv
+from _views_app import DB_ENV, PAGE_SIZE, QUERY, QUERY_STRING, app, build_db, setup_django
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE / "results" / "views_list.json"
-DB_ENV = "RESTFLOW_VIEWS_BENCH_DB"
-BIG_DB_ENV = "RESTFLOW_VIEWS_BENCH_BIG_DB"
-
-QUERY = {"category": "c3", "in_stock": "true", "price__gte": "100"}
-QUERY_STRING = "category=c3&in_stock=true&price__gte=100"
-PAGE_SIZE = 50
-CATEGORIES = [f"c{i}" for i in range(5)]
-LIST_KEYS = ["drf-sync", "adrf", "restflow-page", "restflow-fast", "floor-async", "floor-sync"]
-SERIALIZER_KEYS = ["ser-drf-sync", "ser-restflow", "ser-adrf"]
-SCALE_KEYS = ["fast@10k", "fast@1M", "page@10k", "page@1M"]
 
 
 def _ensure_bench_python() -> None:
     _venv.ensure_bench_python(
         __file__, "adrf", "django_filters", "restflow.views", "restflow.filters"
     )
-
-
-# -- the database -------------------------------------------------------------------
-
-_TABLE = "views_bench_product"
-
-
-def build_db(rows: int) -> Path:
-    """A SQLite file with ``rows`` products (built once, reused by later runs)."""
-    path = Path(tempfile.gettempdir()) / f"restflow_views_bench_{rows}.sqlite3"
-    if path.exists():
-        return path
-    tmp = path.with_suffix(".building")
-    tmp.unlink(missing_ok=True)
-    rng = random.Random(rows)
-    conn = sqlite3.connect(tmp)
-    conn.execute(
-        f"CREATE TABLE {_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(100) NOT NULL,"
-        " category VARCHAR(20) NOT NULL, price INTEGER NOT NULL, in_stock BOOL NOT NULL,"
-        " rating REAL NOT NULL, description TEXT NOT NULL)"
-    )
-    conn.execute(f"CREATE INDEX {_TABLE}_category ON {_TABLE} (category)")
-    batch = []
-    for i in range(rows):
-        batch.append(
-            (
-                f"product {i}",
-                rng.choice(CATEGORIES),
-                rng.randrange(0, 1000),
-                rng.random() < 0.5,
-                round(rng.random() * 5, 2),
-                f"description of product {i}",
-            )
-        )
-        if len(batch) == 50_000:
-            conn.executemany(
-                f"INSERT INTO {_TABLE} (name, category, price, in_stock, rating, description)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                batch,
-            )
-            batch.clear()
-    if batch:
-        conn.executemany(
-            f"INSERT INTO {_TABLE} (name, category, price, in_stock, rating, description)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            batch,
-        )
-    conn.commit()
-    conn.close()
-    tmp.rename(path)
-    return path
-
-
-# -- Django, the model and the views ----------------------------------------------
-
-
-def setup_django(db: Path, big_db: Path | None = None) -> None:
-    """Configure Django in this process (no settings module: the bench is one file)."""
-    import django
-    from django.conf import settings
-
-    databases: dict[str, Any] = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": db}}
-    if big_db is not None:
-        databases["big"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": big_db}
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="restflow-views-bench-not-secret",
-        ALLOWED_HOSTS=["*"],
-        USE_TZ=True,
-        DATABASES=databases,
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "rest_framework",
-            "django_filters",
-            "restflow.core",
-        ],
-        MIDDLEWARE=[],
-        ROOT_URLCONF="views_list",
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        REST_FRAMEWORK={
-            "DEFAULT_AUTHENTICATION_CLASSES": [],
-            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-            "UNAUTHENTICATED_USER": None,
-        },
-    )
-    django.setup()
-
-
-_APP: dict[str, Any] = {}
-
-
-def app() -> dict[str, Any]:
-    """Build (once) the model, serializers and views; Django must be set up."""
-    if _APP:
-        return _APP
-    import adrf.generics
-    import adrf.serializers
-    from django.db import models
-    from django.http import JsonResponse
-    from django.urls import path
-    from django_filters import rest_framework as dfilters
-    from rest_framework import generics, pagination, serializers
-
-    import restflow.serializers
-    from restflow.filters import FilterSet, IntegerField, RestflowFilterBackend
-    from restflow.pagination import FastPageNumberPagination, PageNumberPagination
-    from restflow.views import AsyncListAPIView
-
-    class Product(models.Model):
-        name = models.CharField(max_length=100)
-        category = models.CharField(max_length=20)
-        price = models.IntegerField()
-        in_stock = models.BooleanField()
-        rating = models.FloatField()
-        description = models.TextField()
-
-        class Meta:
-            app_label = "views_bench"
-            db_table = _TABLE
-            ordering = ["id"]
-
-        def __str__(self) -> str:
-            return self.name
-
-    fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
-
-    class DRFProductSerializer(serializers.ModelSerializer):
-        class Meta:
-            model = Product
-            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
-
-    class AdrfProductSerializer(adrf.serializers.ModelSerializer):
-        class Meta:
-            model = Product
-            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
-
-    class RestflowProductSerializer(restflow.serializers.ModelSerializer):
-        class Meta:
-            model = Product
-            fields = ["id", "name", "category", "price", "in_stock", "rating", "description"]
-
-    class DjangoFilterSet(dfilters.FilterSet):
-        class Meta:
-            model = Product
-            fields = {"category": ["exact"], "in_stock": ["exact"], "price": ["gte"]}
-
-    class ProductFilterSet(FilterSet):
-        category: str
-        in_stock: bool
-        price = IntegerField(lookups=["gte"])
-
-        class Meta:
-            model = Product
-
-    class DRFPages(pagination.PageNumberPagination):
-        page_size = PAGE_SIZE
-
-    class Pages(PageNumberPagination):
-        page_size = PAGE_SIZE
-
-    class FastPages(FastPageNumberPagination):
-        page_size = PAGE_SIZE
-
-    class DRFList(generics.ListAPIView):
-        queryset = Product.objects.all()
-        serializer_class = DRFProductSerializer
-        filter_backends = [dfilters.DjangoFilterBackend]
-        filterset_class = DjangoFilterSet
-        pagination_class = DRFPages
-
-    class AdrfList(adrf.generics.ListAPIView):
-        queryset = Product.objects.all()
-        serializer_class = AdrfProductSerializer
-        filter_backends = [dfilters.DjangoFilterBackend]
-        filterset_class = DjangoFilterSet
-        pagination_class = DRFPages
-
-    class RestflowPageList(AsyncListAPIView):
-        queryset = Product.objects.all()
-        serializer_class = RestflowProductSerializer
-        filter_backends = [RestflowFilterBackend]
-        filterset_class = ProductFilterSet
-        pagination_class = Pages
-
-    class RestflowFastList(RestflowPageList):
-        pagination_class = FastPages
-
-    class BigPageList(RestflowPageList):
-        queryset = Product.objects.using("big").all()
-
-    class BigFastList(RestflowFastList):
-        queryset = Product.objects.using("big").all()
-
-    async def hand_written(request: Any) -> JsonResponse:
-        """The same ORM work with no framework: filter, 51 rows, dicts, JSON."""
-        params = request.GET
-        try:
-            number = int(params.get("page", 1))
-            min_price = int(params["price__gte"])
-        except (KeyError, ValueError):
-            return JsonResponse({"error": "bad query"}, status=400)
-        queryset = Product.objects.filter(
-            category=params["category"],
-            in_stock=params["in_stock"] == "true",
-            price__gte=min_price,
-        )
-        start = (number - 1) * PAGE_SIZE
-        rows = [
-            {name: getattr(row, name) for name in fields}
-            async for row in queryset[start : start + PAGE_SIZE + 1]
-        ]
-        more = len(rows) > PAGE_SIZE
-        return JsonResponse({"next": number + 1 if more else None, "results": rows[:PAGE_SIZE]})
-
-    endpoints = {
-        "drf-sync": DRFList.as_view(),
-        "adrf": AdrfList.as_view(),
-        "restflow-page": RestflowPageList.as_view(),
-        "restflow-fast": RestflowFastList.as_view(),
-        "page@1M": BigPageList.as_view(),
-        "fast@1M": BigFastList.as_view(),
-    }
-    _APP.update(
-        Product=Product,
-        serializers={
-            "ser-drf-sync": DRFProductSerializer,
-            "ser-restflow": RestflowProductSerializer,
-            "ser-adrf": AdrfProductSerializer,
-        },
-        endpoints=endpoints,
-        urlpatterns=[
-            path("fast/", endpoints["restflow-fast"]),
-            path("hand/", hand_written),
-        ],
-    )
-    return _APP
-
-
-def __getattr__(name: str) -> Any:
-    # ROOT_URLCONF is this module: Django reads ``urlpatterns`` after setup.
-    if name == "urlpatterns":
-        return app()["urlpatterns"]
-    if name == "application":  # uvicorn views_list:application (the HTTP part's server)
-        if not _APP:
-            setup_django(Path(os.environ[DB_ENV]))
-        from django.core.asgi import get_asgi_application
-
-        application = get_asgi_application()
-        app()
-        globals()["application"] = application
-        return application
-    raise AttributeError(name)
 
 
 # -- in-process runners ----------------------------------------------------------------
@@ -342,14 +73,6 @@ def _check(response: Any, key: str) -> None:
     body = json.loads(response.content)
     if len(body["results"]) != PAGE_SIZE:
         raise RuntimeError(f"{key}: {len(body['results'])} rows, not {PAGE_SIZE}")
-
-
-def _render(response: Any) -> Any:
-    render = getattr(response, "render", None)
-    if render is None:
-        return response
-    result = render()
-    return result
 
 
 class Bench:
@@ -451,40 +174,8 @@ class Bench:
         return lambda n: self.loop.run_until_complete(arun(n))
 
 
-def run_group(
-    runners: dict[str, Runner],
-    rounds: int,
-    n: int,
-    label: str,
-    share: dict[str, float] | None = None,
-) -> dict[str, Any]:
-    """Warm up, then ``rounds`` rounds with the runners interleaved; µs per call.
-
-    ``share`` gives slow implementations a fraction of ``n`` calls per round
-    (adrf is ~30x slower: the same count would take most of the run).
-    """
-    calls = {key: max(5, int(n * (share or {}).get(key, 1.0))) for key in runners}
-    for key, run in runners.items():
-        run(max(5, calls[key] // 2))
-    samples: dict[str, list[float]] = {key: [] for key in runners}
-    for round_no in range(1, rounds + 1):
-        order = list(runners)
-        if round_no % 2 == 0:
-            order.reverse()  # no implementation always runs right after the same one
-        for key in order:
-            gc.collect()
-            samples[key].append(runners[key](calls[key]))
-        print(f"  {label} round {round_no}/{rounds} done", file=sys.stderr)
-    return {
-        "unit": "µs per call (lower is better)",
-        "calls_per_round": calls,
-        "rounds": {k: [round(v, 1) for v in vs] for k, vs in samples.items()},
-        "best": {k: round(min(vs), 1) for k, vs in samples.items()},
-        "median": {k: round(statistics.median(vs), 1) for k, vs in samples.items()},
-    }
-
-
 def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
+    """The three parts, each its timers interleaved round by round (pyperf: see ``_perf``)."""
     bench = Bench()
     endpoints = app()["endpoints"]
     lists: dict[str, Runner] = {
@@ -506,147 +197,43 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
         "page@10k": lists["restflow-page"],
         "page@1M": bench.async_view("page@1M", endpoints["page@1M"]),
     }
-    return {
-        "list": run_group(lists, args.rounds, args.requests, "list", {"adrf": 0.1}),
-        "serializer": run_group(
-            serializers, args.rounds, args.requests * 4, "serializer", {"ser-adrf": 0.02}
-        ),
-        "rows": run_group(scale, args.rounds, max(20, args.requests // 4), "rows"),
-    }
+    return _perf.timed({"list": lists, "serializer": serializers, "rows": scale}, args)
 
 
 # -- over HTTP -----------------------------------------------------------------------
 
 
-_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
-_NON2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
-_SOCKERR = re.compile(r"Socket errors:.*")
-_PCT = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
-
-
-def _parse_wrk(url: str, out: str) -> dict[str, Any]:
-    match = _RPS.search(out)
-    if match is None:
-        raise RuntimeError(f"could not read wrk output:\n{out}")
-    if _NON2XX.search(out):
-        raise RuntimeError(f"{url}: non-2xx responses:\n{out}")
-    errors = _SOCKERR.search(out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    pct = {p: float(v) * scale[u] for p, v, u in _PCT.findall(out)}
-    return {
-        "rps": float(match.group(1)),
-        "p50_ms": pct.get("50", 0.0),
-        "p99_ms": pct.get("99", 0.0),
-        "socket_errors": errors.group(0) if errors else "",
-    }
-
-
-def run_wrk(args: argparse.Namespace, urls: list[str], seconds: int) -> dict[str, Any]:
-    """Load every server at once (one wrk each, the connections split evenly); summed req/s.
-
-    One wrk per server, because two uvicorn workers behind one socket do not
-    share 64 connections opened at once: asyncio accepts them in a loop, so
-    one worker usually takes them all and the run measures one worker.
-    """
-    for url in urls:
-        if not url.startswith("http://127.0.0.1:"):
-            raise ValueError(f"refusing to load anything but 127.0.0.1: {url}")
-    per_server = max(1, args.connections // len(urls))
-    procs = [
-        (
-            url,
-            subprocess.Popen(
-                [
-                    args.wrk,
-                    "-t1",
-                    f"-c{per_server}",
-                    f"-d{seconds}s",
-                    "--timeout",
-                    "5s",
-                    "--latency",
-                    url,
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            ),
-        )
-        for url in urls
-    ]
-    parts = []
-    for url, proc in procs:
-        out, err = proc.communicate(timeout=seconds + 30)
-        if proc.returncode:
-            raise RuntimeError(f"wrk failed on {url}: {err}")
-        parts.append(_parse_wrk(url, out))
-    return {
-        "rps": round(sum(part["rps"] for part in parts), 1),
-        "p50_ms": round(statistics.mean(part["p50_ms"] for part in parts), 2),
-        "p99_ms": max(part["p99_ms"] for part in parts),
-        "socket_errors": "; ".join(
-            part["socket_errors"] for part in parts if part["socket_errors"]
-        ),
-        "per_server_rps": [part["rps"] for part in parts],
-    }
-
-
-@contextlib.contextmanager
-def uvicorn_servers(args: argparse.Namespace, db: Path) -> Iterator[list[int]]:
-    """``args.workers`` uvicorn processes (one worker each), each on its own loopback port."""
-    env = {**os.environ, DB_ENV: str(db), "PYTHONPATH": str(HERE)}
-    started: list[tuple[int, subprocess.Popen[bytes]]] = []
-    try:
-        for _ in range(args.workers):
-            port = _http.free_port()
-            cmd = [sys.executable, "-m", "uvicorn", "views_list:application", "--host",
-                   "127.0.0.1", "--port", str(port), "--workers", "1", "--no-access-log",
-                   "--log-level", "warning", "--loop", "asyncio", "--http", args.http]  # fmt: skip
-            started.append((port, subprocess.Popen(cmd, env=env, cwd=HERE)))
-        for port, proc in started:
-            for path in ("/fast/", "/hand/"):
-                _http.wait_ready(port, f"{path}?{QUERY_STRING}", proc)
-        yield [port for port, _ in started]
-    finally:
-        for _, proc in started:
-            proc.terminate()
-        for _, proc in started:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 def run_http(args: argparse.Namespace, db: Path) -> dict[str, Any]:
+    """``args.workers`` uvicorn processes (one worker and port each) loaded at once by one
+    ``_loadgen.py load`` (the connections split evenly), the two endpoints in turn.
+
+    One port per worker, because two uvicorn workers behind one socket do not share
+    connections opened at once: asyncio accepts them in a loop, so one worker usually takes
+    them all and the run measures one worker.
+    """
+    env = {**os.environ, DB_ENV: str(db), "PYTHONPATH": str(HERE)}
+    ports = [_http.free_port() for _ in range(args.workers)]
     endpoints = {"restflow-fast": "/fast/", "hand-written": "/hand/"}
     samples: dict[str, list[dict[str, Any]]] = {key: [] for key in endpoints}
-    with uvicorn_servers(args, db) as ports:
-
-        def urls(path: str) -> list[str]:
-            return [f"http://127.0.0.1:{port}{path}?{QUERY_STRING}" for port in ports]
-
-        for path in endpoints.values():
-            run_wrk(args, urls(path), args.warmup)
+    cmds = [_http.uvicorn("_views_app:application", port, args.http) for port in ports]
+    with _http.servers(cmds, env=env) as procs:
+        for port, proc in zip(ports, procs, strict=True):
+            for path in endpoints.values():
+                _http.wait_ready(port, f"{path}?{QUERY_STRING}", proc)
+        pids = [proc.pid for proc in procs]
         for round_no in range(1, args.http_rounds + 1):
             order = list(endpoints) if round_no % 2 else list(reversed(endpoints))
             for key in order:
-                samples[key].append(run_wrk(args, urls(endpoints[key]), args.duration))
+                samples[key].append(_http.measured_load(
+                    pids, ports, f"{endpoints[key]}?{QUERY_STRING}", args.connections,
+                    args.warmup, args.duration))  # fmt: skip
             print(f"  http round {round_no}/{args.http_rounds} done", file=sys.stderr)
-    # a round where wrk saw socket errors (timeouts) is not a valid best
-    best = {
-        key: max([r for r in runs if not r["socket_errors"]] or runs, key=lambda r: r["rps"])
-        for key, runs in samples.items()
-    }
     return {
         "unit": "requests/second (higher is better)",
         "server": f"{args.workers} x uvicorn --workers 1 --loop asyncio --http {args.http}",
-        "load": f"{args.workers} x wrk -t1 -c{args.connections // args.workers} "
-        f"-d{args.duration}s (one per server, at once)",
-        "rounds": samples,
-        "best": best,
-        "median_rps": {
-            k: round(statistics.median(r["rps"] for r in v), 1) for k, v in samples.items()
-        },
+        "load": f"_loadgen.py load, {args.connections} keep-alive connections split between the "
+        f"{args.workers} ports, {args.warmup:g} s warm-up + {args.duration:g} s per run",
+        **_http.summary(samples),
     }
 
 
@@ -683,9 +270,9 @@ def targets(result: dict[str, Any]) -> list[tuple[str, float, str, bool]]:
     http_part = result.get("http")
     if http_part:
         best = http_part["best"]
-        ratio = best["restflow-fast"]["rps"] / best["hand-written"]["rps"]
+        ratio = best["restflow-fast"] / best["hand-written"]
         checks.append(("restflow-fast / hand-written (req/s)", ratio, ">= 0.95", ratio >= 0.95))
-        medians = http_part["median_rps"]
+        medians = http_part["median"]
         ratio = medians["restflow-fast"] / medians["hand-written"]
         name = "restflow-fast / hand-written (req/s, medians)"
         checks.append((name, ratio, ">= 0.95", ratio >= 0.95))
@@ -699,8 +286,8 @@ def print_report(result: dict[str, Any]) -> None:
     if in_process:
         for part in ("list", "serializer", "rows"):
             group = in_process[part]
-            calls = ", ".join(f"{k} {v}" for k, v in group["calls_per_round"].items())
-            print(f"\n{part} ({group['unit']}; calls per round: {calls})")
+            calls = ", ".join(f"{k} {v['loops']}" for k, v in group["pyperf"].items())
+            print(f"\n{part} ({group['unit']}; loops per value: {calls})")
             for key in group["best"]:
                 print(
                     f"  {key:16} best {group['best'][key]:9.1f}   median {group['median'][key]:9.1f}"
@@ -716,11 +303,8 @@ def print_report(result: dict[str, Any]) -> None:
     http_part = result.get("http")
     if http_part:
         print(f"\nhttp ({http_part['server']}; {http_part['load']}), best rounds")
-        for key, best in http_part["best"].items():
-            print(
-                f"  {key:16} {best['rps']:9.1f} req/s  p50 {best['p50_ms']:.2f} ms  p99 {best['p99_ms']:.2f} ms"
-            )
-        medians = http_part["median_rps"]
+        _http.print_summary(http_part)
+        medians = http_part["median"]
         ratio = medians["restflow-fast"] / medians["hand-written"]
         print(f"  (median rounds: restflow-fast / hand-written {ratio:.2f})")
     elif "http_skipped" in result:
@@ -731,30 +315,14 @@ def print_report(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--requests", type=int, default=200, help="list requests per round")
+    parser = _perf.parser(__doc__, DEFAULT_OUTPUT, rounds=7, pin=False)
+    _http.add_arguments(parser, rounds=5, seconds=5, warmup=2, connections=64)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--big-rows", type=int, default=1_000_000)
-    parser.add_argument("--http-rounds", type=int, default=5)
-    parser.add_argument("--duration", type=int, default=5, help="wrk seconds per run")
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--http", default="httptools")
-    parser.add_argument("--wrk", default=shutil.which("wrk"))
-    parser.add_argument("--skip-http", action="store_true")
-    parser.add_argument("--skip-in-process", action="store_true")
-    parser.add_argument("--quick", action="store_true", help="smoke run: tiny rounds, 1 s wrk")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = parser.parse_args()
-    if args.quick:
-        args.rounds, args.requests, args.http_rounds = 2, 20, 1
-        args.duration, args.warmup = 1, 1
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn processes (2)")
+    args = _perf.parse(parser)
 
     _ensure_bench_python()
-    sys.modules.setdefault("views_list", sys.modules[__name__])  # ROOT_URLCONF is this file
     print(
         f"building/reusing SQLite databases ({args.rows} and {args.big_rows} rows)", file=sys.stderr
     )
@@ -771,18 +339,13 @@ def main() -> int:
         result["in_process"] = run_in_process(args)
     if args.skip_http:
         result["http_skipped"] = "--skip-http"
-    elif not args.wrk:
-        result["http_skipped"] = "wrk is not on PATH (install wrk to run the HTTP part)"
     else:
         result["http"] = run_http(args, db)
     result["targets"] = [
         {"name": n, "ratio": round(r, 3), "target": t, "ok": ok} for n, r, t, ok in targets(result)
     ]
     print_report(result)
-    if not args.quick:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"\nwrote {args.output}")
+    _django.write_results(args.output, result, args.quick)
     return 1 if args.strict and not all(ok for *_, ok in targets(result)) else 0
 
 

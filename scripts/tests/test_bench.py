@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import _http
+import _loadgen
+import _perf
 import pytest
 import service_create
 
@@ -40,7 +41,45 @@ def test_the_benchmarks_are_found() -> None:
 
 @pytest.mark.parametrize("name", BENCHMARKS)
 def test_each_benchmark_has_a_quick_smoke_run(name: str) -> None:
-    assert '"--quick"' in (BENCH / f"{name}.py").read_text(encoding="utf-8")
+    source = (BENCH / f"{name}.py").read_text(encoding="utf-8")
+    assert '"--quick"' in source or "_perf.parse(" in source  # _perf's parser has --quick
+
+
+def test_a_quick_run_shortens_the_timing_and_the_http_part() -> None:
+    parser = _perf.parser("a bench", BENCH / "results" / "x.json", rounds=9)
+    parser.add_argument("--http-rounds", type=int, default=5)
+    parser.add_argument("--duration", type=float, default=5)
+    parser.add_argument("--warmup", type=float, default=2)
+    args = _perf.parse(parser, ["--quick"])
+    assert (args.rounds, args.values, args.warmups) == (2, 1, 0)
+    assert (args.http_rounds, args.duration) == (1, 1.0)
+    assert _perf.parse(parser, []).rounds == 9
+
+
+# -- the in-process timing (_perf.py, on pyperf) -------------------------------------------
+
+
+def test_every_implementation_runs_in_every_round_the_order_rotating() -> None:
+    calls: list[str] = []
+
+    def timer(name: str, us: float) -> _perf.Timer:
+        def run(n: int) -> float:
+            calls.append(name)
+            return us
+
+        return run
+
+    parser = _perf.parser("a bench", BENCH / "results" / "x.json", rounds=3)
+    args = _perf.parse(parser, ["--values", "2", "--warmups", "1", "--min-time", "1e-9"])
+    benches = _perf.measure({"fast": timer("fast", 10.0), "slow": timer("slow", 25.0)}, args)
+    timed = calls[-3 * 2 * 3 :]  # 3 rounds x 2 implementations x (1 warm-up + 2 values)
+    firsts = [timed[i] for i in range(0, len(timed), 3)]
+    assert firsts == ["fast", "slow", "slow", "fast", "fast", "slow"]
+    assert [bench[0].get_nrun() for bench in benches.values()] == [3, 3]  # a pyperf Run per round
+    rounds = {key: _perf.rounds_us(bench[0]) for key, bench in benches.items()}
+    assert rounds == {"fast": [10.0] * 3, "slow": [25.0] * 3}
+    ratio = _perf.summary(rounds, "fast")["ratio_to_fast"]["slow"]
+    assert (ratio["median"], ratio["best_rounds"]) == (2.5, 2.5)
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)
@@ -56,7 +95,7 @@ def test_each_benchmark_is_documented_in_the_bench_readme_and_the_benchmarks_pag
     assert f"{name}.py" in (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
 
 
-# -- the load generator (_http.py) -------------------------------------------------------
+# -- the load generator (_loadgen.py) ----------------------------------------------------
 
 
 async def _serve_and_load(expect: int) -> tuple[dict[str, Any], list[tuple[bytes, bytes]]]:
@@ -80,7 +119,7 @@ async def _serve_and_load(expect: int) -> tuple[dict[str, Any], list[tuple[bytes
     server = await asyncio.start_server(answer, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     async with server:
-        figures = await _http.load(
+        figures = await _loadgen.load(
             [("127.0.0.1", port)], "/authors/", 2, 0.05, 0.2,
             headers={"Content-Type": "application/json"},
             method="POST", body=b'{"name": "Ada"}', expect=expect,

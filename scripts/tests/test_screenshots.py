@@ -22,6 +22,18 @@ nav:
 """
 
 
+def shoot(root: Path, site: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Run scripts/screenshots.py on ``site`` (``root`` holds mkdocs.yml) into root/shots."""
+    return subprocess.run(
+        [sys.executable, str(SCRIPTS / "screenshots.py"), "--root", str(root), "--site",
+         str(site), "--out", str(root / "shots"), *options],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("markdown", "path"),
     [
@@ -49,22 +61,7 @@ def test_a_site_without_a_tutorial_is_shot_at_its_first_page(tmp_path: Path) -> 
         (site / path / "index.html").write_text(f"<html><body><h1>{title}</h1></body></html>")
     out = tmp_path / "shots"
 
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPTS / "screenshots.py"),
-            "--root",
-            str(tmp_path),
-            "--site",
-            str(site),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    done = shoot(tmp_path, site)
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "tutorial/ is not in the site" in done.stdout
@@ -77,23 +74,8 @@ def test_a_missing_reference_page_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text(MKDOCS)
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "index.html").write_text("<html></html>")
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPTS / "screenshots.py"),
-            "--root",
-            str(tmp_path),
-            "--site",
-            str(tmp_path / "site"),
-            "--out",
-            str(tmp_path / "shots"),
-            "--chromium",
-            sys.executable,  # never run: the page check comes first
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # --chromium is never run: the page check comes first
+    done = shoot(tmp_path, tmp_path / "site", "--chromium", sys.executable)
     assert done.returncode == 2
     assert "reference/views/ is not a page of the site" in done.stderr
     assert not (tmp_path / "shots").exists()

@@ -12,17 +12,14 @@
 
 from __future__ import annotations
 
+import _django  # scripts/bench is on the path of every process serving this project
+
 DEBUG = False
 SECRET_KEY = "restflow-bench-not-a-secret"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 USE_TZ = True
 
-INSTALLED_APPS = [
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
-    "rest_framework",
-    "restflow.core",
-]
+INSTALLED_APPS = list(_django.APPS)
 MIDDLEWARE: list[str] = []
 ROOT_URLCONF = "benchproject.urls"
 
