@@ -70,7 +70,9 @@ def views_list(data: dict[str, Any]) -> list[Series]:
     ]  # fmt: skip
     http = data.get("http")
     if http:
-        inverse = {key: 1 / value["rps"] for key, value in http["best"].items()}
+        # req/s of the best round (results written before the pyperf harness: {"rps": ...})
+        best = {k: v["rps"] if isinstance(v, dict) else v for k, v in http["best"].items()}
+        inverse = {key: 1 / value for key, value in best.items()}
         series.append(
             ("over HTTP, time per request (relative to hand-written async)",
              _relative(inverse, "hand-written", ["hand-written", "restflow-fast"]))
