@@ -165,11 +165,20 @@ class TestPrototypesGiveDRFsFields:
         first, second = Everything(), Everything()
         first.fields["isbn"].error_messages["max_length"] = "changed"
         first.fields["isbn"].style["input_type"] = "changed"
-        first.fields["format"].choices = {"x": "X"}
         assert second.fields["isbn"].error_messages == Everything().fields["isbn"].error_messages
         assert second.fields["isbn"].style == {}
-        assert list(second.fields["format"].choices) == ["hb", "pb"]
-        assert first.fields["isbn"]._kwargs is not second.fields["isbn"]._kwargs
+
+    def test_a_mutable_default_is_each_instances_own(self) -> None:
+        class Listed(ModelSerializer):
+            class Meta:
+                model = Author
+                fields = ["id", "name"]
+                extra_kwargs = {"name": {"default": ["a", {"b": 1}], "required": False}}
+
+        first, second = Listed(), Listed()
+        first.fields["name"].default[1]["b"] = 2
+        assert second.fields["name"].default == ["a", {"b": 1}]
+        assert _describe(Listed()) == _describe(_uncached(Listed)())
 
 
 def _choices() -> list[tuple[str, str]]:

@@ -19,22 +19,25 @@ field list then: a field added, the app registry reloaded). Settings need no
 watching: the one a build reads, ``URL_FIELD_NAME``, is part of the key, and
 the fields read theirs (formats, coercion) when they run.
 
-DRF's copy constructs a field again from its arguments. For the plain value
-fields of ``rest_framework.fields`` (exactly those classes: no child field, no
-queryset, no file system, no user subclass) built from constant arguments
-(strings, numbers, lazy texts, classes and containers of them -- not a
-callable's choices), the constructor's outcome is the prototype's own state,
-so restflow copies that state instead (:func:`_copy_field`): a new
-field object whose lists, dicts and sets are new containers holding the same
-items, validators included (DRF's copy shares the validators it was given and
-makes again the ones its constructor adds; either way they hold no state).
-Every other field is copied the DRF way.
+DRF's copy constructs a field again from its arguments (deep copies of them).
+For the plain value fields of ``rest_framework.fields`` (exactly those classes:
+no child field, no queryset, no choices -- which may come from a callable --, no
+file system, no user subclass) a constructor's outcome depends on its arguments
+only, so restflow copies the prototype's state instead (:func:`_copy_state`): a
+new field object in which the containers the constructor builds (``style``,
+``error_messages``, the validator list) are new containers of the same items,
+values of immutable types are shared, and any other value (a list given as
+``default``, an object) is deep-copied, as DRF's copy would. Validators are
+shared (DRF's copy shares the validators it was given and makes again the ones
+its constructor adds; neither holds state). Every other field is copied the DRF
+way.
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
+import types
 import weakref
 from collections.abc import Callable
 from decimal import Decimal
@@ -72,6 +75,7 @@ _DEEP = (
     drf_fields.HiddenField,
     drf_fields.ModelField,
     drf_fields.FilePathField,
+    drf_fields.ChoiceField,
     drf_fields.SerializerMethodField,
 )
 _PLAIN: frozenset[type] = frozenset(
@@ -83,27 +87,12 @@ _PLAIN: frozenset[type] = frozenset(
     and not klass.__name__.startswith("_")
 )
 """The field classes copied from their state: DRF's value fields, exactly these classes."""
-_CONTAINERS = (list, dict, set)
-_CONSTANTS = (str, int, float, Decimal, bool, type(None), type, Promise)
-
-
-def _constant(value: Any) -> bool:
-    """Whether a field argument gives the same field whenever the constructor is run with it."""
-    if isinstance(value, _CONSTANTS):
-        return True
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return all(_constant(item) for item in value)
-    if isinstance(value, dict):
-        return all(_constant(key) and _constant(item) for key, item in value.items())
-    return False
-
-
-def _from_state(field: Any) -> bool:
-    """Whether ``field`` may be copied from its state (the module says when)."""
-    if type(field) not in _PLAIN or not _constant(field._args):
-        return False
-    return all(key == "validators" or _constant(value) for key, value in field._kwargs.items())
-
+# the containers a value field's constructor builds: copied one level deep
+_OWN_CONTAINERS = frozenset({"style", "error_messages", "_validators", "_kwargs"})
+_IMMUTABLE = (
+    *(str, int, float, Decimal, bool, type(None), type, Promise, tuple, frozenset),
+    *(types.FunctionType, types.BuiltinFunctionType),
+)
 
 Fields = dict[str, Any]
 # each prototype: its name, the field, whether it is copied from its state
@@ -178,7 +167,7 @@ def _fields(serializer: Any, build: Callable[[], Fields]) -> Fields:
             entries[key] = (token, None)
             return fields
         # ``fields`` stays unbound as the prototypes; the caller binds copies
-        prototypes = tuple((name, field, _from_state(field)) for name, field in fields.items())
+        prototypes = tuple((name, field, type(field) in _PLAIN) for name, field in fields.items())
         entries[key] = (token, prototypes)
     elif entry[1] is None:
         return build()
@@ -195,5 +184,10 @@ def _copy_state(field: Any) -> Any:
     clone = object.__new__(type(field))
     state = vars(clone)
     for key, value in vars(field).items():
-        state[key] = value.copy() if type(value) in _CONTAINERS else value
+        if key in _OWN_CONTAINERS:
+            state[key] = value.copy()
+        elif isinstance(value, _IMMUTABLE):
+            state[key] = value  # functions and classes too: deepcopy gives them back
+        else:
+            state[key] = copy.deepcopy(value)
     return clone
