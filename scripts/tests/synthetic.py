@@ -154,7 +154,8 @@ def released_package(
 
 
 def copy_metadata(dest: Path) -> None:
-    """Copy every packages/*/pyproject.toml, its __about__.py and CHANGELOG.md into ``dest``."""
+    """Copy every packages/*/pyproject.toml, its __about__.py and CHANGELOG.md into ``dest``,
+    a new git repository with the repository's release tags (the floor checks read them)."""
     for pyproject in sorted((REPOSITORY / "packages").glob("*/pyproject.toml")):
         package = pyproject.parent
         target = dest / "packages" / package.name
@@ -165,3 +166,14 @@ def copy_metadata(dest: Path) -> None:
             about = tomllib.load(fh)["tool"]["hatch"]["version"]["path"]
         (target / about).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(package / about, target / about)
+    commit_with_release_tags(dest)
+
+
+def commit_with_release_tags(dest: Path) -> None:
+    """Make ``dest`` a git repository of one commit carrying every release tag of this
+    repository (``<distribution>-v<version>``), as a clone with its tags would."""
+    git(dest, "init", "-q")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-qm", "start")
+    for tag in git(REPOSITORY, "tag", "--list", "restflow*-v*").split():
+        git(dest, "tag", "-a", tag, "-m", tag)

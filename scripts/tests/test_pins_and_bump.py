@@ -18,7 +18,8 @@ DATE = "2030-01-31"
 
 
 def _snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+    files = (p for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts)
+    return {str(p.relative_to(root)): p.read_text() for p in files}
 
 
 def _run(script: str, *args: str | Path) -> subprocess.CompletedProcess[str]:

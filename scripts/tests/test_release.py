@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from synthetic import commit_with_release_tags
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 REPO = SCRIPTS.parent
@@ -41,15 +42,10 @@ def _script(name: str, *args: str | Path, root: Path) -> subprocess.CompletedPro
 
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
-    """A git repository holding a copy of every package's sources."""
+    """A git repository holding a copy of every package's sources, with the release tags."""
     ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache", "*.pyc", ".mypy_cache")
     shutil.copytree(REPO / "packages", tmp_path / "packages", ignore=ignore)
-    for command in (
-        ["git", "init", "-q"],
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"],
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start"],
-    ):
-        assert _run(*command, cwd=tmp_path).returncode == 0
+    commit_with_release_tags(tmp_path)
     return tmp_path
 
 
@@ -75,12 +71,14 @@ def test_bumping_filters_alone_fails_the_pin_check_until_the_meta_is_repinned(
 
 @pytest.mark.skipif(shutil.which("hatch") is None, reason="needs hatch (pip install hatch)")
 def test_release_builds_verifies_commits_and_tags_only_its_distribution(checkout: Path) -> None:
+    tagged = set(_run("git", "tag", "--list", cwd=checkout).stdout.split())
+    others = {package: _version(checkout, package) for package in OTHERS}
     result = _script("release.py", "filters", "patch", "--tag", "--no-isolation", root=checkout)
     assert result.returncode == 0, result.stdout + result.stderr
-    tags = _run("git", "tag", "--list", cwd=checkout).stdout.split()
-    assert tags == ["restflow-filters-v0.1.1"]
+    tags = set(_run("git", "tag", "--list", cwd=checkout).stdout.split())
+    assert tags - tagged == {"restflow-filters-v0.1.1"}
     assert _version(checkout, "restflow-filters") == "0.1.1"
-    assert {_version(checkout, package) for package in OTHERS} == {"0.1.0"}
+    assert {package: _version(checkout, package) for package in OTHERS} == others
     assert sorted(path.name for path in (checkout / "dist").iterdir()) == [
         "restflow_filters-0.1.1-py3-none-any.whl",
         "restflow_filters-0.1.1.tar.gz",
@@ -98,9 +96,6 @@ def test_release_builds_verifies_commits_and_tags_only_its_distribution(checkout
 def test_a_minor_release_of_core_goes_with_wider_caps_released_by_each_dependent(
     checkout: Path,
 ) -> None:
-    for package in [*OTHERS, "restflow-filters", "restflow"]:  # as the repository is tagged
-        tag = f"{package}-v0.1.0"
-        assert _run("git", "tag", "-a", tag, "-m", tag, cwd=checkout).returncode == 0
     bumped = _script("bump.py", "restflow-core", "minor", root=checkout)
     assert bumped.returncode == 0 and "excludes 0.2.0" in bumped.stderr
     refused = _script("release.py", "core", "--no-isolation", root=checkout)
@@ -122,6 +117,6 @@ def test_a_minor_release_of_core_goes_with_wider_caps_released_by_each_dependent
     released = _run(
         "git", "show", "restflow-views-v0.1.1:packages/restflow-views/pyproject.toml", cwd=checkout
     ).stdout
-    assert '"restflow-core>=0.1.0,<0.3"' in released  # the wider cap is in the release
+    assert re.search(r'"restflow-core>=0\.1\.\d+,<0\.3"', released)  # the wider cap
     again = _script("release.py", "core", "--no-isolation", root=checkout)
     assert again.returncode != 0 and "restflow-core-v0.2.0 exists already" in again.stderr
