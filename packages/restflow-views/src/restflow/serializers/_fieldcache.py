@@ -36,7 +36,6 @@ way.
 from __future__ import annotations
 
 import copy
-import inspect
 import types
 import weakref
 from collections.abc import Callable
@@ -68,23 +67,16 @@ _BUILDERS = (
 )
 _DRF_CLASSES = (serializers.ModelSerializer, serializers.HyperlinkedModelSerializer)
 
-# fields holding other fields, a model field or a value DRF would copy deeply: copied DRF's way
-_DEEP = (
-    drf_fields.ListField,
-    drf_fields.DictField,
-    drf_fields.HiddenField,
-    drf_fields.ModelField,
-    drf_fields.FilePathField,
-    drf_fields.ChoiceField,
-    drf_fields.SerializerMethodField,
+# DRF's value fields: no child field, queryset, choices or file system (named, so that a
+# field class a later DRF adds is copied DRF's way until it is known to be one of these)
+_VALUE_FIELDS = (
+    *("BooleanField", "CharField", "EmailField", "RegexField", "SlugField", "URLField"),
+    *("UUIDField", "IPAddressField", "IntegerField", "BigIntegerField", "FloatField"),
+    *("DecimalField", "DateTimeField", "DateField", "TimeField", "DurationField"),
+    *("FileField", "ImageField", "JSONField", "ReadOnlyField"),
 )
 _PLAIN: frozenset[type] = frozenset(
-    klass
-    for _, klass in inspect.getmembers(drf_fields, inspect.isclass)
-    if issubclass(klass, drf_fields.Field)
-    and klass.__module__ == drf_fields.__name__
-    and not issubclass(klass, _DEEP)
-    and not klass.__name__.startswith("_")
+    klass for klass in (getattr(drf_fields, name, None) for name in _VALUE_FIELDS) if klass
 )
 """The field classes copied from their state: DRF's value fields, exactly these classes."""
 # the containers a value field's constructor builds: copied one level deep
