@@ -53,6 +53,7 @@ PG_DB = "restflow"
 PG_OS_USER = "postgres"  # PostgreSQL refuses to run as root; used only when we are root.
 EXIT_MISSING_BINARY = 2
 PORT_ATTEMPTS = 3  # a free port can be taken by another process before the server binds it
+MAX_SLOTS = 16  # slots of steps run at once (env_vars): one per Redis database, 16 by default
 
 
 class ServiceError(RuntimeError):
@@ -153,16 +154,17 @@ class State:
             yield
 
 
-def env_vars(data: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """The connection settings of the services recorded in ``data``."""
+def env_vars(data: dict[str, dict[str, Any]], slot: int = 0) -> dict[str, str]:
+    """Settings of the services in ``data`` for ``slot``: Redis database ``slot``, ``restflow_<slot>``."""
     found: dict[str, str] = {}
     if "redis" in data:
-        found["REDIS_URL"] = f"redis://127.0.0.1:{data['redis']['port']}/0"
+        found["REDIS_URL"] = f"redis://127.0.0.1:{data['redis']['port']}/{slot}"
     if "postgres" in data:
         pg = data["postgres"]
-        found["DATABASE_URL"] = f"postgres://{pg['user']}@127.0.0.1:{pg['port']}/{pg['database']}"
+        name = f"{pg['database']}_{slot}" if slot else pg["database"]
+        found["DATABASE_URL"] = f"postgres://{pg['user']}@127.0.0.1:{pg['port']}/{name}"
         found |= {"RESTFLOW_PG_HOST": "127.0.0.1", "RESTFLOW_PG_PORT": str(pg["port"])}
-        found |= {"RESTFLOW_PG_USER": pg["user"], "RESTFLOW_PG_NAME": pg["database"]}
+        found |= {"RESTFLOW_PG_USER": pg["user"], "RESTFLOW_PG_NAME": name}
     return found
 
 
@@ -325,15 +327,29 @@ def start_postgres(timeout: float) -> dict[str, Any]:
         if result.returncode != 0:
             raise ServiceError(f"initdb failed (code {result.returncode}):\n{result.stderr}")
         running = on_free_port(launch, logfile)
-        where = ["-h", "127.0.0.1", "-p", str(running["port"]), "-U", PG_USER]
-        created = _cli.run([os.path.join(bindir, "createdb"), *where, "-O", PG_USER, PG_DB])
-        if created.returncode != 0:
+        try:
+            create_database(running, PG_DB)
+        except ServiceError:
             stop_postgres(running, timeout)
-            raise ServiceError(f"createdb {PG_DB} failed: {created.stderr.strip()}")
+            raise
         return running
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def create_database(info: dict[str, Any], name: str) -> None:
+    """``createdb <name>`` on the recorded server, owned by its user; nothing if it exists."""
+    where = ["-h", "127.0.0.1", "-p", str(info["port"]), "-U", info["user"]]
+    created = _cli.run([os.path.join(info["bindir"], "createdb"), *where, "-O", info["user"], name])
+    if created.returncode != 0 and "already exists" not in created.stderr:
+        raise ServiceError(f"createdb {name} failed: {created.stderr.strip()}")
+
+
+def prepare_slots(data: dict[str, dict[str, Any]], slots: int) -> None:
+    """Create the PostgreSQL database of slots ``1 .. slots-1`` (Redis has its databases)."""
+    for slot in range(1, slots if "postgres" in data else 1):
+        create_database(data["postgres"], env_vars(data, slot)["RESTFLOW_PG_NAME"])
 
 
 def postgres_running(info: dict[str, Any]) -> bool:

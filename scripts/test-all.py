@@ -6,6 +6,7 @@
     python scripts/test-all.py --only core it-core   # steps whose name contains a word
     python scripts/test-all.py --kind check tests    # steps of these kinds
     python scripts/test-all.py --github-matrix       # the whole matrix, for ci.yml
+    python scripts/test-all.py --jobs 1     # one step at a time (default: 2 on 2+ CPUs)
 
 The test matrix has one source, hatch.toml: its matrix environments and their
 variants are read from there; this script only chooses the slice CI runs, and the
@@ -28,6 +29,15 @@ Steps, in order:
    asgiref, redis-py and django-redis, pre-releases included, under the suites
    of the packages with fast paths, once as is and once with
    ``RESTFLOW_FAST_PATHS=0`` (every fast path forced off).
+
+Steps run two at a time by default (``--jobs N``; one on a single-CPU machine): the
+checks first, in the order above, then the suites longest first (``TYPICAL_SECONDS``),
+so that the long ones do not end the run alone. A step's output is printed whole when
+it ends, never interleaved with another's. Each of the ``N`` slots has its own Redis
+database (``REDIS_URL`` ending in ``/<slot>``) and PostgreSQL database (``restflow``,
+``restflow_1``, ...); steps sharing a hatch environment (``newest`` and
+``newest-fast-paths-off``), and the wheel build with the checks reading ``dist/``,
+never overlap.
 
 Every step runs even when an earlier one failed; the services are stopped at
 the end whatever happens (unless they were already running before: then
@@ -57,11 +67,12 @@ import subprocess
 import sys
 import time
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import _cli
 import services
+from _steps import Step, banner, longest_first, run_steps, shown
 
 REPO = _cli.REPO_ROOT
 HATCH = tomllib.loads((REPO / "hatch.toml").read_text(encoding="utf-8"))
@@ -117,31 +128,25 @@ EXTRA = (
 )
 NEWEST_ENV = "newest"  # not a matrix: the newest releases, fast paths on and forced off
 SERVICES_TIMEOUT = 30.0
-
-PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)")
-PYTEST_SUMMARY = re.compile(r"^=*\s*(?:\d+ \w+(?:, )?)+.* in [\d.]+s")
-
-
-@dataclass
-class Step:
-    """One thing to run and what came of it."""
-
-    name: str
-    kind: str
-    command: list[str]
-    env: dict[str, str] = field(default_factory=dict)  # added to the inherited environment
-    result: str = "not run"
-    seconds: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)
-    note: str = ""
-
-    @property
-    def failed(self) -> bool:
-        return self.result not in ("ok", "not run", "skipped")
-
-
-def banner(text: str) -> None:
-    print(f"\n{'=' * 8} {text} {'=' * max(4, 70 - len(text))}", flush=True)
+# What a step usually takes on a loaded 2-CPU CI machine (seconds, by step or by hatch
+# environment without its variant), for scheduling the suites longest first; anything
+# not named here is short. Measured in full runs; only the order depends on it.
+TYPICAL_SECONDS = {
+    "it-hostile": 270,
+    NEWEST_ENV: 240,
+    f"{NEWEST_ENV}-fast-paths-off": 235,
+    "it-example": 125,
+    "views": 120,
+    "it-full": 105,
+    "cache": 85,
+    "compat": 45,
+    "jwt": 43,
+    "filters": 37,
+    "core": 30,
+    "spectacular-full": 25,
+}
+SHORT_STEP_SECONDS = 12
+DIST_LANE = "dist"  # the wheel build, then the checks that install what it wrote to dist/
 
 
 def ci() -> bool:
@@ -181,8 +186,9 @@ def missing_pythons() -> list[str]:
 # --------------------------------------------------------------------------- services
 
 
-def start_services() -> tuple[Step, bool]:
-    """Start Redis and PostgreSQL; return the step and whether they were running already."""
+def start_services(slots: int) -> tuple[Step, bool]:
+    """Start Redis and PostgreSQL with ``slots`` slots; return the step and whether they
+    were running already."""
     step = Step("services", "setup", [sys.executable, "scripts/services.py", "start"])
     banner("services: start Redis and PostgreSQL")
     state = services.State(REPO)
@@ -192,6 +198,11 @@ def start_services() -> tuple[Step, bool]:
     started = time.monotonic()
     with contextlib.redirect_stdout(io.StringIO()):  # its export lines: os.environ below
         code = services.cmd_start(state, None, SERVICES_TIMEOUT)
+    try:
+        services.prepare_slots(state.load(), slots)
+    except services.ServiceError as exc:
+        print(f"slots: {exc}", flush=True)
+        code = code or 1
     step.seconds = time.monotonic() - started
     exported = services.env_vars(state.load())
     os.environ.update(exported)
@@ -215,8 +226,15 @@ def stop_services() -> None:
 
 
 def plan() -> list[Step]:
-    """What CI runs (the README's test command): the checks, then a slice of the matrix."""
-    return checks() + suites(full=False)
+    """What CI runs (the README's test command): the checks, then a slice of the matrix
+    (longest first)."""
+    return checks() + longest_first(suites(full=False), typical_seconds)
+
+
+def typical_seconds(step: Step) -> float:
+    """What ``step`` usually takes (``TYPICAL_SECONDS``)."""
+    found = TYPICAL_SECONDS.get(step.name, TYPICAL_SECONDS.get(step.name.split(".")[0]))
+    return SHORT_STEP_SECONDS if found is None else found
 
 
 def checks() -> list[Step]:
@@ -224,9 +242,9 @@ def checks() -> list[Step]:
     steps = [
         Step("lint", "check", ["hatch", "run", "lint:check"]),
         Step("types", "check", ["hatch", "run", "types:check"]),
-        Step("wheels", "check", [py, "scripts/wheels.py"]),
-        Step("isolation", "check", [py, "scripts/isolation.py"]),
-        Step("isolation-sdist", "check", [py, "scripts/isolation.py", "--sdist"]),
+        Step("wheels", "check", [py, "scripts/wheels.py"], lane=DIST_LANE),
+        Step("isolation", "check", [py, "scripts/isolation.py"], lane=DIST_LANE),
+        Step("isolation-sdist", "check", [py, "scripts/isolation.py", "--sdist"], lane=DIST_LANE),
         Step("docs", "check", ["hatch", "run", "docs:build"]),
         Step("pins", "check", [py, "scripts/pins.py", "check"]),
         Step("scripts", "tests", ["hatch", "run", "scripts:test"]),
@@ -247,12 +265,13 @@ def suites(full: bool) -> list[Step]:
         envs = [f"{env}.{kept[env][end]}" for group in groups for end in (0, -1) for env in group]
         envs += EXTRA
     steps = [
-        Step(env, "combination" if env.startswith("it-") else "package", hatch_test(env))
+        Step(env, "combination" if env.startswith("it-") else "package", hatch_test(env), lane=env)
         for env in envs
     ]
-    steps.append(Step(NEWEST_ENV, "package", hatch_test(NEWEST_ENV)))
+    steps.append(Step(NEWEST_ENV, "package", hatch_test(NEWEST_ENV), lane=NEWEST_ENV))
     off = {"RESTFLOW_FAST_PATHS": "0"}
-    steps.append(Step(f"{NEWEST_ENV}-fast-paths-off", "package", hatch_test(NEWEST_ENV), off))
+    name = f"{NEWEST_ENV}-fast-paths-off"  # the same hatch environment: never at the same time
+    steps.append(Step(name, "package", hatch_test(NEWEST_ENV), off, lane=NEWEST_ENV))
     return steps
 
 
@@ -277,50 +296,6 @@ def github_matrix() -> str:
     return "suites=" + json.dumps({"include": jobs}, separators=(",", ":"))
 
 
-def shown(step: Step) -> str:
-    """The step's command line as a shell would take it (its own variables first)."""
-    return " ".join([*(f"{k}={v}" for k, v in step.env.items()), *step.command])
-
-
-def run_step(step: Step) -> None:
-    banner(f"{step.name} ({step.kind}): {shown(step)}")
-    started = time.monotonic()
-    summaries: list[str] = []  # an environment's script may run pytest more than once
-    try:
-        proc = subprocess.Popen(
-            step.command,
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-            env={**os.environ, **step.env},
-        )
-    except FileNotFoundError as exc:
-        step.result, step.note = "FAIL", f"cannot run: {exc}"
-        print(step.note, flush=True)
-        return
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        sys.stdout.write(line)
-        sys.stdout.flush()
-        text = line.rstrip("\n")
-        if PYTEST_SUMMARY.search(text.strip("= ")) or PYTEST_SUMMARY.search(text):
-            summaries.append(text)
-    code = proc.wait()
-    step.seconds = time.monotonic() - started
-    for line in summaries:
-        for number, word in PYTEST_COUNTS.findall(line):
-            key = "errors" if word.startswith("error") else word
-            step.counts[key] = step.counts.get(key, 0) + int(number)
-    if code == 0:
-        step.result = "ok"
-    elif code == 5 and step.kind in ("package", "combination"):
-        step.result, step.note = "FAIL", "no tests collected"
-    else:
-        step.result = f"FAIL ({code})"
-
-
 # --------------------------------------------------------------------------- report
 
 
@@ -336,7 +311,7 @@ def tests_cell(step: Step) -> str:
     return ", ".join(parts)
 
 
-def print_summary(steps: list[Step], total_seconds: float, environment: str) -> None:
+def print_summary(steps: list[Step], total_seconds: float, environment: str, jobs: int) -> None:
     banner("summary")
     print(environment)
     rows = [("step", "kind", "result", "tests", "time")]
@@ -346,15 +321,27 @@ def print_summary(steps: list[Step], total_seconds: float, environment: str) -> 
         if s.note and (s.failed or s.result == "skipped"):
             print(f"note: {s.name}: {s.note}")
     failed = [s.name for s in steps if s.failed]
-    minutes, seconds = divmod(int(total_seconds), 60)
     print(
-        f"\n{len(steps)} steps in {minutes}m{seconds:02d}s; "
+        f"\n{len(steps)} steps in {clock(total_seconds)} wall time "
+        f"({clock(sum(s.seconds for s in steps))} of step time, {jobs} at a time); "
         + (f"FAILED: {', '.join(failed)}" if failed else "all passed")
     )
     passed = sum(s.counts.get("passed", 0) for s in steps)
     broken = sum(s.counts.get("failed", 0) + s.counts.get("errors", 0) for s in steps)
     skipped = sum(s.counts.get("skipped", 0) for s in steps)
     print(f"total: {passed} passed, {broken} failed, {skipped} skipped", flush=True)
+
+
+def clock(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}m{rest:02d}s"
+
+
+def default_jobs() -> int:
+    """Two steps at a time when the machine has two CPUs or more (most steps use one CPU
+    and wait on servers part of the time), else one."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 if (cpus or 1) >= 2 else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -368,6 +355,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-services", action="store_true", help="do not start Redis/PostgreSQL")
     parser.add_argument(
+        "--jobs",
+        type=int,
+        default=default_jobs(),
+        metavar="N",
+        help=f"steps run at the same time, 1..{services.MAX_SLOTS} (default: %(default)s)",
+    )
+    parser.add_argument(
         "--github-matrix",
         action="store_true",
         help="print the whole matrix as the GitHub workflow's job matrix and exit",
@@ -376,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if sys.version_info < (3, 11):  # noqa: UP036  (a guard for the wrong interpreter)
         parser.error("needs Python 3.11+ (the repository scripts use tomllib)")
+    if not 1 <= args.jobs <= services.MAX_SLOTS:
+        parser.error(f"--jobs must be between 1 and {services.MAX_SLOTS}")
     if args.github_matrix:
         print(github_matrix())
         return 0
@@ -399,29 +395,34 @@ def main(argv: list[str] | None = None) -> int:
         environment += (
             f"; MISSING interpreters: {', '.join(missing)} (their environments will fail)"
         )
-    environment += f"; CI={os.environ.get('CI', '')}"
+    environment += f"; CI={os.environ.get('CI', '')}; --jobs {args.jobs}"
     banner("test-all")
     print(environment, flush=True)
 
     # Turn SIGTERM into an exception so the services are stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
-    done: list[Step] = []
+    setup: list[Step] = []
     keep_services = args.no_services
     try:
         if not args.no_services:
-            step, keep_services = start_services()
-            done.append(step)
-        for step in steps:
-            run_step(step)
-            done.append(step)
+            step, keep_services = start_services(args.jobs)
+            setup.append(step)
+        run_steps(steps, args.jobs, REPO, slot_settings(args.no_services), lambda step: None)
     finally:
         if not keep_services:
             stop_services()
-        print_summary(
-            done + [s for s in steps if s not in done], time.monotonic() - started, environment
-        )
-    return 1 if any(s.failed for s in done) else 0
+        print_summary(setup + steps, time.monotonic() - started, environment, args.jobs)
+    return 1 if any(s.failed for s in setup + steps) else 0
+
+
+def slot_settings(no_services: bool) -> Callable[[int], dict[str, str]]:
+    """A slot's Redis and PostgreSQL settings (none with ``--no-services``: then every step
+    sees the inherited environment's)."""
+    state = services.State(REPO)
+    return (
+        (lambda slot: {}) if no_services else (lambda slot: services.env_vars(state.load(), slot))
+    )
 
 
 if __name__ == "__main__":

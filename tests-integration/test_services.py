@@ -7,6 +7,7 @@ broker tests run the job in-process with the broker library's own worker.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
@@ -37,10 +38,20 @@ def test_rq_job_runs_through_redis() -> None:
     from redis import Redis
     from rq import Queue, SimpleWorker
 
+    class Worker(SimpleWorker):
+        """rq's in-process worker without its command channel (the shutdown and kill
+        commands other processes send; this test sends none): on quitting, redis-py 8
+        waits for that channel's thread, which may be in a read of up to 60 s."""
+
+        def subscribe(self) -> None:
+            pass
+
     connection = Redis.from_url(os.environ["REDIS_URL"])
     queue = Queue(f"restflow-it-{uuid.uuid4().hex}", connection=connection)
     job = queue.enqueue("combo_support.tasks.add", 2, 3)
-    SimpleWorker([queue], connection=connection).work(burst=True)
+    started = time.monotonic()
+    Worker([queue], connection=connection).work(burst=True)
+    assert time.monotonic() - started < 30, "the burst worker did not quit once the queue was empty"
     job.refresh()
     assert job.get_status() == "finished"
     assert job.return_value() == 5

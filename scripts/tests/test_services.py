@@ -6,7 +6,9 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
+import _cli
 import pytest
 import services
 
@@ -33,6 +35,16 @@ def _installed() -> bool:
     return True
 
 
+def databases(pg: dict[str, Any]) -> set[str]:
+    """The databases of the recorded PostgreSQL server (``psql --list``)."""
+    psql = [os.path.join(pg["bindir"], "psql"), "-h", "127.0.0.1", "-p", str(pg["port"])]
+    listed = _cli.run(
+        [*psql, "-U", pg["user"], "-d", "postgres", "-Atc", "select datname from pg_database"]
+    )
+    assert listed.returncode == 0, listed.stderr
+    return set(listed.stdout.split())
+
+
 @pytest.mark.skipif(
     not _installed(),
     reason="needs redis-server and PostgreSQL (apt-get install -y redis-server postgresql)",
@@ -55,6 +67,12 @@ def test_start_is_idempotent_and_stop_cleans_up(
         assert services.main(["start", "--root", str(root)]) == 0  # no second copy
         again = json.loads((root / ".services" / "state.json").read_text())
         assert again["redis"]["pid"] == redis["pid"] and again["postgres"]["pid"] == pg["pid"]
+        services.prepare_slots(again, 3)
+        services.prepare_slots(again, 3)  # again: they exist already
+        assert databases(pg) >= {"restflow", "restflow_1", "restflow_2"}
+        assert "restflow_3" not in databases(pg)
+        assert services.env_vars(again, 2)["DATABASE_URL"].endswith(f":{pg['port']}/restflow_2")
+        assert services.env_vars(again, 2)["REDIS_URL"].endswith(f":{redis['port']}/2")
         assert services.main(["status", "--root", str(root)]) == 0
     finally:
         assert services.main(["stop", "--root", str(root)]) == 0
