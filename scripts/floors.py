@@ -15,10 +15,10 @@ For every requirement of a distribution on a sibling (``restflow-core>=0.1.0,<0.
 * **the floor provides what the package uses**: every ``from restflow.<sub>... import
   name`` (and ``import restflow.<sub>...``) in the package's ``src/`` that reaches a
   subpackage of the sibling names a module, and a name in it, that the sibling's
-  source *at the floor* has. That source is the floor's git tag
-  (``restflow-core-v0.1.0``, as ``release.py`` tags it) when it exists; the working
-  tree when the floor is the sibling's current version and it is not tagged yet (a
-  release being prepared); otherwise the check asks for the tag (``git fetch --tags``).
+  source *at the floor* has. That source is the floor's release, found through its
+  git tag (``restflow-core-v0.1.0``) or ``packages/releases.toml`` (``releases.py``);
+  the working tree when the floor is the sibling's current version and it is not
+  released yet (a release being prepared).
 
 So a package that starts using a name added to a sibling since the floor's release
 fails until the sibling is released and the floor raised to that release (docs: the
@@ -37,6 +37,7 @@ from pathlib import Path
 import _cli
 from _repo import META_NAME, NAMESPACE, Distribution, Requirement, is_restflow, load_distributions
 from packaging.version import InvalidVersion, Version
+from releases import RECORD, release_tree, tag_name
 
 DATED_RELEASE = re.compile(r"^##\s+\[(?P<version>[^\]]+)\]\s+-\s+(?P<date>\d{4}-\d{2}-\d{2})\s*$")
 
@@ -54,11 +55,6 @@ def released_versions(dist: Distribution) -> dict[Version, str]:
             except InvalidVersion:
                 continue
     return found
-
-
-def tag_name(name: str, version: str) -> str:
-    """The tag ``scripts/release.py`` gives a release: ``<distribution>-v<version>``."""
-    return f"{name}-v{version}"
 
 
 def bounds(req: Requirement) -> tuple[Version | None, Version | None]:
@@ -119,19 +115,18 @@ def uses_of(dist: Distribution, subpackages: list[str], root: Path) -> Iterator[
 
 
 class Tree:
-    """A distribution's files as of a git tag, or as they are in the working tree."""
+    """A distribution's files as of a release (its directory's git tree), or as they are
+    in the working tree (``released`` None)."""
 
-    def __init__(self, root: Path, directory: Path, tag: str | None) -> None:
-        self.root, self.directory, self.tag = root, directory, tag
+    def __init__(self, root: Path, directory: Path, released: str | None) -> None:
+        self.root, self.directory, self.released = root, directory, released
 
     def read(self, relative: str) -> str | None:
         """The text of ``<directory>/<relative>``, None when it does not exist there."""
-        if self.tag is None:
+        if self.released is None:
             path = self.directory / relative
             return path.read_text(encoding="utf-8") if path.is_file() else None
-        path = (self.directory / relative).relative_to(self.root).as_posix()
-        spec = f"{self.tag}:./{path}"  # relative to the root, wherever the repository's top is
-        shown = _cli.run(["git", "-C", str(self.root), "show", spec])
+        shown = _cli.run(["git", "-C", str(self.root), "show", f"{self.released}:{relative}"])
         return shown.stdout if shown.returncode == 0 else None
 
     def module(self, dotted: str) -> tuple[str, bool] | None:
@@ -142,11 +137,6 @@ class Tree:
             if text is not None:
                 return text, package
         return None
-
-
-def tag_exists(root: Path, tag: str) -> bool:
-    found = _cli.run(["git", "-C", str(root), "rev-parse", "-q", "--verify", f"refs/tags/{tag}"])
-    return found.returncode == 0
 
 
 def top_level_names(tree: ast.Module) -> tuple[set[str], bool]:
@@ -226,15 +216,16 @@ def check_requirement(
             f"{label}: the floor {floor} is not a release of {sibling.name} "
             f"(its CHANGELOG dates: {dated})",
         ]
-    tag = tag_name(sibling.name, str(floor))
-    if tag_exists(root, tag):
-        tree, source = Tree(root, sibling.directory, tag), f"tag {tag}"
+    at_release = release_tree(root, sibling, released[floor])
+    if at_release is not None:
+        tree, source = Tree(root, sibling.directory, at_release), "its release"
     elif floor == Version(sibling.version):
-        tree, source = Tree(root, sibling.directory, None), "the working tree, not tagged yet"
+        tree, source = Tree(root, sibling.directory, None), "the working tree, not released yet"
     else:
         return [
             *problems,
-            f"{label}: no tag {tag} to check the floor against (git fetch --tags)",
+            f"{label}: neither the tag {tag_name(sibling.name, released[floor])} nor "
+            f"{RECORD} gives the source of {sibling.name} {floor} to check the floor against",
         ]
     for use in missing(tree, list(uses_of(dist, sibling.subpackages, root))):
         what = f"{use.name} from {use.module}" if use.name else use.module

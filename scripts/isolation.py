@@ -12,8 +12,8 @@ For each wheel in ``dist/`` (the current version of every distribution):
 2. install the wheel plus the sibling wheels it requires (read from the
    wheel's own ``Requires-Dist``) **at their floors**: each sibling at the highest
    ``>=`` version its requirers declare, the current wheel from ``dist/`` when the
-   floor is the sibling's current version, else the release built from its git tag
-   (``<distribution>-v<version>``) into ``dist/floors/``; given as files, so no
+   floor is the sibling's current version, else the release built from its source as
+   released (its git tag, or ``packages/releases.toml``) into ``dist/floors/``; given as files, so no
    ``restflow-*`` ever comes from a registry; third-party requirements come
    from the registry as usual;
 3. in that venv (``python -E -s -B``, from an empty directory) configure a minimal
@@ -102,14 +102,14 @@ def release_wheel(
     name: str, version: str, dists: dict[str, Distribution], dist_dir: Path, root: Path | None
 ) -> tuple[Path | None, str | None]:
     """The wheel of ``name`` at ``version``: the current one from ``dist_dir``, an older
-    release from ``dist_dir/floors`` (built from its tag when ``root`` is given)."""
+    release from ``dist_dir/floors`` (built from its release when ``root`` is given)."""
     dist = dists[name]
     if version == dist.version:
         path = dist_dir / wheel_name(dist, version)
         hint = "run: python scripts/wheels.py"
     else:
         path = dist_dir / "floors" / wheel_name(dist, version)
-        hint = "run: python scripts/isolation.py, which builds it from its tag"
+        hint = "run: python scripts/isolation.py, which builds it from its release"
         if not path.exists() and root is not None:
             failure = build_release(root, dist, version, path.parent)
             if failure:

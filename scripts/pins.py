@@ -19,7 +19,9 @@
   not an exact pin (only the meta-package pins exactly);
 * every sibling requirement's floor is a release of the sibling that provides what
   the requiring package imports from it, and its cap excludes the sibling's next
-  breaking release (``scripts/floors.py`` says how).
+  breaking release (``scripts/floors.py`` says how);
+* every release tag is recorded in ``packages/releases.toml``, with the same source
+  (``scripts/releases.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import sys
 
 import _cli
 import floors
+import releases
 from _repo import (
     META_NAME,
     Distribution,
@@ -176,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         changed = sync(dists)
         print(f"pins sync: {', '.join(changed) if changed else 'already in step'}")
         return 0
-    problems = check(dists) + floors.check(args.root.resolve(), dists)
+    root = args.root.resolve()
+    problems = check(dists) + floors.check(root, dists) + releases.problems(root)
     if problems:
         for problem in problems:
             print(f"pins: {problem}")

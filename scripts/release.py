@@ -20,8 +20,11 @@ Steps, stopping at the first failure:
 4. ``twine check`` on both files (metadata and README render);
 5. ``isolation.py --only <distribution>`` from the wheel and from the sdist,
    each in a fresh venv (``--no-isolation`` skips it);
-6. with ``--tag``: ``git commit`` the bump (its version file, CHANGELOG and pyproject,
-   and the meta-package's pins) and ``git tag -a <distribution>-v<version>``.
+6. with ``--tag``: record the release in ``packages/releases.toml`` (the tree of the
+   distribution's directory as committed, so that a clone without tags still finds
+   it: ``scripts/releases.py``), ``git commit`` the bump (its version file, CHANGELOG
+   and pyproject, the meta-package's pins) with that record, and
+   ``git tag -a <distribution>-v<version>``.
 
 Pushing the tag makes ``.github/workflows/release.yml`` publish exactly that
 distribution. Other distributions are never touched.
@@ -37,8 +40,9 @@ from pathlib import Path
 import _cli
 from _repo import load_distributions
 from bump import resolve
-from floors import released_versions, tag_exists
+from floors import released_versions
 from packaging.version import Version
+from releases import RECORD, is_released, record_release, tree_with
 
 SCRIPTS = Path(__file__).resolve().parent
 
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"release: {dist.changelog} does not date {dist.version}: give a part, "
                 f"or bump first (python scripts/bump.py {name} <part>)"
             )
-        if tag_exists(root, tag):
+        if is_released(root, dist, dist.version):
             raise SystemExit(f"release: {tag} exists already: give a part to bump")
     if not args.no_meta:
         _step("pins", [py, str(SCRIPTS / "pins.py"), "check", "--root", str(root)], root)
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         if meta is not None and meta.name != name and not args.no_meta:
             touched += [meta.pyproject_path, meta.changelog]
         paths = [str(path.relative_to(root)) for path in touched]
+        record_release(root, name, dist.version, tree_with(root, dist, paths))
+        paths.append(RECORD.as_posix())
         _step("stage", ["git", "add", "--", *paths], root)
         staged = _cli.run(["git", "diff", "--cached", "--quiet", "--", *paths], cwd=root)
         if staged.returncode != 0:  # nothing to commit when the bump was committed before

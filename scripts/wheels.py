@@ -39,6 +39,7 @@ from pathlib import Path
 import _cli
 from _repo import NAMESPACE, Distribution, add_selection, load_distributions, select
 from packaging.utils import canonicalize_name
+from releases import RECORD, release_tree, tag_name
 
 
 @dataclass
@@ -202,26 +203,29 @@ def build(dist: Distribution, out: Path, sdist: bool) -> None:
 
 
 def build_release(root: Path, dist: Distribution, version: str, out: Path) -> str | None:
-    """Build the wheel and sdist of ``dist`` as released: from its git tag
-    ``<distribution>-v<version>`` (``scripts/release.py``'s), into ``out``.
+    """Build the wheel and sdist of ``dist`` as released (its tag's tree, or the one
+    ``packages/releases.toml`` records: ``scripts/releases.py``), into ``out``.
 
     Returns None when built, else what went wrong.
     """
-    tag = f"{dist.name}-v{version}"
+    tree = release_tree(root, dist, version)
+    if tree is None:
+        tag = tag_name(dist.name, version)
+        return f"no release of {dist.name} {version} here: neither the tag {tag} nor {RECORD}"
     relative = dist.directory.relative_to(root).as_posix()
     archive = subprocess.run(
-        ["git", "-C", str(root), "archive", "--format=tar", tag, "--", relative],
+        ["git", "-C", str(root), "archive", "--format=tar", f"--prefix={relative}/", tree],
         capture_output=True,
         check=False,
     )
     if archive.returncode != 0:
-        return f"cannot read tag {tag} (git fetch --tags): {archive.stderr.decode().strip()}"
+        return f"cannot read {dist.name} {version}'s tree {tree}: {archive.stderr.decode().strip()}"
     with tempfile.TemporaryDirectory(prefix=f"release-{dist.name}-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
         released = load_distributions(Path(tmp)).get(dist.name)
         if released is None or released.version != version:
-            return f"tag {tag} does not hold {dist.name} {version} under {relative}"
+            return f"{dist.name} {version}'s release tree {tree} does not hold that version"
         out.mkdir(parents=True, exist_ok=True)
         try:
             build(released, out, sdist=True)

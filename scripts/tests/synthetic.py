@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _repo
+import releases
 import structure
 from structure import Source
 
@@ -169,11 +171,34 @@ def copy_metadata(dest: Path) -> None:
     commit_with_release_tags(dest)
 
 
-def commit_with_release_tags(dest: Path) -> None:
-    """Make ``dest`` a git repository of one commit carrying every release tag of this
-    repository (``<distribution>-v<version>``), as a clone with its tags would."""
+def mark_release(root: Path, name: str, version: str, how: str) -> None:
+    """Mark ``HEAD`` as the release ``name`` ``version``: ``"tagged"`` as release.py tags
+    it, or ``"recorded"`` only in packages/releases.toml (a clone without its tags)."""
+    if how == "tagged":
+        tag = releases.tag_name(name, version)
+        git(root, "tag", "-a", tag, "-m", tag)
+        return
+    prefix = _repo.load_distributions(root)[name].directory.relative_to(root).as_posix()
+    releases.record_release(root, name, version, git(root, "rev-parse", f"HEAD:{prefix}").strip())
+    git(root, "add", str(releases.RECORD))
+    git(root, "commit", "-qm", f"record {name} {version}")
+
+
+def commit_with_release_tags(dest: Path, tags: bool = True) -> None:
+    """Make ``dest`` a git repository of one commit that is every release this repository
+    records (``packages/releases.toml``): recorded there with the commit's trees, and
+    tagged ``<distribution>-v<version>`` as a clone with its tags would be (``tags``)."""
     git(dest, "init", "-q")
     git(dest, "add", "-A")
+    dists = _repo.load_distributions(dest)
+    for name, versions in releases.load(REPOSITORY).items():
+        prefix = dists[name].directory.relative_to(dest).as_posix()
+        tree = git(dest, "write-tree", f"--prefix={prefix}/").strip()
+        for version in versions:
+            releases.record_release(dest, name, version, tree)
+    git(dest, "add", "-A")
     git(dest, "commit", "-qm", "start")
-    for tag in git(REPOSITORY, "tag", "--list", "restflow*-v*").split():
-        git(dest, "tag", "-a", tag, "-m", tag)
+    for name, versions in releases.load(dest).items() if tags else ():
+        for version in versions:
+            tag = releases.tag_name(name, version)
+            git(dest, "tag", "-a", tag, "-m", tag)

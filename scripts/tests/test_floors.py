@@ -10,7 +10,7 @@ import floors
 import pytest
 from _repo import Requirement, load_distributions
 from packaging.version import Version
-from synthetic import git, released_package
+from synthetic import git, mark_release, released_package
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 REPO = SCRIPTS.parent
@@ -37,15 +37,16 @@ def _problems(root: Path) -> list[str]:
     return floors.check(root, load_distributions(root))
 
 
-@pytest.fixture
-def released_core(tmp_path: Path) -> Path:
-    """A repository whose restflow-core 0.1.0 is tagged as release.py tags it."""
+@pytest.fixture(params=["tagged", "recorded"])
+def released_core(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A repository whose restflow-core 0.1.0 is released: tagged as release.py tags it,
+    or only recorded in packages/releases.toml (a clone without tags)."""
     _core(tmp_path)
     _views(tmp_path, "restflow-core>=0.1.0,<0.2", "from restflow.core.fallback import acall\n")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "release")
-    git(tmp_path, "tag", "-a", "restflow-core-v0.1.0", "-m", "restflow-core 0.1.0")
+    mark_release(tmp_path, "restflow-core", "0.1.0", request.param)
     return tmp_path
 
 
@@ -64,7 +65,7 @@ def test_a_name_added_to_the_sibling_after_the_floor_release_fails(released_core
     (problem,) = _problems(released_core)
     assert "packages/restflow-views/src/restflow/views/generics.py:3" in problem
     assert "imports achain from restflow.core.fallback" in problem
-    assert "restflow-core 0.1.0 (tag restflow-core-v0.1.0) lacks" in problem
+    assert "restflow-core 0.1.0 (its release) lacks" in problem
 
 
 def test_a_module_added_after_the_floor_release_fails(released_core: Path) -> None:
@@ -84,11 +85,11 @@ def test_raising_the_floor_to_the_release_being_made_passes(released_core: Path)
     assert _problems(released_core) == []
 
 
-def test_an_untagged_floor_older_than_the_sibling_asks_for_the_tag(tmp_path: Path) -> None:
+def test_a_floor_neither_tagged_nor_recorded_is_reported(tmp_path: Path) -> None:
     _core(tmp_path, "0.2.0")
     _views(tmp_path, "restflow-core>=0.1.0,<0.3", "from restflow.core.fallback import acall\n")
     (problem,) = _problems(tmp_path)
-    assert "no tag restflow-core-v0.1.0 to check the floor against" in problem
+    assert "neither the tag restflow-core-v0.1.0 nor packages/releases.toml" in problem
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import releases
 from synthetic import commit_with_release_tags
 
 SCRIPTS = Path(__file__).resolve().parent.parent
@@ -90,6 +91,11 @@ def test_release_builds_verifies_commits_and_tags_only_its_distribution(checkout
     assert log == "Release restflow-filters 0.1.1"
     changelog = (checkout / "packages" / "restflow-filters" / "CHANGELOG.md").read_text()
     assert "## [0.1.1] - " in changelog
+    tagged = _run(
+        "git", "rev-parse", "restflow-filters-v0.1.1:packages/restflow-filters", cwd=checkout
+    )
+    assert releases.load(checkout)["restflow-filters"]["0.1.1"] == tagged.stdout.strip()
+    assert releases.problems(checkout) == []
 
 
 @pytest.mark.skipif(shutil.which("hatch") is None, reason="needs hatch (pip install hatch)")
