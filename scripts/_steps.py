@@ -7,11 +7,17 @@ one *lane* (the same hatch environment, or the wheel build and the checks that r
 ``dist/``) never overlap and keep their order. A step's output is captured and printed
 whole when it ends, so the log never interleaves two steps; with one job it streams.
 
+A step that runs in a hatch environment first makes sure the environment was built
+from these package sources (:func:`renew_stale_env`): hatch re-syncs an environment
+whose dependency list changed, but keeps a workspace member installed as it was when
+the member's version or metadata changed since.
+
 Stdlib only: it runs before any virtualenv exists.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -64,10 +70,56 @@ def longest_first(steps: Sequence[Step], seconds: Callable[[Step], float]) -> li
     return sorted(steps, key=lambda step: -seconds(step))
 
 
+STAMP = "restflow-sources.sha256"  # in a hatch environment: the sources it was built from
+
+
+def sources_fingerprint(root: Path) -> str:
+    """A digest of what hatch installs from the repository itself: every package's
+    ``pyproject.toml`` and version file (``__about__.py``)."""
+    digest = hashlib.sha256()
+    files = [*root.glob("packages/*/pyproject.toml"), *root.glob("packages/*/src/*/*/__about__.py")]
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def hatch_env(step: Step) -> str | None:
+    """The hatch environment ``step`` runs in (``hatch run <env>:...``), if any."""
+    command = step.command
+    if command[:2] == ["hatch", "run"] and len(command) > 2 and ":" in command[2]:
+        return command[2].split(":", 1)[0]
+    return None
+
+
+def renew_stale_env(env: str, fingerprint: str, cwd: Path, out: TextIO) -> Path | None:
+    """Remove hatch environment ``env`` when it exists but was not built from the sources
+    ``fingerprint`` stands for (no stamp, or another one), so that ``hatch run`` builds it
+    anew; returns its path, for :func:`run_step` to stamp once the step ran."""
+    found = subprocess.run(
+        ["hatch", "env", "find", env], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    lines = found.stdout.strip().splitlines()
+    if found.returncode != 0 or not lines:
+        return None
+    path = Path(lines[-1])
+    stamp = path / STAMP
+    if path.is_dir() and (not stamp.is_file() or stamp.read_text() != fingerprint):
+        print(f"{env}: built from other package sources: removed, to be built anew", file=out)
+        removed = subprocess.run(
+            ["hatch", "env", "remove", env], cwd=cwd, capture_output=True, text=True, check=False
+        )
+        out.write(removed.stdout + removed.stderr)
+    return path
+
+
 def run_step(step: Step, out: TextIO, cwd: Path, slot_env: dict[str, str]) -> None:
     """Run ``step`` to its end, its output (stderr included) written to ``out``."""
     banner(f"{step.name} ({step.kind}): {shown(step)}", out)
     started = time.monotonic()
+    env = hatch_env(step)
+    fingerprint = sources_fingerprint(cwd) if env else ""
+    env_path = renew_stale_env(env, fingerprint, cwd, out) if env else None
     summaries: list[str] = []  # an environment's script may run pytest more than once
     try:
         proc = subprocess.Popen(
@@ -93,6 +145,8 @@ def run_step(step: Step, out: TextIO, cwd: Path, slot_env: dict[str, str]) -> No
             summaries.append(text)
     code = proc.wait()
     step.seconds = time.monotonic() - started
+    if env_path is not None and env_path.is_dir():
+        (env_path / STAMP).write_text(fingerprint)
     for line in summaries:
         for number, word in PYTEST_COUNTS.findall(line):
             key = "errors" if word.startswith("error") else word
