@@ -53,12 +53,12 @@ def _set_version(root: Path, version: str) -> None:
     about.write_text(f'__version__ = "{version}"\n')
 
 
-def _installed(root: Path) -> tuple[str, Step]:
+def _installed(root: Path) -> str:
     step = Step("demo", "package", ["hatch", "run", "demo:python", "-c", SHOW_VERSION])
     out = io.StringIO()
     run_step(step, out, root, {})
     assert step.result == "ok", out.getvalue()
-    return out.getvalue(), step
+    return out.getvalue()
 
 
 @pytest.mark.skipif(shutil.which("hatch") is None, reason="needs hatch (pip install hatch)")
@@ -68,15 +68,15 @@ def test_a_bumped_workspace_member_is_installed_anew(
     monkeypatch.setenv("HATCH_DATA_DIR", str(tmp_path / "hatch-data"))
     monkeypatch.delenv("HATCH_ENV_ACTIVE", raising=False)
     root = _project(tmp_path / "project")
-    output, step = _installed(root)
+    output = _installed(root)
     assert "installed 0.1.0" in output and "built anew" not in output
 
     _set_version(root, "0.1.1")  # hatch alone would keep 0.1.0's metadata installed
-    output, _ = _installed(root)
+    output = _installed(root)
     assert "demo: built from other package sources: removed, to be built anew" in output
     assert "installed 0.1.1" in output
 
-    output, _ = _installed(root)  # the same sources: the environment is kept
+    output = _installed(root)  # the same sources: the environment is kept
     assert "installed 0.1.1" in output and "built anew" not in output
 
 
