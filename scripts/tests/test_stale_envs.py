@@ -104,4 +104,3 @@ def test_the_fingerprint_follows_the_packages_versions_and_metadata(tmp_path: Pa
 )
 def test_the_hatch_environment_of_a_step(command: list[str], env: str | None) -> None:
     assert hatch_env(Step("s", "check", command)) == env
-
