@@ -171,6 +171,16 @@ def copy_metadata(dest: Path) -> None:
     commit_with_release_tags(dest)
 
 
+def committed_core_release(root: Path, how: str) -> None:
+    """A repository of one commit, restflow-core 0.1.0 shipping ``restflow.core.old``
+    (``GONE = 1``), released ``how`` (see :func:`mark_release`)."""
+    released_package(root, "restflow-core", "core", "0.1.0", {"old.py": "GONE = 1\n"})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "restflow-core 0.1.0")
+    mark_release(root, "restflow-core", "0.1.0", how)
+
+
 def mark_release(root: Path, name: str, version: str, how: str) -> None:
     """Mark ``HEAD`` as the release ``name`` ``version``: ``"tagged"`` as release.py tags
     it, or ``"recorded"`` only in packages/releases.toml (a clone without its tags)."""

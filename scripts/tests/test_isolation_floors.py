@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from _repo import load_distributions
 from isolation import restflow_closure, wheel_subpackages
-from synthetic import git, mark_release, released_package
+from synthetic import committed_core_release, released_package
 from wheels import wheel_name
 
 
@@ -136,11 +136,7 @@ def test_an_older_floor_without_a_built_wheel_says_how_to_get_one(repo: Path) ->
 @pytest.mark.skipif(shutil.which("hatch") is None, reason="needs hatch (pip install hatch)")
 @pytest.mark.parametrize("how", ["tagged", "recorded"])
 def test_an_older_floor_is_built_from_its_release(tmp_path: Path, how: str) -> None:
-    released_package(tmp_path, "restflow-core", "core", "0.1.0", {"old.py": "GONE = 1\n"})
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "restflow-core 0.1.0")
-    mark_release(tmp_path, "restflow-core", "0.1.0", how)
+    committed_core_release(tmp_path, how)
     # restflow-core 0.2.0 drops old.py; restflow-views still claims to work with 0.1.0
     (tmp_path / "packages/restflow-core/src/restflow/core/old.py").unlink()
     released_package(tmp_path, "restflow-core", "core", "0.2.0", {}, released=("0.1.0", "0.2.0"))

@@ -10,18 +10,14 @@ from pathlib import Path
 import pytest
 import releases
 from _repo import load_distributions
-from synthetic import commit_with_release_tags, git, mark_release, released_package
+from synthetic import commit_with_release_tags, committed_core_release, git
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 REPO = SCRIPTS.parent
 
 
 def _repository(root: Path, how: str) -> Path:
-    released_package(root, "restflow-core", "core", "0.1.0", {"old.py": "GONE = 1\n"})
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "restflow-core 0.1.0")
-    mark_release(root, "restflow-core", "0.1.0", how)
+    committed_core_release(root, how)
     return root
 
 

@@ -13,26 +13,12 @@ from pathlib import Path
 
 import pytest
 from _steps import Step, hatch_env, run_step, sources_fingerprint
+from synthetic import released_package
 
 HATCH_TOML = """\
 [envs.demo]
 skip-install = true
 workspace.members = ["packages/restflow-demo"]
-"""
-PYPROJECT = """\
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
-
-[project]
-name = "restflow-demo"
-dynamic = ["version"]
-
-[tool.hatch.version]
-path = "src/restflow/demo/__about__.py"
-
-[tool.hatch.build.targets.wheel]
-packages = ["src/restflow"]
 """
 SHOW_VERSION = "import importlib.metadata as m; print('installed', m.version('restflow-demo'))"
 
@@ -41,10 +27,7 @@ def _project(root: Path) -> Path:
     root.mkdir(exist_ok=True)
     (root / "hatch.toml").write_text(HATCH_TOML)
     (root / "pyproject.toml").write_text('[project]\nname = "demo-workspace"\nversion = "0"\n')
-    package = root / "packages" / "restflow-demo"
-    (package / "src" / "restflow" / "demo").mkdir(parents=True)
-    (package / "pyproject.toml").write_text(PYPROJECT)
-    _set_version(root, "0.1.0")
+    released_package(root, "restflow-demo", "demo", "0.1.0", {})
     return root
 
 
