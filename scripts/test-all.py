@@ -39,6 +39,10 @@ database (``REDIS_URL`` ending in ``/<slot>``) and PostgreSQL database (``restfl
 ``newest-fast-paths-off``), and the wheel build with the checks reading ``dist/``,
 never overlap.
 
+A step's hatch environment is built anew when it was built from other package sources
+(a version or a ``pyproject.toml`` changed since: hatch itself would keep the old
+metadata of a workspace member installed; ``_steps.renew_stale_env``).
+
 Every step runs even when an earlier one failed; the services are stopped at
 the end whatever happens (unless they were already running before: then
 they belong to someone else and stay up). Exits 1 when any step failed. With
