@@ -87,8 +87,11 @@ _IMMUTABLE = (
 )
 
 Fields = dict[str, Any]
-# each prototype: its name, the field, whether it is copied from its state
-_Prototypes = tuple[tuple[str, Any, bool], ...]
+# how a value field is copied from its state, decided once per prototype: its class, the
+# attributes shared as they are, the containers copied one level, the values deep-copied
+_StatePlan = tuple[type, dict[str, Any], tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]]
+# each prototype: its name, the field, its state plan (None: copied DRF's way)
+_Prototypes = tuple[tuple[str, Any, _StatePlan | None], ...]
 # (the model's field list when built, the prototypes or None when the model forbids them)
 _Entry = tuple[object, _Prototypes | None]
 
@@ -159,27 +162,44 @@ def _fields(serializer: Any, build: Callable[[], Fields]) -> Fields:
             entries[key] = (token, None)
             return fields
         # ``fields`` stays unbound as the prototypes; the caller binds copies
-        prototypes = tuple((name, field, type(field) in _PLAIN) for name, field in fields.items())
+        prototypes = tuple(
+            (name, field, _state_plan(field) if type(field) in _PLAIN else None)
+            for name, field in fields.items()
+        )
         entries[key] = (token, prototypes)
     elif entry[1] is None:
         return build()
     else:
         prototypes = entry[1]
     return {
-        name: _copy_state(field) if from_state else copy.deepcopy(field)
-        for name, field, from_state in prototypes
+        name: copy.deepcopy(field) if plan is None else _copy_state(plan)
+        for name, field, plan in prototypes
     }
 
 
-def _copy_state(field: Any) -> Any:
-    """A copy of the unbound ``field`` equal to DRF's ``copy.deepcopy`` of it (see the module)."""
-    clone = object.__new__(type(field))
-    state = vars(clone)
+def _state_plan(field: Any) -> _StatePlan:
+    """How to copy the unbound ``field`` from its state, sorted once per prototype."""
+    shared: dict[str, Any] = {}
+    containers: list[tuple[str, Any]] = []
+    deep: list[tuple[str, Any]] = []
     for key, value in vars(field).items():
         if key in _OWN_CONTAINERS:
-            state[key] = value.copy()
+            containers.append((key, value))
         elif isinstance(value, _IMMUTABLE):
-            state[key] = value  # functions and classes too: deepcopy gives them back
+            shared[key] = value  # functions and classes too: deepcopy gives them back
         else:
-            state[key] = copy.deepcopy(value)
+            deep.append((key, value))
+    return type(field), shared, tuple(containers), tuple(deep)
+
+
+def _copy_state(plan: _StatePlan) -> Any:
+    """A copy of a prototype equal to DRF's ``copy.deepcopy`` of it (see the module)."""
+    cls, shared, containers, deep = plan
+    clone: Any = object.__new__(cls)
+    state = vars(clone)
+    state.update(shared)
+    for key, value in containers:
+        state[key] = value.copy()
+    for key, value in deep:
+        state[key] = copy.deepcopy(value)
     return clone
