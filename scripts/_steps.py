@@ -42,14 +42,16 @@ class Step:
     kind: str
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)  # added to the inherited environment
-    lane: str = ""  # steps of one lane run one after another, in plan order (default: name)
+    # steps of one lane run one after another, in plan order (default: the hatch
+    # environment the step runs in, else its name)
+    lane: str = ""
     result: str = "not run"
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     note: str = ""
 
     def __post_init__(self) -> None:
-        self.lane = self.lane or self.name
+        self.lane = self.lane or hatch_env(self) or self.name
 
     @property
     def failed(self) -> bool:

@@ -269,13 +269,13 @@ def suites(full: bool) -> list[Step]:
         envs = [f"{env}.{kept[env][end]}" for group in groups for end in (0, -1) for env in group]
         envs += EXTRA
     steps = [
-        Step(env, "combination" if env.startswith("it-") else "package", hatch_test(env), lane=env)
+        Step(env, "combination" if env.startswith("it-") else "package", hatch_test(env))
         for env in envs
     ]
-    steps.append(Step(NEWEST_ENV, "package", hatch_test(NEWEST_ENV), lane=NEWEST_ENV))
+    steps.append(Step(NEWEST_ENV, "package", hatch_test(NEWEST_ENV)))
     off = {"RESTFLOW_FAST_PATHS": "0"}
-    name = f"{NEWEST_ENV}-fast-paths-off"  # the same hatch environment: never at the same time
-    steps.append(Step(name, "package", hatch_test(NEWEST_ENV), off, lane=NEWEST_ENV))
+    # the same hatch environment, so the same lane: never at the same time
+    steps.append(Step(f"{NEWEST_ENV}-fast-paths-off", "package", hatch_test(NEWEST_ENV), off))
     return steps
 
 
