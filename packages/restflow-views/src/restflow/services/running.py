@@ -148,10 +148,10 @@ async def _aatomic(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
     # while the block opens. Where the hop cannot be queued at once, the block is open
     # before the body starts (a task, so that a cancellation while the hop is under way
     # can still wait for the block to be open, and close it).
-    opened = queue_sync(opening.__enter__)
+    queued = queue_sync(opening.__enter__)
+    opened = queued or asyncio.ensure_future(run_sync(opening.__enter__))
     try:
-        if opened is None:
-            opened = asyncio.ensure_future(run_sync(opening.__enter__))
+        if queued is None:
             await asyncio.shield(opened)
         result = await _abounded(spec, kwargs)
         await opened  # done once the body has queried; else the open's outcome
@@ -166,11 +166,9 @@ async def _aatomic(spec: ServiceSpec, kwargs: dict[str, Any]) -> Any:
 
 
 async def _aroll_back(
-    opened: asyncio.Future[Any] | None, opening: _Opening, exc: BaseException
+    opened: asyncio.Future[Any], opening: _Opening, exc: BaseException
 ) -> BaseException | None:
     """Close the block with ``exc`` (a rollback) once open; the opening's error if it failed."""
-    if opened is None:
-        return None
     try:
         await opened
     except BaseException as failed:
