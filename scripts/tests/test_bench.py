@@ -158,15 +158,22 @@ def test_service_create_takes_ratios_round_by_round_then_their_median_and_spread
     assert ratio["best_rounds"] == 0.8  # best against best, from different rounds
 
 
-def test_service_create_judges_its_target_on_the_median_ratio_of_each_part_and_clock() -> None:
+def test_service_create_judges_its_target_over_http_and_reports_in_process_parts_beside_it() -> (
+    None
+):
     def part(median: float) -> dict[str, Any]:
         ratio = {"median": median, "q1": 0.8, "q3": 1.3, "best_rounds": median}
         return {clock: {"ratio_to_drf": {"restflow-async": ratio}} for clock in ("wall", "cpu")}
 
-    checks = service_create.targets({"direct": part(1.2), "asgi": part(0.95)})
-    assert [(c["name"], c["ok"]) for c in checks] == [
-        ("direct, wall: restflow-async / drf", False),
-        ("direct, cpu: restflow-async / drf", False),
-        ("asgi, wall: restflow-async / drf", True),
-        ("asgi, cpu: restflow-async / drf", True),
+    checks = service_create.targets({"direct": part(1.2), "asgi": part(0.95), "http": part(1.05)})
+    assert [(c["name"], c["judged"], c["ok"]) for c in checks] == [
+        ("direct, wall: restflow-async / drf", False, None),
+        ("direct, cpu: restflow-async / drf", False, None),
+        ("asgi, wall: restflow-async / drf", False, None),
+        ("asgi, cpu: restflow-async / drf", False, None),
+        ("http, wall: restflow-async / drf", True, False),
+        ("http, cpu: restflow-async / drf", True, False),
     ]
+    assert checks[0]["target"].startswith("context: ")
+    passing = service_create.targets({"http": part(0.97)})
+    assert [(c["ratio"], c["ok"]) for c in passing] == [(0.97, True), (0.97, True)]
